@@ -1,0 +1,84 @@
+// Package audit applies the rules of DESIGN.md to an inventory, the detected
+// SDKs and a policy disclosure, and produces findings. It holds severities,
+// configuration (overrides, waivers, baseline) and the Result that renderers read.
+package audit
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/apkaudit/apkaudit/pkg/inventory"
+	"github.com/apkaudit/apkaudit/pkg/policy"
+	"github.com/apkaudit/apkaudit/pkg/sdk"
+)
+
+// Severity orders findings; higher is worse.
+type Severity int
+
+// Severities, lowest first.
+const (
+	Info Severity = iota
+	Low
+	Medium
+	High
+	// None is above every severity: --fail-on none never fails.
+	None
+)
+
+var severityNames = [...]string{Info: "info", Low: "low", Medium: "medium", High: "high", None: "none"}
+
+func (s Severity) String() string {
+	if s >= 0 && int(s) < len(severityNames) {
+		return severityNames[s]
+	}
+	return fmt.Sprintf("Severity(%d)", int(s))
+}
+
+// ParseSeverity reads a severity name (case-insensitive).
+func ParseSeverity(name string) (Severity, error) {
+	for i, n := range severityNames {
+		if strings.EqualFold(name, n) {
+			return Severity(i), nil
+		}
+	}
+	return 0, fmt.Errorf("unknown severity %q (want high, medium, low, info or none)", name)
+}
+
+// ErrThresholdReached is returned when a finding is at or above --fail-on; the CLI maps it to exit code 1.
+var ErrThresholdReached = errors.New("findings at or above the failure threshold")
+
+// Finding is one gap between the build and its policy.
+type Finding struct {
+	Rule      string
+	Severity  Severity
+	Subject   string // full permission name or SDK id
+	Message   string // English
+	MessageZh string // Chinese
+	Evidence  Evidence
+	Reference string // the regulation the rule rests on
+	// Waived is set when a config waiver or the baseline suppresses the finding.
+	Waived       bool
+	WaiverReason string
+}
+
+// Evidence is what supports a finding on each side.
+type Evidence struct {
+	Artifact []string // "classes.dex: com/umeng/analytics (120 classes)", "AndroidManifest.xml: uses-permission …"
+	Policy   []string // "privacy.html:120: 相机", or "no wording found in privacy.html"
+}
+
+// Summary counts findings per severity (waived ones excluded).
+type Summary struct {
+	High, Medium, Low, Info int
+}
+
+// Result is one audited artifact: what the renderers read.
+type Result struct {
+	Inventory *inventory.Inventory
+	SDKs      []sdk.Detection
+	// Disclosure is nil for inspect.
+	Disclosure *policy.Disclosure
+	Findings   []Finding
+	Summary    Summary
+}

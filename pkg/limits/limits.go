@@ -1,0 +1,125 @@
+// Package limits holds the resource bounds every reader of untrusted input
+// obeys, the error reported when one is hit, and small guarded I/O helpers.
+// It sits at the bottom of the dependency graph and imports nothing of
+// apkaudit.
+package limits
+
+import (
+	"errors"
+	"fmt"
+	"io"
+)
+
+// Limits bounds how much work one artifact or document may cause.
+// The zero value of a field means "use the default".
+type Limits struct {
+	// EntrySize is the largest uncompressed size of one zip entry read into memory.
+	EntrySize int64
+	// TotalSize is the most uncompressed bytes read from one artifact, nested ones included.
+	TotalSize int64
+	// Entries is the most zip entries one archive may list.
+	Entries int
+	// Depth is how deep archives may nest (APK in APK, APKs in a bundle).
+	Depth int
+	// DexFiles is the most DEX files analysed per artifact.
+	DexFiles int
+	// Ratio is the largest compression ratio accepted for one entry.
+	Ratio int64
+	// PolicySize is the largest policy document accepted, in bytes.
+	PolicySize int64
+	// PDFPages is the most pages read from one PDF.
+	PDFPages int
+}
+
+// Default returns the limits used when the user sets none.
+func Default() Limits {
+	return Limits{
+		EntrySize:  512 << 20,
+		TotalSize:  4 << 30,
+		Entries:    200000,
+		Depth:      4,
+		DexFiles:   256,
+		Ratio:      1000,
+		PolicySize: 64 << 20,
+		PDFPages:   500,
+	}
+}
+
+// WithDefaults returns l with every zero field replaced by its default.
+func (l Limits) WithDefaults() Limits {
+	d := Default()
+	if l.EntrySize <= 0 {
+		l.EntrySize = d.EntrySize
+	}
+	if l.TotalSize <= 0 {
+		l.TotalSize = d.TotalSize
+	}
+	if l.Entries <= 0 {
+		l.Entries = d.Entries
+	}
+	if l.Depth <= 0 {
+		l.Depth = d.Depth
+	}
+	if l.DexFiles <= 0 {
+		l.DexFiles = d.DexFiles
+	}
+	if l.Ratio <= 0 {
+		l.Ratio = d.Ratio
+	}
+	if l.PolicySize <= 0 {
+		l.PolicySize = d.PolicySize
+	}
+	if l.PDFPages <= 0 {
+		l.PDFPages = d.PDFPages
+	}
+	return l
+}
+
+// ErrLimit is matched by every *LimitError.
+var ErrLimit = errors.New("limit exceeded")
+
+// LimitError reports that What exceeded Limit (Value is what was seen or claimed, -1 if unknown).
+type LimitError struct {
+	What  string
+	Limit int64
+	Value int64
+}
+
+func (e *LimitError) Error() string {
+	if e.Value >= 0 {
+		return fmt.Sprintf("%s: %d exceeds the limit of %d", e.What, e.Value, e.Limit)
+	}
+	return fmt.Sprintf("%s exceeds the limit of %d", e.What, e.Limit)
+}
+
+// Is reports whether target is ErrLimit.
+func (e *LimitError) Is(target error) bool { return target == ErrLimit }
+
+// ReadAtMost reads all of r unless it delivers more than limit bytes, in
+// which case it returns a *LimitError naming what. It never allocates more
+// than limit+1 bytes.
+func ReadAtMost(r io.Reader, limit int64, what string) ([]byte, error) {
+	b, err := io.ReadAll(io.LimitReader(r, limit+1))
+	if err != nil {
+		return nil, err
+	}
+	if int64(len(b)) > limit {
+		return nil, &LimitError{What: what, Limit: limit, Value: -1}
+	}
+	return b, nil
+}
+
+// CheckTable reports whether a table of count records of size bytes each,
+// starting at off, fits inside a file of total bytes.
+func CheckTable(off int64, count, size uint64, total int64) bool {
+	if off < 0 || off > total {
+		return false
+	}
+	if count == 0 {
+		return true
+	}
+	if size != 0 && count > uint64(total)/size+1 {
+		return false
+	}
+	return count*size <= uint64(total-off)
+}

@@ -1,0 +1,68 @@
+// Package policy reads what privacy-policy documents disclose: permissions
+// (literal names and Chinese wording), the third-party SDK list with its
+// fields, and the personal-information types collected. It reads doctext
+// documents and the permission and SDK catalogues; it knows nothing of builds.
+package policy
+
+// Disclosure is everything the policy documents say, with line references.
+type Disclosure struct {
+	Documents []DocumentInfo
+	// Permissions are platform or vendor permissions the wording discloses, sorted by name.
+	Permissions []PermissionDisclosure
+	// SDKs are the rows of the SDK list(s) in document order.
+	SDKs []SDKRow
+	// Mentions are SDK catalogue ids named in prose outside any SDK row
+	// ("我们使用了友盟统计SDK"), which count as weaker disclosure.
+	Mentions []Mention
+	// DataTypes are personal-information types the policy says are collected, canonical names.
+	DataTypes []string
+	// HasSDKList is true when at least one SDK list (table, key:value blocks or numbered list) was found.
+	HasSDKList bool
+	// HasPermissionSection is true when the policy describes permissions at all.
+	HasPermissionSection bool
+	Warnings             []string
+}
+
+// DocumentInfo describes one input document.
+type DocumentInfo struct {
+	Path   string
+	Format string
+	Chars  int
+}
+
+// LineRef points at a line of one policy document.
+type LineRef struct {
+	File string
+	Line int
+}
+
+// PermissionDisclosure is one permission the policy discloses.
+type PermissionDisclosure struct {
+	Name    string    // full name, e.g. android.permission.CAMERA
+	Phrases []string  // the words that disclosed it ("相机", "android.permission.CAMERA")
+	Lines   []LineRef // where
+}
+
+// SDKRow is one row of a policy's SDK list.
+type SDKRow struct {
+	// ID is the catalogue id the row maps to, "" when it matches none.
+	ID string
+	// Family is set when the row names a family ("华为HMS") rather than one kit.
+	Family    string
+	Name      string
+	Company   string
+	Purpose   string
+	Data      string
+	PolicyURL string
+	Package   string
+	// DataTypes are the canonical personal-information types found in Data.
+	DataTypes []string
+	Line      LineRef
+}
+
+// Mention is an SDK named in prose.
+type Mention struct {
+	ID     string
+	Phrase string
+	Line   LineRef
+}

@@ -1,0 +1,36 @@
+// Package sdk matches an Inventory against the SDK catalogue and returns the
+// SDKs embedded in the build, each with the evidence that points to it. It
+// reads inventory and sdkdb types and knows nothing of policies or reports.
+package sdk
+
+import "github.com/apkaudit/apkaudit/sdkdb"
+
+// Evidence kinds, as in the JSON contract.
+const (
+	KindDexPackage        = "dex-package"
+	KindNativeLib         = "native-lib"
+	KindComponent         = "component"
+	KindMetaData          = "meta-data"
+	KindPermissionDefined = "permission-defined"
+	KindAsset             = "asset"
+	KindString            = "string"
+	KindVersionFile       = "version-file"
+)
+
+// Evidence is one observation in the build that supports a Detection.
+type Evidence struct {
+	Kind  string // one of the Kind* constants
+	Value string // the package, file, component, key … that matched
+	Count int    // classes in the package, or 1
+}
+
+// Detection is one SDK found in the build.
+type Detection struct {
+	Entry    *sdkdb.Entry
+	Evidence []Evidence
+	// Via names the SDK this one was found inside (carrier login inside "shanyan"), "" if standalone.
+	Via string
+}
+
+// ID returns the catalogue id of the detected SDK.
+func (d Detection) ID() string { return d.Entry.ID }
