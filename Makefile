@@ -1,0 +1,71 @@
+# apkaudit — build, fixtures and tests.
+#
+#   make test      install what the tests need (Debian packages, the external
+#                  corpus), rebuild the fixtures from source, run every test
+#   make fixtures  rebuild testdata APKs and policy documents with the real toolchain
+#   make fuzz      run every fuzz target for FUZZTIME (default 60s) each
+#   make bench     Go benchmarks; scripts/bench.sh compares with other tools
+#   make build     build ./bin/apkaudit
+
+GO        ?= go
+FUZZTIME  ?= 60s
+SMOKETIME ?= 10s
+EXTERNAL  := testdata/external
+APT_PKGS  := aapt dexdump libsmali-java zipalign apksigner android-framework-res \
+             libreoffice-writer-nogui fonts-wqy-microhei chromium
+SUDO      := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+.PHONY: all build test deps corpus fixtures policy-docs vet unit fuzz-smoke fuzz bench validate-sdkdb clean
+
+all: build
+
+build:
+	$(GO) build -o bin/apkaudit ./cmd/apkaudit
+
+## deps: Debian packages the fixtures and oracles need (installed only when missing).
+deps:
+	@missing=""; for p in $(APT_PKGS); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+	  echo "installing:$$missing"; \
+	  $(SUDO) apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends $$missing >/dev/null; \
+	fi
+
+## corpus: the large real corpus (androguard examples, framework-res, npm APKs, JPush jars), git-ignored.
+corpus:
+	@if [ -d ../shared/corpus ]; then bash ../shared/corpus/fetch-external.sh $(EXTERNAL); \
+	else echo "../shared/corpus is absent: corpus tests will skip"; fi
+
+## fixtures: APKs from testdata/fixtures/src (aapt + smali + cc + zipalign + apksigner) and policy documents.
+fixtures: policy-docs
+	bash testdata/fixtures/build.sh testdata/fixtures/apk miitee miitee-v2 packed
+	bash testdata/fixtures/build.sh testdata/demo demo
+
+## policy-docs: seed 002 and the demo policy converted by LibreOffice to HTML, DOCX and PDF (git-ignored).
+policy-docs:
+	bash testdata/policies/build.sh testdata/policies/generated
+
+vet:
+	$(GO) vet ./...
+	@test -z "$$(gofmt -l $$(git ls-files '*.go'))" || { gofmt -l $$(git ls-files '*.go'); echo "gofmt needed"; exit 1; }
+
+validate-sdkdb:
+	$(GO) run ./cmd/apkaudit sdkdb validate --embedded
+
+unit:
+	$(GO) test -count=1 -timeout 20m ./...
+
+## fuzz-smoke: every fuzz target for SMOKETIME, so CI notices a parser that panics on its seeds or near them.
+fuzz-smoke:
+	@bash scripts/fuzz.sh $(SMOKETIME)
+
+fuzz:
+	@bash scripts/fuzz.sh $(FUZZTIME)
+
+test: deps corpus fixtures vet validate-sdkdb unit fuzz-smoke
+
+bench:
+	$(GO) test -run '^$$' -bench . -benchmem ./pkg/...
+
+clean:
+	rm -rf bin testdata/policies/generated

@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# Converts policies to the other formats users submit, with LibreOffice
+# (libreoffice-writer-nogui, fonts-wqy-microhei): seed 002 (plain text, from
+# ../shared/seeds; not copied into the repo) and the demo policy (HTML) each
+# become HTML, DOCX and PDF in OUTDIR (git-ignored).
+# usage: build.sh OUTDIR
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+root=$(cd "$here/../.." && pwd)
+out=${1:?usage: build.sh OUTDIR}; mkdir -p "$out"; out=$(cd "$out" && pwd)
+command -v soffice >/dev/null || { echo "policies/build.sh: soffice is missing (make deps installs libreoffice-writer-nogui)" >&2; exit 1; }
+profile=$(mktemp -d); trap 'rm -rf "$profile"' EXIT
+lo() { soffice -env:UserInstallation=file://$profile --headless --norestore "$@" >/dev/null 2>&1; }
+
+seed="$root/../shared/seeds/002_8cf391e277f1a318.txt"
+if [ -f "$seed" ]; then
+  if [ ! -s "$out/seed002.pdf" ] || [ "$seed" -nt "$out/seed002.pdf" ]; then
+    cp "$seed" "$profile/seed002.txt"
+    lo --infilter="Text (encoded):UTF8,LF,,," --convert-to 'html:HTML (StarWriter)' --outdir "$out" "$profile/seed002.txt"
+    lo --infilter="Text (encoded):UTF8,LF,,," --convert-to 'docx:MS Word 2007 XML' --outdir "$out" "$profile/seed002.txt"
+    lo --infilter="Text (encoded):UTF8,LF,,," --convert-to pdf --outdir "$out" "$profile/seed002.txt"
+  fi
+else
+  echo "policies/build.sh: $seed is absent; seed conversions skipped" >&2
+fi
+demo="$root/testdata/demo/privacy-policy.html"
+if [ ! -s "$out/demo.pdf" ] || [ "$demo" -nt "$out/demo.pdf" ]; then
+  cp "$demo" "$profile/demo.html"
+  lo --convert-to 'docx:MS Word 2007 XML' --outdir "$out" "$profile/demo.html"
+  lo --convert-to pdf --outdir "$out" "$profile/demo.html"
+fi
+ls "$out"
