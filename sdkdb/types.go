@@ -52,6 +52,10 @@ type Entry struct {
 	// NestedIn lists ids of SDKs that usually bundle this one (carrier login inside shanyan).
 	NestedIn []string `yaml:"nested_in,omitempty" json:"nested_in,omitempty"`
 	Notes    string   `yaml:"notes,omitempty" json:"notes,omitempty"`
+
+	file  string         // catalogue file the entry came from
+	line  int            // line of the entry in file
+	lines map[string]int // line of each key and list item, by dotted path
 }
 
 // Signals are the kinds of evidence the matcher looks for. Each list is optional.

@@ -18,8 +18,10 @@ type Info struct {
 	// (TC260 Appendix A, other dangerous ones, and the special ones listed in permissions.tsv).
 	Sensitive bool
 	TC260Zh   string // TC260 name, e.g. 访问精准定位
-	AospZh    string // AOSP zh-CN label
-	LabelEn   string
+	// TC260Alt is a variant spelling of the TC260 name found in another reproduction (读日历), or "".
+	TC260Alt string
+	AospZh   string // AOSP zh-CN label
+	LabelEn  string
 	// Synonyms are phrases real policies use for this permission, most specific first.
 	Synonyms []Synonym
 	// Known is false for permissions absent from the platform tables (vendor, app or SDK permissions).

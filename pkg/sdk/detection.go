@@ -22,6 +22,9 @@ type Evidence struct {
 	Kind  string // one of the Kind* constants
 	Value string // the package, file, component, key … that matched
 	Count int    // classes in the package, or 1
+	// Weak marks shared evidence (a package or component several SDKs carry)
+	// that counted only because this SDK had evidence of its own.
+	Weak bool
 }
 
 // Detection is one SDK found in the build.

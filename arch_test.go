@@ -1,0 +1,75 @@
+package apkaudit_test
+
+import (
+	"os/exec"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+)
+
+// allowed lists, for every apkaudit package, the apkaudit packages it may
+// import (DESIGN.md: readers at the bottom, rules in the middle, renderers and
+// CLI on top). A new edge that is not here fails the build on purpose.
+var allowed = map[string][]string{
+	"pkg/limits":      {},
+	"pkg/permissions": {},
+	"sdkdb":           {"pkg/permissions"},
+	"pkg/container":   {"pkg/limits"},
+	"pkg/manifest":    {"pkg/limits"},
+	"pkg/dex":         {"pkg/limits"},
+	"pkg/doctext":     {"pkg/limits"},
+	"pkg/inventory":   {"pkg/container", "pkg/manifest", "pkg/dex", "pkg/permissions", "pkg/limits"},
+	"pkg/sdk":         {"pkg/inventory", "sdkdb", "pkg/manifest"},
+	"pkg/policy":      {"pkg/doctext", "pkg/permissions", "sdkdb", "pkg/limits"},
+	"pkg/audit":       {"pkg/inventory", "pkg/sdk", "pkg/policy", "pkg/permissions", "sdkdb", "pkg/manifest"},
+	"pkg/diff":        {"pkg/inventory", "pkg/sdk", "sdkdb", "pkg/manifest"},
+	"pkg/scan":        {"pkg/audit", "pkg/diff", "pkg/inventory", "pkg/sdk", "pkg/policy", "pkg/doctext", "pkg/container", "pkg/limits", "sdkdb", "pkg/manifest", "pkg/permissions"},
+	"pkg/report":      {"pkg/audit", "pkg/diff", "pkg/inventory", "pkg/sdk", "pkg/policy", "sdkdb", "pkg/manifest", "pkg/permissions"},
+	"cmd/apkaudit":    {"cmd/apkaudit/internal/cli"},
+	"cmd/apkaudit/internal/cli": {"pkg/scan", "pkg/report", "pkg/audit", "pkg/limits", "sdkdb", "pkg/inventory",
+		"pkg/diff", "pkg/sdk", "pkg/policy", "pkg/manifest"},
+}
+
+const module = "github.com/apkaudit/apkaudit/"
+
+func TestImportGraphIsOneWay(t *testing.T) {
+	out, err := exec.Command("go", "list", "-f", "{{.ImportPath}} {{join .Imports \" \"}}", "./...").Output()
+	require.NoError(t, err)
+	seen := 0
+	for _, line := range strings.Split(strings.TrimSpace(string(out)), "\n") {
+		fields := strings.Fields(line)
+		pkg := strings.TrimPrefix(fields[0], module)
+		if pkg == strings.TrimSuffix(module, "/") || strings.HasPrefix(pkg, "scripts/") {
+			continue
+		}
+		may, ok := allowed[pkg]
+		if !ok {
+			t.Errorf("package %s is not in the layer table of arch_test.go: add it with the packages it may import", pkg)
+			continue
+		}
+		seen++
+		for _, imp := range fields[1:] {
+			if !strings.HasPrefix(imp, module) {
+				if imp == "github.com/spf13/cobra" && !strings.HasPrefix(pkg, "cmd/") {
+					t.Errorf("%s imports cobra: only cmd/ may", pkg)
+				}
+				continue
+			}
+			dep := strings.TrimPrefix(imp, module)
+			if !contains(may, dep) {
+				t.Errorf("%s imports %s, which its layer may not (see DESIGN.md and arch_test.go)", pkg, dep)
+			}
+		}
+	}
+	require.Greater(t, seen, 5)
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}

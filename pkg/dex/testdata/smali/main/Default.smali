@@ -1,0 +1,3 @@
+# A class in the default (unnamed) package.
+.class public LDefault;
+.super Ljava/lang/Object;

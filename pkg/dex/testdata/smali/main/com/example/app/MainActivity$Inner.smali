@@ -1,0 +1,3 @@
+.class Lcom/example/app/MainActivity$Inner;
+.super Ljava/lang/Object;
+.source "MainActivity.java"

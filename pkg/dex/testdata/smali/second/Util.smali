@@ -1,0 +1,2 @@
+.class public Lcn/jiguang/api/JCoreInterface;
+.super Ljava/lang/Object;

@@ -1,0 +1,506 @@
+package report
+
+import (
+	"bytes"
+	"cmp"
+	"encoding/json"
+	"io"
+	"slices"
+
+	"github.com/apkaudit/apkaudit/pkg/audit"
+	"github.com/apkaudit/apkaudit/pkg/inventory"
+	"github.com/apkaudit/apkaudit/pkg/manifest"
+	"github.com/apkaudit/apkaudit/pkg/policy"
+	"github.com/apkaudit/apkaudit/pkg/sdk"
+)
+
+// SchemaVersion is the version of the JSON documents (DESIGN.md "JSON").
+const SchemaVersion = 1
+
+// jsonRenderer writes the schema_version 1 JSON document: one object for one
+// result, an array for several.
+type jsonRenderer struct{}
+
+func (jsonRenderer) Name() string { return "json" }
+
+func (jsonRenderer) Render(w io.Writer, results []*audit.Result, o Options) error {
+	if err := checkResults(results); err != nil {
+		return err
+	}
+	docs := make([]any, 0, len(results))
+	for _, r := range results {
+		docs = append(docs, NewDocument(r, o))
+	}
+	var v any = docs
+	if len(docs) == 1 {
+		v = docs[0]
+	}
+	return writeJSON(w, v, "  ")
+}
+
+// jsonlRenderer writes one compact JSON document per line (batch output).
+type jsonlRenderer struct{}
+
+func (jsonlRenderer) Name() string { return "jsonl" }
+
+func (jsonlRenderer) Render(w io.Writer, results []*audit.Result, o Options) error {
+	if err := checkResults(results); err != nil {
+		return err
+	}
+	for _, r := range results {
+		if err := writeJSON(w, NewDocument(r, o), ""); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// writeJSON encodes v without HTML escaping (policy text is full of & and <),
+// followed by a newline.
+func writeJSON(w io.Writer, v any, indent string) error {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	enc.SetIndent("", indent)
+	if err := enc.Encode(v); err != nil {
+		return err
+	}
+	_, err := w.Write(buf.Bytes())
+	return err
+}
+
+// NewDocument builds the JSON view of r for its command: an *InspectDocument,
+// a *PolicyDocument or a *CheckDocument. It copies and sorts what it takes
+// from r and leaves r untouched. Slices are never nil, so they encode as [].
+func NewDocument(r *audit.Result, o Options) any {
+	switch o.command(r) {
+	case CommandPolicy:
+		return NewPolicyDocument(r, o)
+	case CommandCheck:
+		return NewCheckDocument(r, o)
+	default:
+		return NewInspectDocument(r, o)
+	}
+}
+
+// InspectDocument is the inspect JSON object. Splits, Unanalysed, MetaData and
+// AppFlags extend DESIGN.md's field list.
+type InspectDocument struct {
+	SchemaVersion int              `json:"schema_version"`
+	Tool          JSONTool         `json:"tool"`
+	Artifact      JSONArtifact     `json:"artifact"`
+	App           JSONApp          `json:"app"`
+	Permissions   []JSONPermission `json:"permissions"`
+	SDKs          []JSONSDK        `json:"sdks"`
+	Components    JSONComponents   `json:"components"`
+	NativeLibs    []string         `json:"native_libs"`
+	Code          JSONCode         `json:"code"`
+	Warnings      []string         `json:"warnings"`
+	Splits        []JSONSplit      `json:"splits"`
+	Unanalysed    []JSONUnanalysed `json:"unanalysed"`
+	MetaData      []JSONMetaData   `json:"meta_data"`
+	AppFlags      JSONAppFlags     `json:"app_flags"`
+}
+
+// PolicyDocument is the policy JSON object.
+type PolicyDocument struct {
+	SchemaVersion int      `json:"schema_version"`
+	Tool          JSONTool `json:"tool"`
+	JSONPolicy
+}
+
+// CheckDocument is the check JSON object: the inspect fields, the policy
+// object under "policy", the findings and their summary.
+type CheckDocument struct {
+	InspectDocument
+	Policy   JSONPolicy    `json:"policy"`
+	Findings []JSONFinding `json:"findings"`
+	Summary  JSONSummary   `json:"summary"`
+}
+
+// JSONTool is tool{name, version, sdkdb_version}.
+type JSONTool struct {
+	Name         string `json:"name"`
+	Version      string `json:"version"`
+	SDKDBVersion string `json:"sdkdb_version"`
+}
+
+// JSONArtifact is artifact{path, kind, sha256, size}.
+type JSONArtifact struct {
+	Path   string `json:"path"`
+	Kind   string `json:"kind"`
+	SHA256 string `json:"sha256"`
+	Size   int64  `json:"size"`
+}
+
+// JSONApp is app{package, version_name, version_code, min_sdk, target_sdk, label} (+ compile_sdk).
+type JSONApp struct {
+	Package     string `json:"package"`
+	VersionName string `json:"version_name"`
+	VersionCode int64  `json:"version_code"`
+	MinSDK      int    `json:"min_sdk"`
+	TargetSDK   int    `json:"target_sdk"`
+	CompileSDK  int    `json:"compile_sdk,omitempty"`
+	Label       string `json:"label"`
+}
+
+// JSONPermission is one declared permission.
+type JSONPermission struct {
+	Name       string `json:"name"`
+	MaxSDK     int    `json:"max_sdk"`
+	SDK23      bool   `json:"sdk23"`
+	Protection string `json:"protection"`
+	Group      string `json:"group"`
+	Sensitive  bool   `json:"sensitive"`
+	Zh         string `json:"zh"`
+}
+
+// JSONSDK is one detected SDK with its evidence.
+type JSONSDK struct {
+	ID       string         `json:"id"`
+	Name     string         `json:"name"`
+	NameZh   string         `json:"name_zh"`
+	Vendor   string         `json:"vendor"`
+	Category string         `json:"category"`
+	Evidence []JSONEvidence `json:"evidence"`
+	Via      string         `json:"via,omitempty"`
+}
+
+// JSONEvidence is evidence{kind, value, count}.
+type JSONEvidence struct {
+	Kind  string `json:"kind"`
+	Value string `json:"value"`
+	Count int    `json:"count"`
+}
+
+// JSONComponents lists manifest components by kind.
+type JSONComponents struct {
+	Activities []JSONComponent `json:"activities"`
+	Services   []JSONComponent `json:"services"`
+	Receivers  []JSONComponent `json:"receivers"`
+	Providers  []JSONComponent `json:"providers"`
+}
+
+// JSONComponent is one component {name, exported?, authorities?}.
+type JSONComponent struct {
+	Name        string   `json:"name"`
+	Exported    *bool    `json:"exported,omitempty"`
+	Authorities []string `json:"authorities,omitempty"`
+}
+
+// JSONCode is code{dex_files, classes, packages} (+ class_names with --classes).
+type JSONCode struct {
+	DexFiles   int           `json:"dex_files"`
+	Classes    int           `json:"classes"`
+	Packages   []JSONPackage `json:"packages"`
+	ClassNames []string      `json:"class_names,omitempty"`
+}
+
+// JSONPackage is one Java package and its class count.
+type JSONPackage struct {
+	Name    string `json:"name"`
+	Classes int    `json:"classes"`
+}
+
+// JSONSplit is one APK of a bundle or one AAB module.
+type JSONSplit struct {
+	Name string `json:"name"`
+	Base bool   `json:"base"`
+}
+
+// JSONUnanalysed is code apkaudit could not read.
+type JSONUnanalysed struct {
+	Path   string `json:"path"`
+	Reason string `json:"reason"`
+}
+
+// JSONMetaData is one <meta-data> element.
+type JSONMetaData struct {
+	Name   string `json:"name"`
+	Value  string `json:"value"`
+	Parent string `json:"parent,omitempty"`
+}
+
+// JSONAppFlags are the <application> attributes; absent ones are left out.
+type JSONAppFlags struct {
+	Debuggable            *bool  `json:"debuggable,omitempty"`
+	AllowBackup           *bool  `json:"allow_backup,omitempty"`
+	UsesCleartextTraffic  *bool  `json:"uses_cleartext_traffic,omitempty"`
+	NetworkSecurityConfig string `json:"network_security_config,omitempty"`
+	Name                  string `json:"name,omitempty"`
+}
+
+// JSONPolicy is what the policy documents disclose.
+type JSONPolicy struct {
+	Documents            []JSONDocument   `json:"documents"`
+	Permissions          []JSONPolicyPerm `json:"permissions"`
+	SDKs                 []JSONPolicySDK  `json:"sdks"`
+	DataTypes            []string         `json:"data_types"`
+	Warnings             []string         `json:"warnings"`
+	Mentions             []JSONMention    `json:"mentions"`
+	HasSDKList           bool             `json:"has_sdk_list"`
+	HasPermissionSection bool             `json:"has_permission_section"`
+}
+
+// JSONDocument is documents[{path, format, chars}].
+type JSONDocument struct {
+	Path   string `json:"path"`
+	Format string `json:"format"`
+	Chars  int    `json:"chars"`
+}
+
+// JSONPolicyPerm is one disclosed permission: lines are line numbers, refs add the file.
+type JSONPolicyPerm struct {
+	Name    string        `json:"name"`
+	Phrases []string      `json:"phrases"`
+	Lines   []int         `json:"lines"`
+	Refs    []JSONLineRef `json:"refs"`
+}
+
+// JSONLineRef is {file, line}.
+type JSONLineRef struct {
+	File string `json:"file"`
+	Line int    `json:"line"`
+}
+
+// JSONPolicySDK is one row of the policy's SDK list; ID is null when it matches no catalogue entry.
+type JSONPolicySDK struct {
+	ID        *string  `json:"id"`
+	Name      string   `json:"name"`
+	Company   string   `json:"company"`
+	Purpose   string   `json:"purpose"`
+	Data      string   `json:"data"`
+	PolicyURL string   `json:"policy_url"`
+	Package   string   `json:"package"`
+	Line      int      `json:"line"`
+	File      string   `json:"file"`
+	Family    string   `json:"family,omitempty"`
+	DataTypes []string `json:"data_types"`
+}
+
+// JSONMention is an SDK named in prose outside any SDK row.
+type JSONMention struct {
+	ID     string `json:"id"`
+	Phrase string `json:"phrase"`
+	File   string `json:"file"`
+	Line   int    `json:"line"`
+}
+
+// JSONFinding is one finding.
+type JSONFinding struct {
+	Rule         string           `json:"rule"`
+	Severity     string           `json:"severity"`
+	Subject      string           `json:"subject"`
+	Message      string           `json:"message"`
+	MessageZh    string           `json:"message_zh"`
+	Evidence     JSONFindEvidence `json:"evidence"`
+	Reference    string           `json:"reference"`
+	Waived       bool             `json:"waived,omitempty"`
+	WaiverReason string           `json:"waiver_reason,omitempty"`
+}
+
+// JSONFindEvidence is evidence{artifact[], policy[]}.
+type JSONFindEvidence struct {
+	Artifact []string `json:"artifact"`
+	Policy   []string `json:"policy"`
+}
+
+// JSONSummary counts unwaived findings per severity.
+type JSONSummary struct {
+	High   int `json:"high"`
+	Medium int `json:"medium"`
+	Low    int `json:"low"`
+	Info   int `json:"info"`
+}
+
+func jsonTool(o Options) JSONTool {
+	return JSONTool{Name: o.toolName(), Version: o.Tool.Version, SDKDBVersion: o.Tool.SDKDBVersion}
+}
+
+// NewInspectDocument builds the inspect view of r.
+func NewInspectDocument(r *audit.Result, o Options) *InspectDocument {
+	inv := r.Inventory
+	if inv == nil {
+		inv = &inventory.Inventory{}
+	}
+	f := inv.AppFlags
+	d := &InspectDocument{
+		SchemaVersion: SchemaVersion,
+		Tool:          jsonTool(o),
+		Artifact:      jsonArtifact(inv),
+		App:           jsonApp(inv.App),
+		Permissions:   jsonPermissions(inv.Permissions),
+		SDKs:          jsonSDKs(r.SDKs),
+		Components: JSONComponents{
+			Activities: jsonComponents(inv.Components.Activities),
+			Services:   jsonComponents(inv.Components.Services),
+			Receivers:  jsonComponents(inv.Components.Receivers),
+			Providers:  jsonComponents(inv.Components.Providers),
+		},
+		NativeLibs: sortedStrings(inv.NativeLibs),
+		Code:       JSONCode{DexFiles: inv.Code.DexFiles, Classes: inv.Code.Classes, Packages: []JSONPackage{}},
+		Warnings:   []string{},
+		Splits:     []JSONSplit{},
+		Unanalysed: []JSONUnanalysed{},
+		MetaData:   jsonMetaData(inv.MetaData),
+		AppFlags: JSONAppFlags{Debuggable: f.Debuggable, AllowBackup: f.AllowBackup,
+			UsesCleartextTraffic: f.UsesCleartextTraffic, NetworkSecurityConfig: f.NetworkSecurityConfig, Name: f.Name},
+	}
+	for _, p := range inv.Code.Packages {
+		d.Code.Packages = append(d.Code.Packages, JSONPackage{p.Name, p.Classes})
+	}
+	slices.SortStableFunc(d.Code.Packages, func(a, b JSONPackage) int { return cmp.Compare(a.Name, b.Name) })
+	if o.Classes {
+		d.Code.ClassNames = sortedStrings(inv.Code.ClassNames)
+	}
+	for _, s := range inv.Splits {
+		d.Splits = append(d.Splits, JSONSplit{s.Name, s.Base})
+	}
+	for _, u := range inv.Unanalysed {
+		d.Unanalysed = append(d.Unanalysed, JSONUnanalysed{u.Path, u.Reason})
+	}
+	for _, w := range inv.Warnings {
+		d.Warnings = append(d.Warnings, w.String())
+	}
+	return d
+}
+
+// NewPolicyDocument builds the policy view of r.
+func NewPolicyDocument(r *audit.Result, o Options) *PolicyDocument {
+	return &PolicyDocument{SchemaVersion: SchemaVersion, Tool: jsonTool(o), JSONPolicy: *newJSONPolicy(r.Disclosure)}
+}
+
+// NewCheckDocument builds the check view of r.
+func NewCheckDocument(r *audit.Result, o Options) *CheckDocument {
+	s := summarize(r.Findings)
+	return &CheckDocument{
+		InspectDocument: *NewInspectDocument(r, o),
+		Policy:          *newJSONPolicy(r.Disclosure),
+		Findings:        jsonFindings(r.Findings),
+		Summary:         JSONSummary{High: s.High, Medium: s.Medium, Low: s.Low, Info: s.Info},
+	}
+}
+
+func jsonPermissions(ps []inventory.Permission) []JSONPermission {
+	out := []JSONPermission{}
+	for _, p := range ps {
+		out = append(out, JSONPermission{Name: p.Name, MaxSDK: p.MaxSDK, SDK23: p.SDK23,
+			Protection: p.Protection, Group: p.Group, Sensitive: p.Sensitive, Zh: p.Zh})
+	}
+	slices.SortStableFunc(out, func(a, b JSONPermission) int { return cmp.Compare(a.Name, b.Name) })
+	return out
+}
+
+func jsonSDKs(ds []sdk.Detection) []JSONSDK {
+	out := []JSONSDK{}
+	for _, det := range ds {
+		if det.Entry == nil {
+			continue
+		}
+		e := det.Entry
+		s := JSONSDK{ID: e.ID, Name: e.Name, NameZh: e.NameZh, Vendor: e.Vendor, Category: e.Category,
+			Evidence: jsonEvidence(det.Evidence), Via: det.Via}
+		out = append(out, s)
+	}
+	slices.SortStableFunc(out, func(a, b JSONSDK) int { return cmp.Compare(a.ID, b.ID) })
+	return out
+}
+
+// sortedEvidence returns ev ordered by kind, then value.
+func sortedEvidence(ev []sdk.Evidence) []sdk.Evidence {
+	out := slices.Clone(ev)
+	slices.SortStableFunc(out, func(a, b sdk.Evidence) int {
+		return cmp.Or(cmp.Compare(a.Kind, b.Kind), cmp.Compare(a.Value, b.Value))
+	})
+	return out
+}
+
+func jsonEvidence(ev []sdk.Evidence) []JSONEvidence {
+	out := []JSONEvidence{}
+	for _, e := range sortedEvidence(ev) {
+		out = append(out, JSONEvidence{e.Kind, e.Value, e.Count})
+	}
+	return out
+}
+
+func jsonComponents(cs []manifest.Component) []JSONComponent {
+	out := []JSONComponent{}
+	for _, c := range cs {
+		out = append(out, JSONComponent{Name: c.Name, Exported: c.Exported, Authorities: c.Authorities})
+	}
+	slices.SortStableFunc(out, func(a, b JSONComponent) int { return cmp.Compare(a.Name, b.Name) })
+	return out
+}
+
+func jsonMetaData(md []manifest.MetaData) []JSONMetaData {
+	out := []JSONMetaData{}
+	for _, m := range md {
+		out = append(out, JSONMetaData{m.Name, m.Value, m.Parent})
+	}
+	slices.SortStableFunc(out, func(a, b JSONMetaData) int {
+		return cmp.Or(cmp.Compare(a.Parent, b.Parent), cmp.Compare(a.Name, b.Name))
+	})
+	return out
+}
+
+func newJSONPolicy(dis *policy.Disclosure) *JSONPolicy {
+	p := &JSONPolicy{
+		Documents: []JSONDocument{}, Permissions: []JSONPolicyPerm{}, SDKs: []JSONPolicySDK{},
+		DataTypes: []string{}, Warnings: []string{}, Mentions: []JSONMention{},
+	}
+	if dis == nil {
+		return p
+	}
+	p.HasSDKList, p.HasPermissionSection = dis.HasSDKList, dis.HasPermissionSection
+	for _, d := range dis.Documents {
+		p.Documents = append(p.Documents, JSONDocument{d.Path, d.Format, d.Chars})
+	}
+	for _, pd := range dis.Permissions {
+		jp := JSONPolicyPerm{Name: pd.Name, Phrases: nonNil(pd.Phrases), Lines: []int{}, Refs: []JSONLineRef{}}
+		for _, l := range pd.Lines {
+			jp.Lines = append(jp.Lines, l.Line)
+			jp.Refs = append(jp.Refs, JSONLineRef{l.File, l.Line})
+		}
+		p.Permissions = append(p.Permissions, jp)
+	}
+	slices.SortStableFunc(p.Permissions, func(a, b JSONPolicyPerm) int { return cmp.Compare(a.Name, b.Name) })
+	for _, row := range dis.SDKs { // document order, as the policy lists them
+		s := JSONPolicySDK{Name: row.Name, Company: row.Company, Purpose: row.Purpose, Data: row.Data,
+			PolicyURL: row.PolicyURL, Package: row.Package, Line: row.Line.Line, File: row.Line.File,
+			Family: row.Family, DataTypes: nonNil(row.DataTypes)}
+		if row.ID != "" {
+			id := row.ID
+			s.ID = &id
+		}
+		p.SDKs = append(p.SDKs, s)
+	}
+	for _, m := range dis.Mentions {
+		p.Mentions = append(p.Mentions, JSONMention{m.ID, m.Phrase, m.Line.File, m.Line.Line})
+	}
+	p.DataTypes = sortedStrings(dis.DataTypes)
+	p.Warnings = nonNil(dis.Warnings)
+	return p
+}
+
+func jsonFindings(fs []audit.Finding) []JSONFinding {
+	out := []JSONFinding{}
+	for _, f := range sortedFindings(fs) {
+		out = append(out, JSONFinding{
+			Rule: f.Rule, Severity: f.Severity.String(), Subject: f.Subject,
+			Message: f.Message, MessageZh: f.MessageZh,
+			Evidence:  JSONFindEvidence{Artifact: nonNil(f.Evidence.Artifact), Policy: nonNil(f.Evidence.Policy)},
+			Reference: f.Reference, Waived: f.Waived, WaiverReason: f.WaiverReason,
+		})
+	}
+	return out
+}
+
+// nonNil returns a copy of s that encodes as [] when empty.
+func nonNil(s []string) []string { return append([]string{}, s...) }
+
+// sortedStrings returns a sorted copy of s, never nil.
+func sortedStrings(s []string) []string {
+	out := nonNil(s)
+	slices.Sort(out)
+	return out
+}

@@ -1,0 +1,317 @@
+package report
+
+import (
+	"bytes"
+	"encoding/json"
+	"math/rand/v2"
+	"strings"
+	"testing"
+
+	"github.com/sebdah/goldie/v2"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/apkaudit/apkaudit/pkg/audit"
+	"github.com/apkaudit/apkaudit/pkg/inventory"
+	"github.com/apkaudit/apkaudit/pkg/policy"
+)
+
+// goldenExt is the golden file extension per renderer, so goldens open in the right editor mode.
+var goldenExt = map[string]string{
+	"table": "txt", "json": "json", "jsonl": "jsonl", "sarif": "sarif",
+	"junit": "xml", "markdown": "md", "html": "html",
+}
+
+func render(t *testing.T, r Renderer, results []*audit.Result, o Options) []byte {
+	t.Helper()
+	var buf bytes.Buffer
+	require.NoError(t, r.Render(&buf, results, o))
+	return buf.Bytes()
+}
+
+func TestLookup(t *testing.T) {
+	names := Names()
+	require.Equal(t, []string{"table", "json", "jsonl", "sarif", "junit", "markdown", "html"}, names)
+	for _, n := range names {
+		r, err := Lookup(n)
+		require.NoError(t, err)
+		assert.Equal(t, n, r.Name())
+		r, err = Lookup(strings.ToUpper(n))
+		require.NoError(t, err, "lookup is case-insensitive")
+		assert.Equal(t, n, r.Name())
+	}
+	_, err := Lookup("yaml")
+	require.Error(t, err)
+	assert.True(t, strings.HasPrefix(err.Error(), "report: "), err.Error())
+	for _, n := range names {
+		assert.Contains(t, err.Error(), n, "the error lists every valid name")
+	}
+}
+
+func TestGolden(t *testing.T) {
+	g := goldie.New(t, goldie.WithFixtureDir("testdata/golden"), goldie.WithNameSuffix(""))
+	cases := []struct {
+		command string
+		result  func() *audit.Result
+	}{
+		{CommandInspect, demoInspect},
+		{CommandPolicy, demoPolicy},
+		{CommandCheck, demoCheck},
+	}
+	for _, r := range Renderers() {
+		for _, c := range cases {
+			langs := []string{"en"}
+			if r.Name() != "json" && r.Name() != "jsonl" && r.Name() != "junit" {
+				langs = append(langs, "zh") // JSON and JUnit carry both languages or are language-neutral
+			}
+			for _, lang := range langs {
+				name := c.command + "-" + lang + "." + goldenExt[r.Name()]
+				t.Run(r.Name()+"/"+name, func(t *testing.T) {
+					got := render(t, r, []*audit.Result{c.result()}, demoOptions(c.command, lang))
+					g.Assert(t, r.Name()+"/"+name, got)
+				})
+			}
+		}
+		t.Run(r.Name()+"/multi", func(t *testing.T) {
+			// Two artifacts at once, command inferred from the results.
+			o := demoOptions("", "en")
+			got := render(t, r, []*audit.Result{demoCheck(), demoSecond()}, o)
+			g.Assert(t, r.Name()+"/multi-en."+goldenExt[r.Name()], got)
+		})
+	}
+}
+
+// demoSecond is a second, clean artifact with nothing in it: every list is empty.
+func demoSecond() *audit.Result {
+	return &audit.Result{
+		Inventory:  &inventory.Inventory{Artifact: inventory.Artifact{Path: "testdata/demo/lite.apk", Kind: "apk"}, App: inventory.App{Package: "com.example.lite"}},
+		Disclosure: &policy.Disclosure{},
+	}
+}
+
+// TestDeterministic renders twice, and once more from shuffled input, and wants the same bytes.
+func TestDeterministic(t *testing.T) {
+	for _, r := range Renderers() {
+		for _, cmd := range []string{CommandInspect, CommandPolicy, CommandCheck} {
+			t.Run(r.Name()+"/"+cmd, func(t *testing.T) {
+				o := demoOptions(cmd, "zh")
+				a := render(t, r, []*audit.Result{demoCheck()}, o)
+				b := render(t, r, []*audit.Result{demoCheck()}, o)
+				require.Equal(t, string(a), string(b))
+
+				shuffled := demoCheck()
+				rng := rand.New(rand.NewPCG(1, 2))
+				rng.Shuffle(len(shuffled.Findings), func(i, j int) {
+					shuffled.Findings[i], shuffled.Findings[j] = shuffled.Findings[j], shuffled.Findings[i]
+				})
+				rng.Shuffle(len(shuffled.SDKs), func(i, j int) { shuffled.SDKs[i], shuffled.SDKs[j] = shuffled.SDKs[j], shuffled.SDKs[i] })
+				for _, d := range shuffled.SDKs {
+					rng.Shuffle(len(d.Evidence), func(i, j int) { d.Evidence[i], d.Evidence[j] = d.Evidence[j], d.Evidence[i] })
+				}
+				p := shuffled.Inventory.Permissions
+				rng.Shuffle(len(p), func(i, j int) { p[i], p[j] = p[j], p[i] })
+				c := render(t, r, []*audit.Result{shuffled}, o)
+				require.Equal(t, string(a), string(c), "input order must not change the output")
+			})
+		}
+	}
+}
+
+func TestTimestamps(t *testing.T) {
+	for _, r := range Renderers() {
+		o := demoOptions(CommandCheck, "en")
+		o.NoTimestamp = false
+		o.Now = mustTime(t, "2026-03-04T05:06:07Z")
+		got := string(render(t, r, []*audit.Result{demoCheck()}, o))
+		switch r.Name() {
+		case "sarif", "junit", "html":
+			assert.Contains(t, got, "2026-03-04T05:06:07Z", r.Name())
+		default:
+			assert.NotContains(t, got, "2026-03-04", r.Name())
+		}
+		o.NoTimestamp = true
+		assert.NotContains(t, string(render(t, r, []*audit.Result{demoCheck()}, o)), "2026-03-04", r.Name())
+	}
+}
+
+func TestNilResult(t *testing.T) {
+	for _, r := range Renderers() {
+		err := r.Render(&bytes.Buffer{}, []*audit.Result{demoCheck(), nil}, demoOptions(CommandCheck, "en"))
+		require.Error(t, err, r.Name())
+		assert.Contains(t, err.Error(), "report: result 1 is nil")
+	}
+}
+
+// TestEmptyResults renders results whose every slice and pointer is nil: no panic, and
+// JSON lists come out as [] (never null).
+func TestEmptyResults(t *testing.T) {
+	results := map[string]*audit.Result{
+		CommandInspect: {},
+		CommandPolicy:  {},
+		CommandCheck:   {},
+	}
+	for cmd, res := range results {
+		for _, r := range Renderers() {
+			render(t, r, []*audit.Result{res}, demoOptions(cmd, "zh"))
+		}
+		got := render(t, jsonRenderer{}, []*audit.Result{res}, demoOptions(cmd, "en"))
+		assert.NotContains(t, string(got), "null", "%s: %s", cmd, got)
+	}
+}
+
+func TestJSONShape(t *testing.T) {
+	keys := func(t *testing.T, b []byte) map[string]json.RawMessage {
+		t.Helper()
+		var m map[string]json.RawMessage
+		require.NoError(t, json.Unmarshal(b, &m))
+		return m
+	}
+	inspectKeys := []string{"schema_version", "tool", "artifact", "app", "permissions", "sdks", "components", "native_libs", "code", "warnings"}
+	policyKeys := []string{"documents", "permissions", "sdks", "data_types", "warnings"}
+
+	t.Run("inspect", func(t *testing.T) {
+		m := keys(t, render(t, jsonRenderer{}, []*audit.Result{demoInspect()}, demoOptions(CommandInspect, "en")))
+		for _, k := range inspectKeys {
+			assert.Contains(t, m, k)
+		}
+		for _, k := range []string{"policy", "findings", "summary", "documents"} {
+			assert.NotContains(t, m, k)
+		}
+		assert.JSONEq(t, `1`, string(m["schema_version"]))
+		assert.JSONEq(t, `{"name":"apkaudit","version":"0.1.0-test","sdkdb_version":"2026.01.01"}`, string(m["tool"]))
+		var sdks []JSONSDK
+		require.NoError(t, json.Unmarshal(m["sdks"], &sdks))
+		require.Len(t, sdks, 2)
+		assert.Equal(t, "jpush", sdks[0].ID, "sorted by id")
+		assert.Equal(t, []JSONEvidence{
+			{"component", "cn.jpush.android.service.PushService", 1},
+			{"dex-package", "cn/jpush/android/service", 42},
+			{"native-lib", "lib/arm64-v8a/libjcore.so", 1},
+		}, sdks[0].Evidence)
+	})
+	t.Run("classes", func(t *testing.T) {
+		o := demoOptions(CommandInspect, "en")
+		var d InspectDocument
+		require.NoError(t, json.Unmarshal(render(t, jsonRenderer{}, []*audit.Result{demoInspect()}, o), &d))
+		assert.Empty(t, d.Code.ClassNames)
+		o.Classes = true
+		require.NoError(t, json.Unmarshal(render(t, jsonRenderer{}, []*audit.Result{demoInspect()}, o), &d))
+		assert.Equal(t, []string{"com.example.shop.MainActivity", "com.example.shop.ShopApp"}, d.Code.ClassNames)
+	})
+	t.Run("policy", func(t *testing.T) {
+		b := render(t, jsonRenderer{}, []*audit.Result{demoPolicy()}, demoOptions(CommandPolicy, "en"))
+		m := keys(t, b)
+		for _, k := range append(policyKeys, "schema_version", "tool") {
+			assert.Contains(t, m, k)
+		}
+		assert.NotContains(t, m, "artifact")
+		var d PolicyDocument
+		require.NoError(t, json.Unmarshal(b, &d))
+		require.Len(t, d.SDKs, 3)
+		assert.Nil(t, d.SDKs[2].ID, "a row matching no catalogue entry has id null")
+		assert.Contains(t, string(m["sdks"]), `"id": null`)
+		assert.Equal(t, "umeng-analytics", *d.SDKs[0].ID)
+		assert.Equal(t, 5, d.SDKs[0].Line)
+		assert.Equal(t, []int{42, 57}, d.Permissions[1].Lines)
+	})
+	t.Run("check", func(t *testing.T) {
+		b := render(t, jsonRenderer{}, []*audit.Result{demoCheck()}, demoOptions(CommandCheck, "en"))
+		m := keys(t, b)
+		for _, k := range append(inspectKeys, "policy", "findings", "summary") {
+			assert.Contains(t, m, k)
+		}
+		pol := keys(t, m["policy"])
+		for _, k := range policyKeys {
+			assert.Contains(t, pol, k)
+		}
+		assert.NotContains(t, pol, "schema_version")
+		assert.JSONEq(t, `{"high":1,"medium":2,"low":1,"info":1}`, string(m["summary"]), "the waived high finding is not counted")
+		var fs []JSONFinding
+		require.NoError(t, json.Unmarshal(m["findings"], &fs))
+		require.Len(t, fs, 6)
+		assert.Equal(t, "undisclosed-permission", fs[0].Rule, "worst first; rules in audit order within a severity")
+		assert.True(t, fs[0].Waived)
+		assert.Equal(t, "disclosed in the in-app consent dialog (legal@example.com)", fs[0].WaiverReason)
+		assert.Equal(t, "构建中嵌入了极光推送SDK，但隐私政策未披露", fs[1].MessageZh)
+		assert.Equal(t, []string{"info", "low", "medium", "medium", "high", "high"}, []string{fs[5].Severity, fs[4].Severity, fs[3].Severity, fs[2].Severity, fs[1].Severity, fs[0].Severity})
+		assert.NotContains(t, string(m["findings"]), `"waived": false`)
+	})
+	t.Run("array for several", func(t *testing.T) {
+		b := render(t, jsonRenderer{}, []*audit.Result{demoInspect(), demoInspect()}, demoOptions(CommandInspect, "en"))
+		var arr []map[string]any
+		require.NoError(t, json.Unmarshal(b, &arr))
+		assert.Len(t, arr, 2)
+	})
+	t.Run("jsonl", func(t *testing.T) {
+		b := render(t, jsonlRenderer{}, []*audit.Result{demoCheck(), demoSecond()}, demoOptions(CommandCheck, "en"))
+		lines := strings.Split(strings.TrimSuffix(string(b), "\n"), "\n")
+		require.Len(t, lines, 2)
+		for _, l := range lines {
+			assert.True(t, json.Valid([]byte(l)), l)
+		}
+	})
+}
+
+// TestEscaping checks that hostile policy text cannot inject markup into HTML or Markdown.
+func TestEscaping(t *testing.T) {
+	for _, name := range []string{"html", "markdown"} {
+		r, err := Lookup(name)
+		require.NoError(t, err)
+		for _, cmd := range []string{CommandPolicy, CommandCheck} {
+			res := demoCheck()
+			res.Findings[0].MessageZh = hostile
+			res.Findings[0].Message = hostile
+			got := string(render(t, r, []*audit.Result{res}, demoOptions(cmd, "zh")))
+			assert.NotContains(t, got, "<img", "%s/%s", name, cmd)
+			assert.Contains(t, got, "&lt;img src=x onerror=alert(1)&gt;", "%s/%s", name, cmd)
+		}
+	}
+}
+
+// TestTableAlignment checks, independently of the golden, that every row of every
+// table is as wide as its border line when CJK characters count two columns.
+func TestTableAlignment(t *testing.T) {
+	for _, lang := range []string{"en", "zh"} {
+		for _, cmd := range []string{CommandInspect, CommandPolicy, CommandCheck} {
+			out := string(render(t, tableRenderer{}, []*audit.Result{demoCheck()}, demoOptions(cmd, lang)))
+			width, rows := 0, 0
+			for _, line := range strings.Split(out, "\n") {
+				switch {
+				case strings.HasPrefix(line, "+"):
+					width = displayWidth(line)
+				case strings.HasPrefix(line, "|"):
+					rows++
+					assert.Equal(t, width, displayWidth(line), "%s/%s: %q", lang, cmd, line)
+				}
+			}
+			assert.Greater(t, rows, 5)
+			if lang == "zh" && cmd != CommandPolicy {
+				assert.Contains(t, out, "访问精准定位")
+			}
+		}
+	}
+}
+
+func TestRuleTexts(t *testing.T) {
+	rules := audit.Rules()
+	texts := RuleTexts()
+	require.Len(t, texts, len(rules), "one text per rule")
+	for i, r := range rules {
+		assert.Equal(t, r.ID, texts[i].ID)
+		assert.NotEmpty(t, texts[i].Title)
+		assert.NotEmpty(t, texts[i].TitleZh)
+		assert.NotEmpty(t, texts[i].Help)
+		assert.NotEmpty(t, texts[i].HelpZh)
+	}
+	assert.Equal(t, "no-such-rule", LookupRuleText("no-such-rule").Title)
+}
+
+func TestMarkdownSummary(t *testing.T) {
+	got := string(render(t, markdownRenderer{}, []*audit.Result{demoCheck()}, demoOptions(CommandCheck, "en")))
+	assert.Contains(t, got, "**Summary:** 1 high, 2 medium, 1 low, 1 info (1 waived); fails --fail-on high")
+	assert.Contains(t, got, "<details>")
+	assert.Equal(t, 1+1+6, strings.Count(got, "\n| "), "header, separator and one row per finding")
+	zh := string(render(t, markdownRenderer{}, []*audit.Result{demoCheck()}, demoOptions(CommandCheck, "zh")))
+	assert.Contains(t, zh, "| 严重程度 | 规则 | 对象 | 说明 |")
+	assert.Contains(t, zh, "构建中嵌入了极光推送SDK，但隐私政策未披露")
+}

@@ -1,0 +1,136 @@
+package report
+
+import (
+	"fmt"
+
+	"github.com/apkaudit/apkaudit/pkg/audit"
+)
+
+// labels holds every heading and label the human-readable formats print, in English and Chinese.
+var labels = map[string][2]string{
+	"report":              {"apkaudit report", "apkaudit 审计报告"},
+	"diff-title":          {"apkaudit diff: what the new build changes", "apkaudit 版本对比：新版本的变化"},
+	"added-permissions":   {"Permissions added", "新增权限"},
+	"removed-permissions": {"Permissions removed", "移除的权限"},
+	"added-sdks":          {"SDKs added", "新增第三方SDK"},
+	"removed-sdks":        {"SDKs removed", "移除的第三方SDK"},
+	"undisclosed":         {"NOT DISCLOSED in the policy", "隐私政策未披露"},
+	"sensitive-tag":       {"sensitive", "敏感"},
+	"artifact":            {"Artifact", "构建文件"},
+	"app":                 {"App", "应用"},
+	"package":             {"Package", "包名"},
+	"version":             {"Version", "版本"},
+	"label":               {"Label", "应用名称"},
+	"sdk-range":           {"SDK (min/target)", "SDK（最低/目标）"},
+	"kind":                {"Kind", "类型"},
+	"size":                {"Size", "大小"},
+	"sha256":              {"SHA-256", "SHA-256"},
+	"code":                {"Code", "代码"},
+	"code-summary":        {"%d DEX files, %d classes, %d packages", "%d 个 DEX 文件，%d 个类，%d 个包"},
+	"permissions":         {"Permissions", "权限"},
+	"permission":          {"Permission", "权限"},
+	"protection":          {"Protection", "保护级别"},
+	"sensitive":           {"Sensitive", "敏感"},
+	"zh-name":             {"Chinese name", "中文名称"},
+	"yes":                 {"yes", "是"},
+	"no":                  {"no", "否"},
+	"sdks":                {"SDKs", "第三方SDK"},
+	"id":                  {"ID", "标识"},
+	"name":                {"Name", "名称"},
+	"vendor":              {"Vendor", "开发者"},
+	"evidence":            {"Evidence", "证据"},
+	"via":                 {"inside %s", "包含于 %s"},
+	"warnings":            {"Warnings", "警告"},
+	"unanalysed":          {"Unanalysed code", "未分析的代码"},
+	"findings":            {"Findings", "问题"},
+	"severity":            {"Severity", "严重程度"},
+	"rule":                {"Rule", "规则"},
+	"subject":             {"Subject", "对象"},
+	"message":             {"Message", "说明"},
+	"reference":           {"Reference", "依据"},
+	"waived":              {"waived", "已豁免"},
+	"no-findings":         {"No findings.", "未发现问题。"},
+	"none":                {"none", "无"},
+	"documents":           {"Policy documents", "隐私政策文档"},
+	"path":                {"Path", "路径"},
+	"format":              {"Format", "格式"},
+	"chars":               {"Characters", "字数"},
+	"phrases":             {"Phrases", "措辞"},
+	"lines":               {"Lines", "行号"},
+	"line":                {"Line", "行号"},
+	"company":             {"Company", "公司"},
+	"purpose":             {"Purpose", "使用目的"},
+	"data":                {"Data collected", "收集信息"},
+	"policy-url":          {"Policy URL", "隐私政策链接"},
+	"policy-sdks":         {"SDK list", "SDK清单"},
+	"data-types":          {"Data types", "个人信息类型"},
+	"no-sdk-list":         {"No SDK list found.", "未找到SDK清单。"},
+	"artifact-evidence":   {"In the build", "构建中"},
+	"policy-evidence":     {"In the policy", "隐私政策中"},
+	"all":                 {"All", "全部"},
+	"generated":           {"Generated %s", "生成于 %s"},
+	"fail-yes":            {"fails --fail-on %s", "达到 --fail-on %s 阈值"},
+	"fail-no":             {"passes --fail-on %s", "未达到 --fail-on %s 阈值"},
+	"summary":             {"Summary", "汇总"},
+	"summary-line":        {"%d high, %d medium, %d low, %d info", "高 %d，中 %d，低 %d，提示 %d"},
+	"waived-count":        {"%d waived", "%d 项已豁免"},
+	"rules":               {"Rules", "规则说明"},
+	"more":                {"+%d more", "另有 %d 项"},
+	"classes-n":           {"%d classes", "%d 个类"},
+	"class-names":         {"Classes", "类名"},
+}
+
+// sevNames are severity names in Chinese, indexed by audit.Severity.
+var sevNamesZh = [...]string{audit.Info: "提示", audit.Low: "低", audit.Medium: "中", audit.High: "高", audit.None: "无"}
+
+// t returns the label for key in the report language.
+func (o Options) t(key string) string {
+	l, ok := labels[key]
+	if !ok {
+		return key
+	}
+	if o.zh() {
+		return l[1]
+	}
+	return l[0]
+}
+
+// tf formats the label for key with args.
+func (o Options) tf(key string, args ...any) string { return fmt.Sprintf(o.t(key), args...) }
+
+// sev names a severity in the report language.
+func (o Options) sev(s audit.Severity) string {
+	if o.zh() && s >= 0 && int(s) < len(sevNamesZh) {
+		return sevNamesZh[s]
+	}
+	return s.String()
+}
+
+// yesNo renders a boolean in the report language.
+func (o Options) yesNo(b bool) string {
+	if b {
+		return o.t("yes")
+	}
+	return o.t("no")
+}
+
+// summaryLine is "1 high, 2 medium, 0 low, 3 info (1 waived); fails --fail-on high".
+func (o Options) summaryLine(f []audit.Finding) string {
+	s := summarize(f)
+	line := o.tf("summary-line", s.High, s.Medium, s.Low, s.Info)
+	if n := countWaived(f); n > 0 {
+		line += " (" + o.tf("waived-count", n) + ")"
+	}
+	if o.FailOn != audit.None {
+		failing := false
+		for _, x := range f {
+			failing = failing || fails(x, o.FailOn)
+		}
+		key := "fail-no"
+		if failing {
+			key = "fail-yes"
+		}
+		line += "; " + o.tf(key, o.FailOn)
+	}
+	return line
+}

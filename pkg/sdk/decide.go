@@ -1,0 +1,143 @@
+package sdk
+
+import (
+	"sort"
+
+	"github.com/apkaudit/apkaudit/sdkdb"
+)
+
+// kindOrder sorts evidence kinds in a Detection: code first, then what survives obfuscation.
+var kindOrder = map[string]int{
+	KindDexPackage: 0, KindNativeLib: 1, KindComponent: 2, KindMetaData: 3,
+	KindPermissionDefined: 4, KindAsset: 5, KindString: 6, KindVersionFile: 7,
+}
+
+// decide turns the collected hits into Detections: min_signals, weak-only
+// entries, shared-evidence disambiguation, nesting, and ordering.
+func (m *Matcher) decide(c collector) []Detection {
+	// Entries with enough strong evidence.
+	found := map[int]*hits{}
+	for i, h := range c {
+		if len(h.strong) == 0 {
+			continue // weak evidence alone never reports an entry
+		}
+		kinds := map[string]bool{}
+		for k := range h.strong {
+			kinds[k.kind] = true
+		}
+		need := m.entries[i].MinSignals
+		if need < 1 {
+			need = 1
+		}
+		if len(kinds) >= need {
+			found[i] = h
+		}
+	}
+
+	// Drop an entry whose strong evidence another detected entry explains
+	// while having evidence of its own.
+	drop := map[int]bool{}
+	for a, ha := range found {
+		for b, hb := range found {
+			if a == b || nested(m.entries[a], m.entries[b]) {
+				continue
+			}
+			if covered(ha.strong, hb) && !covered(hb.strong, ha) {
+				drop[a] = true
+				break
+			}
+		}
+	}
+
+	byID := map[string]bool{}
+	for i := range found {
+		if !drop[i] {
+			byID[m.entries[i].ID] = true
+		}
+	}
+	var out []Detection
+	for i, h := range found {
+		if drop[i] {
+			continue
+		}
+		e := m.entries[i]
+		d := Detection{Entry: e, Evidence: evidence(h)}
+		for _, id := range e.NestedIn {
+			if byID[id] {
+				d.Via = id
+				break
+			}
+		}
+		out = append(out, d)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Entry.ID < out[j].Entry.ID })
+	return out
+}
+
+// nested reports whether a is nested in b or b in a.
+func nested(a, b *sdkdb.Entry) bool {
+	for _, id := range a.NestedIn {
+		if id == b.ID {
+			return true
+		}
+	}
+	for _, id := range b.NestedIn {
+		if id == a.ID {
+			return true
+		}
+	}
+	return false
+}
+
+// covered reports whether every key of ev is evidence (strong or weak) in h.
+func covered(ev map[evKey]int, h *hits) bool {
+	for k := range ev {
+		if _, ok := h.strong[k]; ok {
+			continue
+		}
+		if _, ok := h.weak[k]; ok {
+			continue
+		}
+		return false
+	}
+	return true
+}
+
+// evidence lists an entry's hits: strong before weak, by kind, most classes
+// first, at most maxValues per kind and strength.
+func evidence(h *hits) []Evidence {
+	var out []Evidence
+	for _, weak := range []bool{false, true} {
+		src := h.strong
+		if weak {
+			src = h.weak
+		}
+		var ev []Evidence
+		for k, n := range src {
+			if weak {
+				if _, dup := h.strong[k]; dup {
+					continue
+				}
+			}
+			ev = append(ev, Evidence{Kind: k.kind, Value: k.value, Count: n, Weak: weak})
+		}
+		sort.Slice(ev, func(i, j int) bool {
+			a, b := ev[i], ev[j]
+			if a.Kind != b.Kind {
+				return kindOrder[a.Kind] < kindOrder[b.Kind]
+			}
+			if a.Count != b.Count {
+				return a.Count > b.Count
+			}
+			return a.Value < b.Value
+		})
+		perKind := map[string]int{}
+		for _, e := range ev {
+			if perKind[e.Kind] < maxValues {
+				out = append(out, e)
+			}
+			perKind[e.Kind]++
+		}
+	}
+	return out
+}

@@ -1,0 +1,571 @@
+// Command gen-sdkdb builds the SDK catalogue files sdkdb/sdks/*.yaml from three inputs:
+//
+//   - the curated spec files in scripts/gen-sdkdb/spec/*.yaml (one per output file), each a YAML
+//     list of Entry values plus the generator keys facts, lc and drop;
+//   - sdk-facts.yaml (reference SDK facts; key facts: names the entry to start from);
+//   - libchecker-rules.tsv (LibChecker Rules V42, Apache-2.0, © 2022 Absinthe; key lc: names the
+//     labels whose exact-name rules, and the regex rules that reduce to a prefix or glob, are added).
+//
+// Values listed in an entry's signals.weak are removed from its strong lists, bare vendor roots
+// (com.tencent, com.alibaba …) are moved to weak, and lists are de-duplicated. The output is
+// deterministic. Usage (from the repository root):
+//
+//	go run ./scripts/gen-sdkdb -ref ../shared/reference -out sdkdb/sdks
+//	go run ./scripts/gen-sdkdb -ref ../shared/reference -dump '腾讯地图 SDK'
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"errors"
+	"flag"
+	"fmt"
+	"os"
+	"path/filepath"
+	"regexp"
+	"sort"
+	"strings"
+
+	"gopkg.in/yaml.v3"
+)
+
+// forbiddenRoots are vendor roots shared by unrelated products: never a strong dex prefix.
+var forbiddenRoots = map[string]bool{
+	"com.tencent": true, "com.alibaba": true, "com.baidu": true, "com.huawei": true, "com.bytedance": true,
+	"com.taobao": true, "com.alipay": true, "com.xiaomi": true, "com.google": true, "com.google.android": true,
+	"com.google.android.gms": true, "com.facebook": true, "com.netease": true, "com.sina": true, "com.qq": true,
+	"com.ss": true, "com.ss.android": true, "com.huawei.hms": true, "com.aliyun": true, "com.umeng": true,
+	"com.mob": true, "com.kwai": true, "com.meizu": true, "com.vivo": true, "com.heytap": true, "com.oppo": true,
+	"com.hihonor": true, "cn.jiguang": true, "com.igexin": true, "com.iflytek": true,
+	"com.sdk": true, "com.loc": true, "com.amap": true, "com.autonavi": true, "io.agora": true,
+}
+
+type factsEntry struct {
+	ID            string   `yaml:"id"`
+	FormerID      string   `yaml:"former_id"`
+	NameZh        string   `yaml:"name_zh"`
+	NameEn        string   `yaml:"name_en"`
+	Aliases       []string `yaml:"aliases"`
+	VendorZh      string   `yaml:"vendor_zh"`
+	VendorAliases []string `yaml:"vendor_aliases"`
+	Category      string   `yaml:"category"`
+	DexPrefixes   []string `yaml:"dex_prefixes"`
+	NativeLibs    []string `yaml:"native_libs"`
+	Manifest      struct {
+		Activities         []string `yaml:"activities"`
+		Services           []string `yaml:"services"`
+		Receivers          []string `yaml:"receivers"`
+		Providers          []string `yaml:"providers"`
+		MetaData           []string `yaml:"meta_data"`
+		PermissionsDefined []string `yaml:"permissions_defined"`
+		ProxyComponents    []string `yaml:"proxy_components"`
+	} `yaml:"manifest"`
+	Permissions        []string `yaml:"permissions"`
+	DataCollected      []string `yaml:"data_collected"`
+	PrivacyPolicyURL   string   `yaml:"privacy_policy_url"`
+	PrivacyPolicyTitle string   `yaml:"privacy_policy_title"`
+	Confidence         string   `yaml:"confidence"`
+	Sources            []string `yaml:"sources"`
+	LibcheckerLabels   []string `yaml:"libchecker_labels"`
+	WeakEvidence       []string `yaml:"weak_evidence"`
+	Related            []string `yaml:"related"`
+	Notes              string   `yaml:"notes"`
+}
+
+type specEntry struct {
+	// Facts is the sdk-facts.yaml id this entry starts from.
+	Facts string `yaml:"facts"`
+	// FactsSignals false keeps the facts' names/compliance fields but not its signals.
+	NoFactsSignals bool `yaml:"no_facts_signals"`
+	// NoFactsData drops the facts' data_collected (when it belongs to a sibling).
+	NoFactsData bool `yaml:"no_facts_data"`
+	// LC lists LibChecker labels; when nil, the facts' libchecker_labels are used.
+	LC []string `yaml:"lc"`
+	// Drop removes values from every signal list (after facts and LC are merged).
+	Drop []string `yaml:"drop"`
+	// NoProxy skips the facts' proxy_components.
+	NoProxy bool `yaml:"no_proxy"`
+	Entry   `yaml:",inline"`
+}
+
+type lcRule struct {
+	Type, Name, Label, Team string
+	Regex                   bool
+}
+
+type stats struct {
+	lcUsed, lcRegexConverted, lcRegexSkipped, lcOtherTypeSkipped int
+}
+
+func main() {
+	ref := flag.String("ref", "../shared/reference", "reference data directory (sdk-facts.yaml, libchecker-rules.tsv)")
+	specDir := flag.String("spec", "scripts/gen-sdkdb/spec", "spec directory")
+	out := flag.String("out", "sdkdb/sdks", "output directory")
+	dump := flag.String("dump", "", "print the LibChecker rules of these labels (comma-separated) and exit")
+	flag.Parse()
+	if err := run(*ref, *specDir, *out, *dump); err != nil {
+		fmt.Fprintln(os.Stderr, "gen-sdkdb:", err)
+		os.Exit(1)
+	}
+}
+
+func run(ref, specDir, out, dump string) error {
+	rules, err := readRules(filepath.Join(ref, "libchecker-rules.tsv"))
+	if err != nil {
+		return err
+	}
+	byLabel := map[string][]lcRule{}
+	for _, r := range rules {
+		byLabel[r.Label] = append(byLabel[r.Label], r)
+	}
+	if dump != "" {
+		for _, l := range strings.Split(dump, ",") {
+			for _, r := range byLabel[l] {
+				fmt.Printf("%s\t%s\t%v\t%s\t%s\n", r.Type, r.Name, r.Regex, r.Label, r.Team)
+			}
+		}
+		return nil
+	}
+	facts, err := readFacts(filepath.Join(ref, "sdk-facts.yaml"))
+	if err != nil {
+		return err
+	}
+	files, err := filepath.Glob(filepath.Join(specDir, "*.yaml"))
+	if err != nil {
+		return err
+	}
+	sort.Strings(files)
+	var st stats
+	usedFacts := map[string]bool{}
+	usedLabels := map[string]bool{}
+	for _, f := range files {
+		specs, err := readSpec(f)
+		if err != nil {
+			return err
+		}
+		var entries []Entry
+		for _, s := range specs {
+			e, err := build(s, facts, byLabel, &st, usedLabels)
+			if err != nil {
+				return fmt.Errorf("%s: %s: %w", filepath.Base(f), s.ID, err)
+			}
+			if s.Facts != "" {
+				usedFacts[s.Facts] = true
+			}
+			entries = append(entries, e)
+		}
+		if err := write(filepath.Join(out, filepath.Base(f)), entries); err != nil {
+			return err
+		}
+	}
+	for id := range facts {
+		if !usedFacts[id] {
+			fmt.Fprintf(os.Stderr, "warning: sdk-facts entry %s not used\n", id)
+		}
+	}
+	fmt.Fprintf(os.Stderr, "LibChecker: %d rules used, %d regex rules converted, %d regex rules skipped (not expressible), %d static/action rules skipped; %d labels used\n",
+		st.lcUsed, st.lcRegexConverted, st.lcRegexSkipped, st.lcOtherTypeSkipped, len(usedLabels))
+	return nil
+}
+
+func readRules(path string) ([]lcRule, error) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	var rules []lcRule
+	header := true
+	sc := bufio.NewScanner(bytes.NewReader(b))
+	for sc.Scan() {
+		line := sc.Text()
+		if strings.HasPrefix(line, "#") || line == "" {
+			continue
+		}
+		if header {
+			header = false
+			continue
+		}
+		f := strings.Split(line, "\t")
+		if len(f) < 5 {
+			return nil, fmt.Errorf("%s: short line %q", path, line)
+		}
+		rules = append(rules, lcRule{Type: f[0], Name: f[1], Regex: f[2] == "yes", Label: f[3], Team: f[4]})
+	}
+	return rules, sc.Err()
+}
+
+func readFacts(path string) (map[string]*factsEntry, error) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	var list []*factsEntry
+	if err := yaml.Unmarshal(b, &list); err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	m := map[string]*factsEntry{}
+	for _, e := range list {
+		if e.PrivacyPolicyURL == "null" {
+			e.PrivacyPolicyURL = ""
+		}
+		m[e.ID] = e
+	}
+	return m, nil
+}
+
+func readSpec(path string) ([]specEntry, error) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	dec := yaml.NewDecoder(bytes.NewReader(b))
+	dec.KnownFields(true)
+	var specs []specEntry
+	if err := dec.Decode(&specs); err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	return specs, nil
+}
+
+var (
+	reRegexGroup = regexp.MustCompile(`\(\.\*\)|\.\*`)
+	reMeta       = regexp.MustCompile(`[\\\[\](){}|?+^$]`)
+)
+
+// convertRegex reduces a LibChecker full-match regex to our glob form, or returns "".
+func convertRegex(typ, re string) string {
+	g := reRegexGroup.ReplaceAllString(re, "*")
+	g = strings.ReplaceAll(g, `\.`, ".")
+	if reMeta.MatchString(g) {
+		return ""
+	}
+	switch typ {
+	case "native":
+		if strings.Count(g, "*") > 1 {
+			return ""
+		}
+		return g
+	case "dex":
+		if strings.HasSuffix(g, ".*") && strings.Count(g, "*") == 1 {
+			return strings.TrimSuffix(g, ".*")
+		}
+	default: // components
+		if strings.HasSuffix(g, ".*") && strings.Count(g, "*") == 1 {
+			return g
+		}
+		if strings.HasSuffix(g, "*") && strings.Count(g, "*") == 1 {
+			// com.yxcorp.gifshow.ad(.*): a class-name prefix, not a package: not expressible.
+			return ""
+		}
+	}
+	return ""
+}
+
+func build(s specEntry, facts map[string]*factsEntry, byLabel map[string][]lcRule, st *stats, usedLabels map[string]bool) (Entry, error) {
+	var e Entry
+	labels := s.LC
+	if s.Facts != "" {
+		f := facts[s.Facts]
+		if f == nil {
+			return e, fmt.Errorf("unknown facts id %q", s.Facts)
+		}
+		e = fromFacts(f, s)
+		if labels == nil {
+			labels = f.LibcheckerLabels
+		}
+	}
+	for _, l := range labels {
+		rs, ok := byLabel[l]
+		if !ok {
+			return e, fmt.Errorf("unknown LibChecker label %q", l)
+		}
+		usedLabels[l] = true
+		for _, r := range rs {
+			name := r.Name
+			if r.Regex {
+				name = convertRegex(r.Type, r.Name)
+				if name == "" {
+					st.lcRegexSkipped++
+					continue
+				}
+				st.lcRegexConverted++
+			}
+			switch r.Type {
+			case "native":
+				e.Signals.NativeLibs = append(e.Signals.NativeLibs, name)
+			case "activity", "service", "receiver", "provider":
+				e.Signals.Components = append(e.Signals.Components, name)
+			case "dex":
+				e.Signals.DexPackages = append(e.Signals.DexPackages, name)
+			default:
+				st.lcOtherTypeSkipped++
+				continue
+			}
+			st.lcUsed++
+		}
+		src := "LC " + l
+		if !contains(e.Sources, src) {
+			e.Sources = append(e.Sources, src)
+		}
+	}
+	overlay(&e, &s.Entry)
+	if len(e.Sources) == 0 {
+		// Hand-entered from the vendor's published SDK documentation and package layout.
+		e.Sources = []string{"curated"}
+	}
+	finish(&e, s.Drop)
+	if e.ID == "" || e.Name == "" || e.Vendor == "" || e.Category == "" {
+		return e, errors.New("id, name, vendor and category are required")
+	}
+	return e, nil
+}
+
+func fromFacts(f *factsEntry, s specEntry) Entry {
+	e := Entry{
+		ID: f.ID, Name: f.NameEn, NameZh: f.NameZh, Aliases: clone(f.Aliases), Vendor: f.VendorZh,
+		VendorAliases: clone(f.VendorAliases), Category: f.Category, Permissions: clone(f.Permissions),
+		DataCollected: clone(f.DataCollected), PrivacyPolicyURL: f.PrivacyPolicyURL, Confidence: f.Confidence,
+		Related: clone(f.Related), Notes: strings.TrimSpace(f.Notes),
+	}
+	if s.NoFactsData {
+		e.DataCollected = nil
+	}
+	e.Sources = append(e.Sources, "sdk-facts "+f.ID)
+	for _, src := range f.Sources {
+		e.Sources = append(e.Sources, src)
+	}
+	if e.PrivacyPolicyURL == "" && f.PrivacyPolicyTitle != "" {
+		e.Notes = strings.TrimSpace(e.Notes + " Policy: " + f.PrivacyPolicyTitle + ".")
+	}
+	if f.FormerID != "" {
+		e.Notes = strings.TrimSpace(e.Notes + " Former id: " + f.FormerID + ".")
+	}
+	if s.NoFactsSignals {
+		return e
+	}
+	sg := &e.Signals
+	sg.DexPackages = clone(f.DexPrefixes)
+	sg.NativeLibs = clone(f.NativeLibs)
+	m := f.Manifest
+	sg.Components = append(append(append(append(sg.Components, m.Activities...), m.Services...), m.Receivers...), m.Providers...)
+	if !s.NoProxy && f.Category != "push-channel" {
+		sg.Components = append(sg.Components, m.ProxyComponents...)
+	}
+	for i, c := range sg.Components {
+		sg.Components[i] = strings.Replace(c, "${applicationId}.", "*.", 1)
+	}
+	sg.MetaData = clone(m.MetaData)
+	sg.PermissionsDefined = clone(m.PermissionsDefined)
+	sg.Weak = clone(f.WeakEvidence)
+	return e
+}
+
+// overlay copies the non-empty fields of o over e; lists are appended.
+func overlay(e, o *Entry) {
+	str := func(dst *string, v string) {
+		if v != "" {
+			*dst = v
+		}
+	}
+	str(&e.ID, o.ID)
+	str(&e.Name, o.Name)
+	str(&e.NameZh, o.NameZh)
+	str(&e.Vendor, o.Vendor)
+	str(&e.Category, o.Category)
+	str(&e.Family, o.Family)
+	str(&e.PrivacyPolicyURL, o.PrivacyPolicyURL)
+	str(&e.Confidence, o.Confidence)
+	if o.Notes != "" {
+		e.Notes = strings.TrimSpace(e.Notes + " " + o.Notes)
+	}
+	if o.MinSignals != 0 {
+		e.MinSignals = o.MinSignals
+	}
+	e.Aliases = append(e.Aliases, o.Aliases...)
+	e.VendorAliases = append(e.VendorAliases, o.VendorAliases...)
+	e.Permissions = append(e.Permissions, o.Permissions...)
+	if len(o.DataCollected) > 0 {
+		e.DataCollected = append(e.DataCollected, o.DataCollected...)
+	}
+	e.Sources = append(e.Sources, o.Sources...)
+	e.Related = append(e.Related, o.Related...)
+	e.NestedIn = append(e.NestedIn, o.NestedIn...)
+	a, b := &e.Signals, &o.Signals
+	a.DexPackages = append(a.DexPackages, b.DexPackages...)
+	a.Classes = append(a.Classes, b.Classes...)
+	a.NativeLibs = append(a.NativeLibs, b.NativeLibs...)
+	a.Components = append(a.Components, b.Components...)
+	a.MetaData = append(a.MetaData, b.MetaData...)
+	a.PermissionsDefined = append(a.PermissionsDefined, b.PermissionsDefined...)
+	a.Assets = append(a.Assets, b.Assets...)
+	a.VersionFiles = append(a.VersionFiles, b.VersionFiles...)
+	a.Strings = append(a.Strings, b.Strings...)
+	a.Weak = append(a.Weak, b.Weak...)
+}
+
+// renamed maps sdk-facts ids that are renamed or split here to the catalogue id used in related/nested_in.
+var renamed = map[string]string{
+	"hms-base-update": "hms-core", "alipay-sdk": "alipay", "kuaishou-ad": "kuaishou-ads", "amap": "amap-map",
+	"baidu-lbs": "baidu-map", "google-firebase": "firebase-core", "mobtech": "mobtech-core", "tencent-lbs": "tencent-map",
+	"tencent-tbs-x5": "tencent-x5", "hms-scan": "hms-scankit", "pangle": "pangle-ads", "gromore": "pangle-gromore",
+	"firebase": "firebase-core",
+}
+
+func finish(e *Entry, drop []string) {
+	for _, l := range []*[]string{&e.Related, &e.NestedIn} {
+		for i, id := range *l {
+			if n, ok := renamed[id]; ok {
+				(*l)[i] = n
+			}
+		}
+	}
+	sg := &e.Signals
+	dropSet := map[string]bool{}
+	for _, d := range drop {
+		dropSet[d] = true
+	}
+	var weak []string
+	for _, p := range sg.DexPackages {
+		if forbiddenRoots[p] {
+			weak = append(weak, p)
+		}
+	}
+	sg.Weak = append(sg.Weak, weak...)
+	weakSet := map[string]bool{}
+	for _, w := range sg.Weak {
+		if !dropSet[w] {
+			weakSet[w] = true
+		}
+	}
+	clean := func(l []string, strong bool) []string {
+		var outl []string
+		seen := map[string]bool{}
+		for _, v := range l {
+			v = strings.TrimSpace(v)
+			if v == "" || seen[v] || dropSet[v] || (strong && weakSet[v]) {
+				continue
+			}
+			seen[v] = true
+			outl = append(outl, v)
+		}
+		return outl
+	}
+	sg.DexPackages = clean(sg.DexPackages, true)
+	sg.Classes = clean(sg.Classes, true)
+	sg.NativeLibs = clean(sg.NativeLibs, true)
+	sg.Components = clean(sg.Components, true)
+	sg.MetaData = clean(sg.MetaData, true)
+	sg.PermissionsDefined = clean(sg.PermissionsDefined, true)
+	sg.Assets = clean(sg.Assets, true)
+	sg.VersionFiles = clean(sg.VersionFiles, true)
+	sg.Strings = clean(sg.Strings, true)
+	sg.Weak = clean(sg.Weak, false)
+	e.Aliases = clean(e.Aliases, false)
+	e.VendorAliases = clean(e.VendorAliases, false)
+	e.Permissions = clean(e.Permissions, false)
+	e.DataCollected = clean(e.DataCollected, false)
+	e.Sources = clean(e.Sources, false)
+	e.Related = clean(e.Related, false)
+	e.NestedIn = clean(e.NestedIn, false)
+}
+
+func write(path string, entries []Entry) error {
+	var buf bytes.Buffer
+	buf.WriteString("# Generated by scripts/gen-sdkdb from scripts/gen-sdkdb/spec/" + filepath.Base(path) + ",\n")
+	buf.WriteString("# shared/reference/sdk-facts.yaml and libchecker-rules.tsv. Edit the spec, then regenerate:\n")
+	buf.WriteString("#   go run ./scripts/gen-sdkdb -ref ../shared/reference -out sdkdb/sdks\n")
+	buf.WriteString("# Contains data from LibChecker-Rules (© 2022 Absinthe), Apache License 2.0; converted and modified\n")
+	buf.WriteString("# (sources \"LC <label>\"). See NOTICE.\n")
+	enc := yaml.NewEncoder(&buf)
+	enc.SetIndent(2)
+	if err := enc.Encode(entries); err != nil {
+		return err
+	}
+	if err := enc.Close(); err != nil {
+		return err
+	}
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		return err
+	}
+	return os.WriteFile(path, buf.Bytes(), 0o644)
+}
+
+func clone(l []string) []string { return append([]string(nil), l...) }
+
+func contains(l []string, v string) bool {
+	for _, x := range l {
+		if x == v {
+			return true
+		}
+	}
+	return false
+}
+
+// The types below mirror sdkdb.Entry and sdkdb.Signals (sdkdb/types.go) so that the generator
+// builds even while the sdkdb package is being changed; keep them in sync.
+
+// Entry describes one SDK: who makes it, what it collects, and how to recognise it in a build.
+type Entry struct {
+	// ID is kebab-case vendor-product ("umeng-analytics"); stable, used in findings.
+	ID     string `yaml:"id" json:"id"`
+	Name   string `yaml:"name" json:"name"`       // English display name
+	NameZh string `yaml:"name_zh" json:"name_zh"` // Chinese display name
+	// Aliases are spellings policies use. A trailing '?' marks an ambiguous alias
+	// that matches only together with other evidence (e.g. "微信?").
+	Aliases []string `yaml:"aliases" json:"aliases"`
+	// Vendor is the current Chinese legal name of the operator (公司全称), or the English legal name for foreign SDKs.
+	Vendor        string   `yaml:"vendor" json:"vendor"`
+	VendorAliases []string `yaml:"vendor_aliases,omitempty" json:"vendor_aliases,omitempty"`
+	Category      string   `yaml:"category" json:"category"`
+	// Family groups kits of one product line ("hms", "umeng", "tencent-cloud"):
+	// a policy row naming the family covers every member, with lower confidence.
+	Family string `yaml:"family,omitempty" json:"family,omitempty"`
+	// Signals are the evidence that identifies the SDK in a build.
+	Signals Signals `yaml:"signals" json:"signals"`
+	// MinSignals is how many distinct signal kinds must match before the SDK
+	// is reported (default 1). Use 2 where prefixes are generic.
+	MinSignals int `yaml:"min_signals,omitempty" json:"min_signals,omitempty"`
+	// Permissions the SDK typically requests (full names).
+	Permissions []string `yaml:"permissions,omitempty" json:"permissions,omitempty"`
+	// DataCollected lists personal-information types in Chinese, as the vendor documents them.
+	DataCollected    []string `yaml:"data_collected,omitempty" json:"data_collected,omitempty"`
+	PrivacyPolicyURL string   `yaml:"privacy_policy_url,omitempty" json:"privacy_policy_url,omitempty"`
+	// Confidence is H, M or L for the identification evidence.
+	Confidence string   `yaml:"confidence,omitempty" json:"confidence,omitempty"`
+	Sources    []string `yaml:"sources,omitempty" json:"sources,omitempty"`
+	// Related lists ids of SDKs that share code with or bundle this one.
+	Related []string `yaml:"related,omitempty" json:"related,omitempty"`
+	// NestedIn lists ids of SDKs that usually bundle this one (carrier login inside shanyan).
+	NestedIn []string `yaml:"nested_in,omitempty" json:"nested_in,omitempty"`
+	Notes    string   `yaml:"notes,omitempty" json:"notes,omitempty"`
+
+	file  string         // catalogue file the entry came from
+	line  int            // line of the entry in file
+	lines map[string]int // line of each key and list item, by dotted path
+}
+
+// Signals are the kinds of evidence the matcher looks for. Each list is optional.
+type Signals struct {
+	// DexPackages are Java package prefixes, dotted ("com.umeng.analytics"); they match on whole segments.
+	DexPackages []string `yaml:"dex_packages,omitempty" json:"dex_packages,omitempty"`
+	// Classes are fully qualified distinctive class names ("com.tencent.mm.opensdk.openapi.WXAPIFactory").
+	Classes []string `yaml:"classes,omitempty" json:"classes,omitempty"`
+	// NativeLibs are .so file names with '*' globs ("libjiagu*.so").
+	NativeLibs []string `yaml:"native_libs,omitempty" json:"native_libs,omitempty"`
+	// Components are manifest component class names; a trailing ".*" matches any class under that package,
+	// a leading "*." matches any package ("*.wxapi.WXEntryActivity").
+	Components []string `yaml:"components,omitempty" json:"components,omitempty"`
+	// MetaData are <meta-data> keys.
+	MetaData []string `yaml:"meta_data,omitempty" json:"meta_data,omitempty"`
+	// PermissionsDefined are custom <permission> names, with ${applicationId} allowed.
+	PermissionsDefined []string `yaml:"permissions_defined,omitempty" json:"permissions_defined,omitempty"`
+	// Assets are asset paths or globs under assets/.
+	Assets []string `yaml:"assets,omitempty" json:"assets,omitempty"`
+	// VersionFiles are META-INF/*.version base names ("com.google.firebase_firebase-analytics").
+	VersionFiles []string `yaml:"version_files,omitempty" json:"version_files,omitempty"`
+	// Strings are DEX string constants that identify the SDK.
+	Strings []string `yaml:"strings,omitempty" json:"strings,omitempty"`
+	// Weak lists package prefixes shared with other SDKs: they count as evidence only
+	// when another signal of this entry matched too.
+	Weak []string `yaml:"weak,omitempty" json:"weak,omitempty"`
+}

@@ -1,0 +1,173 @@
+package sdkdb
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"testing/fstest"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+const umengYAML = `# Umeng
+- id: umeng-analytics
+  name: Umeng Analytics
+  name_zh: 友盟统计
+  aliases: [友盟, umeng]
+  vendor: 友盟同欣(北京)科技有限公司
+  category: analytics
+  family: umeng
+  signals:
+    dex_packages: [com.umeng.analytics]
+    meta_data: [UMENG_APPKEY]
+  privacy_policy_url: https://www.umeng.com/page/policy
+- id: umeng-push
+  name: Umeng Push
+  name_zh: 友盟推送
+  aliases: [友盟推送]
+  vendor: 友盟同欣(北京)科技有限公司
+  category: push
+  family: umeng
+  signals:
+    dex_packages: [com.umeng.message]
+    weak: [com.taobao.accs, org.android.agoo]
+  min_signals: 1
+  related: [umeng-analytics]
+  privacy_policy_url: https://www.umeng.com/page/policy
+`
+
+const firebaseYAML = `version: "2026.11.23"
+entries:
+  - id: firebase-analytics
+    name: Firebase Analytics
+    name_zh: Firebase 分析
+    vendor: Google LLC
+    category: analytics
+    signals:
+      version_files: [com.google.firebase_firebase-analytics]
+`
+
+func TestLoad(t *testing.T) {
+	fsys := fstest.MapFS{
+		"sdks/umeng.yaml":    {Data: []byte(umengYAML)},
+		"sdks/firebase.yaml": {Data: []byte(firebaseYAML)},
+		"sdks/empty.yaml":    {Data: []byte("# nothing yet\n")},
+		"sdks/README.md":     {Data: []byte("not yaml: [")},
+	}
+	c, err := Load(fsys)
+	require.NoError(t, err)
+	assert.Equal(t, "2026.11.23", c.Version)
+	var ids []string
+	for _, e := range c.Entries {
+		ids = append(ids, e.ID)
+	}
+	assert.Equal(t, []string{"firebase-analytics", "umeng-analytics", "umeng-push"}, ids)
+
+	push := c.Lookup("umeng-push")
+	require.NotNil(t, push)
+	assert.Equal(t, []string{"com.taobao.accs", "org.android.agoo"}, push.Signals.Weak)
+	file, line := push.Source()
+	assert.Equal(t, "sdks/umeng.yaml", file)
+	assert.Equal(t, 13, line)
+	assert.Equal(t, 22, push.lineOf("signals.weak.0"))
+	assert.Equal(t, 22, push.lineOf("signals.weak.9")) // unknown item: the key's line
+	assert.Nil(t, c.Lookup("nope"))
+	assert.Nil(t, (*Catalogue)(nil).Lookup("umeng-push"))
+
+	fam := c.Families()
+	require.Len(t, fam["umeng"], 2)
+	assert.Equal(t, "umeng-analytics", fam["umeng"][0].ID)
+	assert.NotContains(t, fam, "")
+
+	assert.Empty(t, Validate(c))
+}
+
+func TestLoadVersionDigest(t *testing.T) {
+	a, err := Load(fstest.MapFS{"a.yaml": {Data: []byte(umengYAML)}})
+	require.NoError(t, err)
+	b, err := Load(fstest.MapFS{"a.yaml": {Data: []byte(umengYAML + "\n")}})
+	require.NoError(t, err)
+	assert.True(t, strings.HasPrefix(a.Version, "sha256-"), a.Version)
+	assert.NotEqual(t, a.Version, b.Version)
+}
+
+func TestLoadErrors(t *testing.T) {
+	tests := []struct {
+		name string
+		yaml string
+		want []string // substrings of the error
+	}{
+		{"unknown field", "- id: a\n  name: A\n  foo: 1\n", []string{"sdkdb: x.yaml:3: unknown field foo"}},
+		{"unknown signal field", "- id: a\n  signals:\n    dex_package: [a.b]\n", []string{"sdkdb: x.yaml:3: unknown field signals.dex_package"}},
+		{"reference key hint", "- id: a\n  dex_prefixes: [a.b]\n", []string{"x.yaml:2: unknown field dex_prefixes (did you mean signals.dex_packages?)"}},
+		{"wrong type", "- id: a\n  min_signals: two\n", []string{"sdkdb: x.yaml:2: cannot unmarshal"}},
+		{"entry not a mapping", "- just a string\n", []string{"x.yaml:1: an entry must be a mapping"}},
+		{"scalar file", "hello\n", []string{"x.yaml:1: want a list of entries"}},
+		{"bad top-level key", "version: x\nentry: []\n", []string{"x.yaml:2: unknown field entry"}},
+		{"syntax", "- id: a\n  name: [unclosed\n", []string{"sdkdb: x.yaml:"}},
+		{"duplicate key", "- id: a\n  id: b\n", []string{"x.yaml:2:", "already defined"}},
+		{"two bad entries", "- id: a\n  x: 1\n- id: b\n  y: 2\n", []string{"x.yaml:2: unknown field x", "x.yaml:4: unknown field y"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := Load(fstest.MapFS{"x.yaml": {Data: []byte(tt.yaml)}})
+			require.Error(t, err)
+			for _, w := range tt.want {
+				assert.Contains(t, err.Error(), w)
+			}
+		})
+	}
+
+	_, err := Load(fstest.MapFS{
+		"a.yaml": {Data: []byte("version: one\nentries: []\n")},
+		"b.yaml": {Data: []byte("version: two\nentries: []\n")},
+	})
+	require.ErrorContains(t, err, `b.yaml: version "two" differs from "one" in a.yaml`)
+}
+
+func TestLoadFile(t *testing.T) {
+	dir := t.TempDir()
+	p := filepath.Join(dir, "extra.yaml")
+	require.NoError(t, os.WriteFile(p, []byte(firebaseYAML), 0o644))
+	c, err := LoadFile(p)
+	require.NoError(t, err)
+	require.Len(t, c.Entries, 1)
+	f, _ := c.Entries[0].Source()
+	assert.Equal(t, p, f)
+
+	_, err = LoadFile(filepath.Join(dir, "missing.yaml"))
+	require.ErrorContains(t, err, "sdkdb: ")
+
+	bad := filepath.Join(dir, "bad.yaml")
+	require.NoError(t, os.WriteFile(bad, []byte("- id: a\n  bogus: 1\n"), 0o644))
+	_, err = LoadFile(bad)
+	require.EqualError(t, err, "sdkdb: "+bad+":2: unknown field bogus")
+}
+
+func TestMerge(t *testing.T) {
+	base, err := Load(fstest.MapFS{"umeng.yaml": {Data: []byte(umengYAML)}})
+	require.NoError(t, err)
+	extra, err := Load(fstest.MapFS{"user.yaml": {Data: []byte(firebaseYAML + `  - id: umeng-push
+    name: Umeng Push (patched)
+    name_zh: 友盟推送
+    vendor: Umeng
+    category: push
+    signals:
+      dex_packages: [com.umeng.message, com.umeng.newpush]
+`)}})
+	require.NoError(t, err)
+	m := Merge(base, extra)
+	require.Len(t, m.Entries, 3)
+	assert.Equal(t, "Umeng Push (patched)", m.Lookup("umeng-push").Name)
+	assert.Equal(t, "Umeng Analytics", m.Lookup("umeng-analytics").Name)
+	assert.NotNil(t, m.Lookup("firebase-analytics"))
+	assert.Equal(t, base.Version+"+2026.11.23", m.Version)
+	// base is untouched
+	assert.Equal(t, "Umeng Push", base.Lookup("umeng-push").Name)
+	assert.Len(t, base.Entries, 2)
+
+	assert.Len(t, Merge(base, nil).Entries, 2)
+	assert.Len(t, Merge(nil, extra).Entries, 2)
+}

@@ -1,0 +1,341 @@
+package sdkdb
+
+import (
+	"fmt"
+	"net/url"
+	"path"
+	"regexp"
+	"sort"
+	"strconv"
+	"strings"
+	"unicode"
+
+	"github.com/apkaudit/apkaudit/pkg/permissions"
+)
+
+// Problem is one thing wrong with a catalogue entry.
+type Problem struct {
+	File string // catalogue file, "" for an entry built in code
+	Line int    // line of the offending key or list item, else of the entry
+	ID   string // entry id ("" when the id itself is missing)
+	Msg  string
+	// Warning marks problems that leave the catalogue usable (an overlap
+	// between entries, an unknown permission, a missing policy URL …).
+	// The others (missing required fields, malformed ids, signals or globs,
+	// duplicate ids) make Embedded fail.
+	Warning bool
+}
+
+// Error formats the problem as "sdkdb: FILE:LINE: ID: MSG".
+func (p Problem) Error() string {
+	var b strings.Builder
+	b.WriteString("sdkdb: ")
+	if p.File != "" {
+		b.WriteString(p.File)
+		if p.Line > 0 {
+			b.WriteString(":" + strconv.Itoa(p.Line))
+		}
+		b.WriteString(": ")
+	}
+	if p.ID != "" {
+		b.WriteString(p.ID + ": ")
+	}
+	b.WriteString(p.Msg)
+	return b.String()
+}
+
+// Categories are the category values the catalogue uses; another value is a warning.
+var Categories = []string{
+	"analytics", "attribution", "ads", "ads-mediation", "push", "push-channel", "crash-apm",
+	"login-oneclick", "social-login-share", "payment", "map-location", "webview", "rtc-live", "im",
+	"cloud-storage", "iot", "edu", "scan", "platform", "network", "speech-ai", "multi", "packer",
+}
+
+var (
+	kebab     = regexp.MustCompile(`^[a-z0-9]+(-[a-z0-9]+)*$`)
+	javaIdent = `[A-Za-z_$][A-Za-z0-9_$]*`
+	javaName  = regexp.MustCompile(`^` + javaIdent + `(\.` + javaIdent + `)*$`)
+	// component: optional "*." prefix or ".*" suffix; ${applicationId} may stand for the first segments.
+	component = regexp.MustCompile(`^(\*\.|\$\{applicationId\}\.)?` + javaIdent + `(\.` + javaIdent + `)*(\.\*)?$`)
+	permName  = regexp.MustCompile(`^(\$\{applicationId\}|` + javaIdent + `)(\.` + javaIdent + `)+$`)
+)
+
+// Validate checks a catalogue and returns its problems sorted by file, line
+// and message: required fields (id, name, name_zh, vendor, category and at
+// least one non-weak signal), kebab-case and duplicate ids, the syntax of
+// every signal (package names, component patterns, globs), min_signals,
+// confidence, policy URLs, DEX prefixes shared by two unrelated entries,
+// unknown platform permissions, and Chinese entries (vendor written in Han
+// characters) without aliases or a privacy policy URL (their own or one of
+// another member of their family).
+func Validate(c *Catalogue) []Problem {
+	if c == nil {
+		return nil
+	}
+	var ps []Problem
+	ids := map[string]*Entry{}
+	for _, e := range c.Entries {
+		if first := ids[e.ID]; first != nil && e.ID != "" {
+			f, l := first.Source()
+			ps = append(ps, problem(e, "id", false, "duplicate id (first at %s:%d)", f, l))
+		} else if first == nil {
+			ids[e.ID] = e
+		}
+	}
+	familyURL := map[string]bool{}
+	for _, e := range c.Entries {
+		if e.Family != "" && e.PrivacyPolicyURL != "" {
+			familyURL[e.Family] = true
+		}
+	}
+	for _, e := range c.Entries {
+		ps = append(ps, validateEntry(e, ids, familyURL[e.Family])...)
+	}
+	ps = append(ps, overlaps(c)...)
+	sort.SliceStable(ps, func(i, j int) bool {
+		a, b := ps[i], ps[j]
+		if a.File != b.File {
+			return a.File < b.File
+		}
+		if a.Line != b.Line {
+			return a.Line < b.Line
+		}
+		return a.Msg < b.Msg
+	})
+	return ps
+}
+
+// problem builds a Problem at the line of the dotted path p in e.
+func problem(e *Entry, p string, warning bool, format string, args ...any) Problem {
+	f, _ := e.Source()
+	return Problem{File: f, Line: e.lineOf(p), ID: e.ID, Msg: fmt.Sprintf(format, args...), Warning: warning}
+}
+
+// signalKinds lists an entry's signal lists by yaml key, weak excluded.
+func signalKinds(s *Signals) []struct {
+	key  string
+	vals []string
+} {
+	return []struct {
+		key  string
+		vals []string
+	}{
+		{"dex_packages", s.DexPackages}, {"classes", s.Classes}, {"native_libs", s.NativeLibs},
+		{"components", s.Components}, {"meta_data", s.MetaData}, {"permissions_defined", s.PermissionsDefined},
+		{"assets", s.Assets}, {"version_files", s.VersionFiles}, {"strings", s.Strings},
+	}
+}
+
+// familyURL is true when another member of e's family has a privacy policy URL.
+func validateEntry(e *Entry, ids map[string]*Entry, familyURL bool) []Problem {
+	var ps []Problem
+	add := func(p string, warning bool, format string, args ...any) {
+		ps = append(ps, problem(e, p, warning, format, args...))
+	}
+	switch {
+	case e.ID == "":
+		add("id", false, "missing id")
+	case !kebab.MatchString(e.ID):
+		add("id", false, "id %q is not kebab-case (lower-case letters, digits and single dashes)", e.ID)
+	}
+	for _, f := range []struct{ key, val string }{{"name", e.Name}, {"name_zh", e.NameZh}, {"vendor", e.Vendor}, {"category", e.Category}} {
+		if strings.TrimSpace(f.val) == "" {
+			add(f.key, false, "missing %s", f.key)
+		}
+	}
+	if e.Category != "" && !contains(Categories, e.Category) {
+		add("category", true, "unknown category %q (known: %s)", e.Category, strings.Join(Categories, ", "))
+	}
+	if e.Family != "" && !kebab.MatchString(e.Family) {
+		add("family", false, "family %q is not kebab-case", e.Family)
+	}
+	switch e.Confidence {
+	case "", "H", "M", "L":
+	default:
+		add("confidence", false, "confidence %q is not H, M or L", e.Confidence)
+	}
+
+	kinds := 0
+	for _, k := range signalKinds(&e.Signals) {
+		if len(k.vals) > 0 {
+			kinds++
+		}
+		seen := map[string]bool{}
+		for i, v := range k.vals {
+			p := "signals." + k.key + "." + strconv.Itoa(i)
+			if seen[v] {
+				add(p, true, "signals.%s lists %q twice", k.key, v)
+			}
+			seen[v] = true
+			if msg := checkSignal(k.key, v); msg != "" {
+				add(p, false, "signals.%s: %s", k.key, msg)
+			}
+		}
+	}
+	for i, v := range e.Signals.Weak {
+		if strings.TrimSpace(v) == "" || strings.ContainsAny(v, " \t\n") {
+			add("signals.weak."+strconv.Itoa(i), false, "signals.weak: %q is empty or has spaces", v)
+		} else if strings.HasSuffix(v, ".so") {
+			if msg := checkSignal("native_libs", v); msg != "" {
+				add("signals.weak."+strconv.Itoa(i), false, "signals.weak: %s", msg)
+			}
+		}
+	}
+	if kinds == 0 {
+		add("signals", false, "no signals: at least one of dex_packages, classes, native_libs, components, meta_data, permissions_defined, assets, version_files, strings is required (weak alone never reports)")
+	}
+	if e.MinSignals < 0 || (kinds > 0 && e.MinSignals > kinds) {
+		add("min_signals", false, "min_signals %d but the entry has %d signal kinds", e.MinSignals, kinds)
+	}
+
+	for i, p := range e.Permissions {
+		if msg := checkPermission(p); msg != "" {
+			add("permissions."+strconv.Itoa(i), true, "permission %q: %s", p, msg)
+		}
+	}
+	if e.PrivacyPolicyURL != "" {
+		if msg := checkURL(e.PrivacyPolicyURL); msg != "" {
+			add("privacy_policy_url", true, "privacy_policy_url %q: %s", e.PrivacyPolicyURL, msg)
+		}
+	}
+	for _, rel := range []struct {
+		key string
+		ids []string
+	}{{"related", e.Related}, {"nested_in", e.NestedIn}} {
+		for i, id := range rel.ids {
+			if ids[id] == nil {
+				add(rel.key+"."+strconv.Itoa(i), true, "%s names unknown id %q", rel.key, id)
+			} else if id == e.ID {
+				add(rel.key+"."+strconv.Itoa(i), true, "%s names the entry itself", rel.key)
+			}
+		}
+	}
+	if hasHan(e.Vendor) {
+		if len(e.Aliases) == 0 {
+			add("aliases", true, "Chinese SDK without aliases: policies name it by its Chinese names")
+		}
+		if e.PrivacyPolicyURL == "" && !familyURL && e.Category != "packer" {
+			add("privacy_policy_url", true, "Chinese SDK without privacy_policy_url (and no member of its family has one)")
+		}
+	}
+	return ps
+}
+
+// checkSignal returns what is wrong with one signal value, or "".
+func checkSignal(kind, v string) string {
+	if strings.TrimSpace(v) == "" {
+		return "empty value"
+	}
+	switch kind {
+	case "dex_packages", "classes":
+		if !javaName.MatchString(v) {
+			return fmt.Sprintf("%q is not a dotted Java name", v)
+		}
+	case "components":
+		if !component.MatchString(v) {
+			return fmt.Sprintf("%q is not a class name, a \"pkg.*\" or a \"*.Suffix\" pattern", v)
+		}
+	case "permissions_defined":
+		if !permName.MatchString(v) {
+			return fmt.Sprintf("%q is not a dotted permission name", v)
+		}
+	case "native_libs", "assets":
+		if strings.HasPrefix(v, "/") || (kind == "native_libs" && strings.Contains(v, "/")) {
+			return fmt.Sprintf("%q must be a file name, not a path", v)
+		}
+		if _, err := path.Match(v, ""); err != nil {
+			return fmt.Sprintf("bad glob %q: %v", v, err)
+		}
+	case "meta_data", "version_files":
+		if strings.ContainsAny(v, " \t\n/") {
+			return fmt.Sprintf("%q has spaces or slashes", v)
+		}
+	}
+	return ""
+}
+
+// checkPermission returns what is wrong with a requested permission name, or "".
+// Platform names ("android.…") must be known; vendor and SDK permissions
+// (com.huawei.android.launcher.permission.CHANGE_BADGE, ${applicationId}.permission.X) pass.
+func checkPermission(name string) string {
+	if !permName.MatchString(name) {
+		return "not a full permission name (package.NAME)"
+	}
+	if strings.HasPrefix(name, "android.") && !permissions.Lookup(name).Known {
+		return "unknown platform permission"
+	}
+	return ""
+}
+
+// checkURL returns what is wrong with an http(s) URL, or "".
+func checkURL(s string) string {
+	u, err := url.Parse(s)
+	switch {
+	case err != nil:
+		return err.Error()
+	case u.Scheme != "http" && u.Scheme != "https":
+		return "scheme must be http or https"
+	case u.Host == "" || strings.ContainsAny(u.Host, " \t"):
+		return "no host"
+	}
+	return ""
+}
+
+// overlaps reports DEX prefixes listed (strongly) by two entries that are not related.
+func overlaps(c *Catalogue) []Problem {
+	owners := map[string][]*Entry{}
+	for _, e := range c.Entries {
+		for _, p := range e.Signals.DexPackages {
+			if n := len(owners[p]); n == 0 || owners[p][n-1] != e {
+				owners[p] = append(owners[p], e)
+			}
+		}
+	}
+	var ps []Problem
+	for p, es := range owners {
+		for i := 1; i < len(es); i++ {
+			for _, first := range es[:i] {
+				if related(first, es[i]) {
+					continue
+				}
+				idx := indexOf(es[i].Signals.DexPackages, p)
+				ps = append(ps, problem(es[i], "signals.dex_packages."+strconv.Itoa(idx), true,
+					"dex prefix %q is also a dex_packages prefix of %s: list it in one entry's weak, or relate the entries", p, first.ID))
+			}
+		}
+	}
+	return ps
+}
+
+// related reports whether a or b names the other in related or nested_in.
+func related(a, b *Entry) bool {
+	return contains(a.Related, b.ID) || contains(b.Related, a.ID) ||
+		contains(a.NestedIn, b.ID) || contains(b.NestedIn, a.ID)
+}
+
+func contains(list []string, s string) bool {
+	for _, v := range list {
+		if v == s {
+			return true
+		}
+	}
+	return false
+}
+
+func indexOf(list []string, s string) int {
+	for i, v := range list {
+		if v == s {
+			return i
+		}
+	}
+	return 0
+}
+
+func hasHan(s string) bool {
+	for _, r := range s {
+		if unicode.Is(unicode.Han, r) {
+			return true
+		}
+	}
+	return false
+}
