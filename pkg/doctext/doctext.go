@@ -4,6 +4,16 @@
 // permissions or SDKs; pkg/policy reads what it produces.
 package doctext
 
+import (
+	"errors"
+	"fmt"
+	"os"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/apkaudit/apkaudit/pkg/limits"
+)
+
 // Format names, as reported in policy JSON documents[].format.
 const (
 	FormatText     = "text"
@@ -42,3 +52,151 @@ type Line struct {
 	// Heading is true when the source marks the line as a heading (h1-h6, "#", DOCX Heading style).
 	Heading bool
 }
+
+// ErrEmpty is matched by the error for a document with no text at all.
+var ErrEmpty = errors.New("doctext: document is empty")
+
+// ErrUnreadable is matched by the error for bytes that are no known document
+// format or text encoding (binary data, a damaged DOCX or PDF).
+var ErrUnreadable = errors.New("doctext: unreadable document")
+
+// Error reports why the document at Path could not be turned into text. Kind
+// is ErrEmpty or ErrUnreadable, and errors.Is matches it.
+type Error struct {
+	Path   string
+	Kind   error
+	Reason string
+}
+
+func (e *Error) Error() string {
+	msg := e.Kind.Error()
+	if e.Path != "" {
+		msg = "doctext: " + e.Path + ": " + strings.TrimPrefix(msg, "doctext: ")
+	}
+	if e.Reason != "" {
+		msg += ": " + e.Reason
+	}
+	return msg
+}
+
+// Unwrap returns Kind.
+func (e *Error) Unwrap() error { return e.Kind }
+
+func unreadable(format string, args ...any) error {
+	return &Error{Kind: ErrUnreadable, Reason: fmt.Sprintf(format, args...)}
+}
+
+// ReadFile reads the named file, refusing files larger than lim.PolicySize,
+// and extracts it with Extract. Every error names the file.
+func ReadFile(path string, lim limits.Limits) (*Document, error) {
+	lim = lim.WithDefaults()
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, fmt.Errorf("doctext: %w", err)
+	}
+	defer f.Close()
+	if st, err := f.Stat(); err == nil && st.Mode().IsRegular() && st.Size() > lim.PolicySize {
+		return nil, &limits.LimitError{What: "doctext: " + path + ": document size", Limit: lim.PolicySize, Value: st.Size()}
+	}
+	data, err := limits.ReadAtMost(f, lim.PolicySize, "doctext: "+path+": document size")
+	if err != nil {
+		var le *limits.LimitError
+		if errors.As(err, &le) {
+			return nil, err
+		}
+		return nil, fmt.Errorf("doctext: %s: %w", path, err)
+	}
+	return Extract(path, data, lim)
+}
+
+// Extract turns data, the content of the policy document at path, into
+// lines. The format is detected from the content (see Detect), never from
+// the file name; path is only recorded and used in errors. Documents larger
+// than lim.PolicySize give a *limits.LimitError.
+func Extract(path string, data []byte, lim limits.Limits) (doc *Document, err error) {
+	lim = lim.WithDefaults()
+	if int64(len(data)) > lim.PolicySize {
+		return nil, &limits.LimitError{What: "doctext: " + path + ": document size", Limit: lim.PolicySize, Value: int64(len(data))}
+	}
+	doc = &Document{Path: path, Format: Detect(data)}
+	b := &builder{doc: doc}
+	switch doc.Format {
+	case FormatPDF:
+		err = extractPDF(b, data, lim)
+	case FormatDOCX:
+		err = extractDOCX(b, data, lim)
+	case FormatHTML:
+		err = extractHTML(b, data)
+	default:
+		var text string
+		text, doc.Encoding, err = decodeText(data)
+		if err == nil {
+			if doc.Format == FormatMarkdown {
+				extractMarkdown(b, text)
+			} else {
+				extractText(b, text)
+			}
+		}
+	}
+	if err == nil && len(doc.Lines) == 0 {
+		err = &Error{Kind: ErrEmpty, Reason: "no text found in " + doc.Format}
+	}
+	if err != nil {
+		var e *Error
+		if errors.As(err, &e) && e.Path == "" {
+			e.Path = path
+		}
+		return nil, err
+	}
+	return doc, nil
+}
+
+// builder appends normalised lines to a Document.
+type builder struct {
+	doc    *Document
+	tables int
+}
+
+// add appends one line unless it normalises to nothing.
+func (b *builder) add(no int, text string, heading bool) {
+	text = normalize(text)
+	if text == "" {
+		return
+	}
+	b.doc.Lines = append(b.doc.Lines, Line{No: no, Text: text, Heading: heading})
+	b.doc.Chars += utf8.RuneCountInString(text)
+}
+
+// newTable returns a fresh table id.
+func (b *builder) newTable() int {
+	b.tables++
+	return b.tables
+}
+
+// addRow appends one table row; cells are normalised, trailing empty cells
+// dropped, and an all-empty row is skipped.
+func (b *builder) addRow(no, table int, cells []string) {
+	out := make([]string, len(cells))
+	last := -1
+	for i, c := range cells {
+		out[i] = normalize(c)
+		if out[i] != "" {
+			last = i
+		}
+	}
+	if last < 0 {
+		return
+	}
+	out = out[:last+1]
+	text := strings.Join(out, " | ")
+	b.doc.Lines = append(b.doc.Lines, Line{No: no, Text: text, Table: table, Cells: out})
+	b.doc.Chars += utf8.RuneCountInString(text)
+}
+
+func (b *builder) warn(format string, args ...any) {
+	if len(b.doc.Warnings) < maxWarnings {
+		b.doc.Warnings = append(b.doc.Warnings, fmt.Sprintf(format, args...))
+	}
+}
+
+const maxWarnings = 100

@@ -1,7 +1,3 @@
-// Package policy reads what privacy-policy documents disclose: permissions
-// (literal names and Chinese wording), the third-party SDK list with its
-// fields, and the personal-information types collected. It reads doctext
-// documents and the permission and SDK catalogues; it knows nothing of builds.
 package policy
 
 // Disclosure is everything the policy documents say, with line references.
@@ -55,6 +51,10 @@ type SDKRow struct {
 	Data      string
 	PolicyURL string
 	Package   string
+	// Website is the SDK's home page when the row gives one (官网), kept apart from PolicyURL.
+	Website string
+	// Permissions is the row's permission field (调用权限, 申请的权限) as written.
+	Permissions string
 	// DataTypes are the canonical personal-information types found in Data.
 	DataTypes []string
 	Line      LineRef

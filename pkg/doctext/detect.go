@@ -1,0 +1,63 @@
+package doctext
+
+import (
+	"bytes"
+	"regexp"
+
+	xunicode "golang.org/x/text/encoding/unicode"
+)
+
+// sniffLen is how much of the start of a document Detect looks at for
+// markup.
+const sniffLen = 8192
+
+var (
+	htmlStart = regexp.MustCompile(`(?i)^\s*(<\?xml[^>]*>\s*)?(<!--.*?-->\s*)*<(!doctype\s+html|html|head|body|meta|title|div|p|h[1-6]|table|section|article|span|br)[\s/>]`)
+	htmlTags  = regexp.MustCompile(`(?i)</(p|div|td|tr|li|span|h[1-6]|table|body|html)>|<br\s*/?>`)
+	mdHeading = regexp.MustCompile(`(?m)^ {0,3}#{1,6}[ \t]+\S`)
+	mdTable   = regexp.MustCompile(`(?m)^ {0,3}\|?[ \t]*:?-{3,}:?[ \t]*\|[ \t]*:?-{3,}:?[ \t]*(\|[ \t]*:?-{3,}:?[ \t]*)*\|?[ \t]*$`)
+)
+
+// Detect reports the format of a document from its content: FormatPDF for
+// "%PDF-" near the start, FormatDOCX for a zip archive, FormatHTML for text
+// that starts with or is full of HTML tags, FormatMarkdown for text with
+// Markdown headings or pipe tables, FormatText for everything else
+// (Extract then decides whether it is text at all).
+func Detect(data []byte) string {
+	head := data[:min(len(data), 1024)]
+	switch {
+	case bytes.Contains(head, []byte("%PDF-")):
+		return FormatPDF
+	case bytes.HasPrefix(data, []byte("PK\x03\x04")):
+		return FormatDOCX
+	}
+	sniff := sniffText(data)
+	switch {
+	case htmlStart.Match(sniff), len(htmlTags.FindAllIndex(sniff, 4)) >= 4:
+		return FormatHTML
+	case mdTable.Match(sniff), len(mdHeading.FindAllIndex(sniff, 2)) >= 2,
+		bytes.HasPrefix(bytes.TrimLeft(sniff, " \t\r\n"), []byte("# ")):
+		return FormatMarkdown
+	}
+	return FormatText
+}
+
+// sniffText returns the start of data as UTF-8-compatible bytes for the
+// markup checks: UTF-16 is decoded, anything else is used as is (GBK keeps
+// ASCII markup intact).
+func sniffText(data []byte) []byte {
+	s := data
+	if bytes.HasPrefix(s, bomUTF16LE) || bytes.HasPrefix(s, bomUTF16BE) {
+		n := min(len(s), 2*sniffLen) &^ 1
+		out, err := xunicode.UTF16(xunicode.BigEndian, xunicode.ExpectBOM).NewDecoder().Bytes(s[:n])
+		if err != nil {
+			return nil
+		}
+		return out
+	}
+	s = bytes.TrimPrefix(s, bomUTF8)
+	if len(s) > sniffLen {
+		s = s[:sniffLen]
+	}
+	return s
+}

@@ -1,0 +1,248 @@
+package doctext
+
+import (
+	"archive/zip"
+	"bytes"
+	"encoding/xml"
+	"errors"
+	"io"
+	"regexp"
+
+	"github.com/apkaudit/apkaudit/pkg/limits"
+)
+
+// headingStyle matches the names and ids of Word heading styles, English
+// and Chinese ("Heading 1", "heading1", "标题 1", "Title").
+var headingStyle = regexp.MustCompile(`(?i)^\s*(heading\s*\d|标题\s*\d?|title)\s*$`)
+
+// extractDOCX reads word/document.xml from a DOCX zip with bounded reads
+// (declared and delivered size both capped by lim.PolicySize) and streams
+// its XML: each w:p is a line numbered by its paragraph index, w:tab is a
+// space, w:br a line break, w:tbl/w:tr/w:tc rows with cells, and paragraphs
+// in a heading style (resolved through word/styles.xml) are headings.
+func extractDOCX(b *builder, data []byte, lim limits.Limits) error {
+	zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
+	if err != nil {
+		return unreadable("docx: %v", err)
+	}
+	var doc, styles *zip.File
+	for _, f := range zr.File {
+		switch f.Name {
+		case "word/document.xml":
+			doc = f
+		case "word/styles.xml":
+			styles = f
+		}
+	}
+	if doc == nil {
+		return unreadable("docx: zip archive has no word/document.xml")
+	}
+	b.doc.Encoding = "utf-8"
+	headings := map[string]bool{}
+	if styles != nil {
+		if err := readDOCXStyles(styles, lim, headings); err != nil {
+			var le *limits.LimitError
+			if errors.As(err, &le) {
+				return err
+			}
+			b.warn("docx: word/styles.xml: %v", err)
+		}
+	}
+	rc, err := openEntry(doc, lim, b.doc.Path)
+	if err != nil {
+		return err
+	}
+	defer rc.Close()
+	return readDOCXBody(b, rc, headings)
+}
+
+// openEntry opens a zip entry whose declared and delivered sizes are both
+// capped at lim.PolicySize.
+func openEntry(f *zip.File, lim limits.Limits, path string) (io.ReadCloser, error) {
+	what := "doctext: " + path + ": " + f.Name + " uncompressed size"
+	if f.UncompressedSize64 > uint64(lim.PolicySize) {
+		return nil, &limits.LimitError{What: what, Limit: lim.PolicySize, Value: int64(min(f.UncompressedSize64, 1<<62))}
+	}
+	rc, err := f.Open()
+	if err != nil {
+		return nil, unreadable("docx: %s: %v", f.Name, err)
+	}
+	return &cappedReader{rc: rc, left: lim.PolicySize, what: what, limit: lim.PolicySize}, nil
+}
+
+// cappedReader fails with a *limits.LimitError once more than limit bytes
+// have been read.
+type cappedReader struct {
+	rc    io.ReadCloser
+	left  int64
+	limit int64
+	what  string
+}
+
+func (c *cappedReader) Read(p []byte) (int, error) {
+	if c.left < 0 {
+		return 0, &limits.LimitError{What: c.what, Limit: c.limit, Value: -1}
+	}
+	if int64(len(p)) > c.left+1 {
+		p = p[:c.left+1]
+	}
+	n, err := c.rc.Read(p)
+	c.left -= int64(n)
+	if c.left < 0 {
+		return 0, &limits.LimitError{What: c.what, Limit: c.limit, Value: -1}
+	}
+	return n, err
+}
+
+func (c *cappedReader) Close() error { return c.rc.Close() }
+
+// readDOCXStyles records the ids of paragraph styles whose id or name is a
+// heading style.
+func readDOCXStyles(f *zip.File, lim limits.Limits, headings map[string]bool) error {
+	rc, err := openEntry(f, lim, "")
+	if err != nil {
+		return err
+	}
+	defer rc.Close()
+	d := xml.NewDecoder(rc)
+	var id string
+	for {
+		tok, err := d.Token()
+		if err == io.EOF {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		se, ok := tok.(xml.StartElement)
+		if !ok {
+			continue
+		}
+		switch se.Name.Local {
+		case "style":
+			id = attr(se, "styleId")
+			if headingStyle.MatchString(id) {
+				headings[id] = true
+			}
+		case "name":
+			if id != "" && headingStyle.MatchString(attr(se, "val")) {
+				headings[id] = true
+			}
+		case "outlineLvl":
+			if id != "" {
+				headings[id] = true
+			}
+		}
+	}
+}
+
+// attr returns the value of the attribute with the given local name.
+func attr(se xml.StartElement, local string) string {
+	for _, a := range se.Attr {
+		if a.Name.Local == local {
+			return a.Value
+		}
+	}
+	return ""
+}
+
+// readDOCXBody streams document.xml into lines.
+func readDOCXBody(b *builder, r io.Reader, headings map[string]bool) error {
+	d := xml.NewDecoder(r)
+	d.CharsetReader = func(label string, input io.Reader) (io.Reader, error) {
+		return nil, errors.New("unsupported XML encoding " + label)
+	}
+	f := &flow{b: b}
+	para := 0   // paragraph index, the line number
+	pDepth := 0 // nesting of w:p (text boxes nest paragraphs)
+	inText := false
+	skip := 0 // inside deleted text, field instructions and the like
+	for {
+		tok, err := d.Token()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			var le *limits.LimitError
+			if errors.As(err, &le) {
+				return le
+			}
+			if len(b.doc.Lines) == 0 {
+				return unreadable("docx: word/document.xml: %v", err)
+			}
+			b.warn("docx: word/document.xml: %v", err)
+			break
+		}
+		switch t := tok.(type) {
+		case xml.StartElement:
+			if skip > 0 {
+				skip++
+				continue
+			}
+			switch t.Name.Local {
+			case "p":
+				pDepth++
+				if pDepth == 1 {
+					para++
+					f.lineBreak()
+				} else {
+					f.text(" ", para)
+				}
+			case "pStyle":
+				if headings[attr(t, "val")] {
+					f.heading(true)
+				}
+			case "outlineLvl":
+				f.heading(true)
+			case "t":
+				inText = true
+			case "tab", "ptab":
+				f.text(" ", para)
+			case "br", "cr":
+				if attr(t, "type") == "page" || attr(t, "type") == "column" {
+					f.text(" ", para)
+				} else {
+					f.lineBreak()
+				}
+			case "noBreakHyphen":
+				f.text("-", para)
+			case "tbl":
+				f.startTable()
+			case "tr":
+				f.startRow(para + 1)
+			case "tc":
+				f.startCell(para+1, 1)
+			case "gridSpan":
+				// best effort: spans are ignored, the cell keeps its text
+			case "delText", "instrText", "del", "fldData", "pPrChange", "rPrChange":
+				skip = 1
+			}
+		case xml.EndElement:
+			if skip > 0 {
+				skip--
+				continue
+			}
+			switch t.Name.Local {
+			case "p":
+				if pDepth == 1 {
+					f.lineBreak()
+				}
+				pDepth = max(0, pDepth-1)
+			case "t":
+				inText = false
+			case "tbl":
+				f.endTable()
+			case "tr":
+				f.endRow()
+			case "tc":
+				f.endCell()
+			}
+		case xml.CharData:
+			if inText && skip == 0 {
+				f.text(string(t), para)
+			}
+		}
+	}
+	f.finish()
+	return nil
+}

@@ -1,0 +1,225 @@
+package doctext
+
+import (
+	"bytes"
+	"io"
+	"strconv"
+	"strings"
+
+	"golang.org/x/net/html"
+	"golang.org/x/net/html/charset"
+)
+
+// skipped elements contribute no text.
+var htmlSkipped = map[string]bool{
+	"script": true, "style": true, "noscript": true, "template": true,
+	"iframe": true, "noembed": true, "noframes": true, "title": true,
+	"svg": true, "math": true, "object": true, "select": true,
+}
+
+// htmlBlocks start and end a line.
+var htmlBlocks = map[string]bool{
+	"address": true, "article": true, "aside": true, "blockquote": true, "body": true,
+	"center": true, "dd": true, "details": true, "dialog": true, "dir": true, "div": true,
+	"dl": true, "dt": true, "fieldset": true, "figcaption": true, "figure": true,
+	"footer": true, "form": true, "header": true, "hgroup": true, "hr": true, "html": true,
+	"legend": true, "li": true, "main": true, "menu": true, "nav": true, "ol": true,
+	"p": true, "pre": true, "section": true, "summary": true, "ul": true, "caption": true,
+	"option": true, "textarea": true, "tbody": true, "thead": true, "tfoot": true,
+}
+
+// decodeHTML converts an HTML document to UTF-8: a BOM or a declared
+// charset (<meta charset=gbk>) wins; otherwise the text detection of plain
+// text applies, with windows-1252 as the last resort.
+func decodeHTML(data []byte) (string, string, error) {
+	e, name, certain := charset.DetermineEncoding(data, "")
+	if certain { // a BOM
+		switch {
+		case bytes.HasPrefix(data, bomUTF8):
+			data = data[3:]
+		case bytes.HasPrefix(data, bomUTF16LE), bytes.HasPrefix(data, bomUTF16BE):
+			data = data[2:]
+		}
+	}
+	head := bytes.ToLower(data[:min(len(data), 1024)])
+	declared := certain || name != "utf-8" && name != "windows-1252" ||
+		name == "windows-1252" && bytes.Contains(head, []byte("charset")) &&
+			(bytes.Contains(head, []byte("1252")) || bytes.Contains(head, []byte("8859-1")) || bytes.Contains(head, []byte("latin1")))
+	if declared {
+		out, err := e.NewDecoder().Bytes(data)
+		if err != nil {
+			return "", "", unreadable("html: invalid %s: %v", name, err)
+		}
+		if reason := binaryText(string(out)); reason != "" {
+			return "", "", unreadable("binary data, not HTML (%s)", reason)
+		}
+		return string(out), name, nil
+	}
+	text, enc, err := decodeText(data)
+	if err == nil || bytes.IndexByte(data, 0) >= 0 {
+		return text, enc, err
+	}
+	out, err := charset.NewReaderLabel("windows-1252", bytes.NewReader(data))
+	if err != nil {
+		return "", "", unreadable("html: %v", err)
+	}
+	b, err := io.ReadAll(out)
+	if err != nil {
+		return "", "", unreadable("html: %v", err)
+	}
+	return string(b), "windows-1252", nil
+}
+
+// extractHTML streams the document through html.Tokenizer (no tree, so
+// 100k nested tags cost linear time). Block elements and <br> break lines,
+// h1-h6 are headings, each <tr> becomes one Line with Cells. Line numbers
+// are counted from the newlines of the raw tokens.
+func extractHTML(b *builder, data []byte) error {
+	text, enc, err := decodeHTML(data)
+	if err != nil {
+		return err
+	}
+	b.doc.Encoding = enc
+	text = strings.ReplaceAll(text, "\r\n", "\n")
+	text = strings.ReplaceAll(text, "\r", "\n")
+	f := &flow{b: b}
+	z := html.NewTokenizer(strings.NewReader(text))
+	line := 1
+	skip := 0
+	var href, anchorText string // the open <a>'s link and the text written inside it
+	for {
+		tt := z.Next()
+		if tt == html.ErrorToken {
+			if z.Err() != io.EOF {
+				b.warn("html: %v", z.Err())
+			}
+			break
+		}
+		start := line
+		line += bytes.Count(z.Raw(), []byte{'\n'})
+		switch tt {
+		case html.TextToken:
+			if skip == 0 {
+				t := string(z.Text())
+				f.text(t, start)
+				if href != "" {
+					anchorText += t
+				}
+			}
+		case html.StartTagToken, html.SelfClosingTagToken:
+			name, hasAttr := z.TagName()
+			tag := string(name)
+			if htmlSkipped[tag] {
+				if tt == html.StartTagToken {
+					skip++
+				}
+				continue
+			}
+			if skip > 0 {
+				continue
+			}
+			span := 1
+			if hasAttr && (tag == "td" || tag == "th") {
+				span = colspan(z)
+			}
+			if hasAttr && tag == "a" {
+				href, anchorText = linkTarget(z), ""
+			}
+			htmlStartTag(f, tag, start, span)
+			if tt == html.SelfClosingTagToken && tag != "br" {
+				htmlEndTag(f, tag)
+			}
+		case html.EndTagToken:
+			name, _ := z.TagName()
+			tag := string(name)
+			if htmlSkipped[tag] {
+				if skip > 0 {
+					skip--
+				}
+				continue
+			}
+			if skip == 0 && tag == "a" && href != "" {
+				// Keep the link target: SDK lists often hide the policy URL behind "隐私政策".
+				if !strings.Contains(anchorText, href) {
+					f.text(" "+href+" ", start)
+				}
+				href = ""
+			}
+			if skip == 0 {
+				htmlEndTag(f, tag)
+			}
+		}
+	}
+	f.finish()
+	return nil
+}
+
+func htmlStartTag(f *flow, tag string, line, span int) {
+	switch tag {
+	case "br", "hr":
+		f.lineBreak()
+	case "h1", "h2", "h3", "h4", "h5", "h6":
+		f.heading(true)
+	case "table":
+		f.startTable()
+	case "tr":
+		f.startRow(line)
+	case "td", "th":
+		f.startCell(line, span)
+	case "img":
+	default:
+		if htmlBlocks[tag] {
+			f.lineBreak()
+		}
+	}
+}
+
+func htmlEndTag(f *flow, tag string) {
+	switch tag {
+	case "h1", "h2", "h3", "h4", "h5", "h6":
+		f.heading(false)
+	case "table":
+		f.endTable()
+	case "tr":
+		f.endRow()
+	case "td", "th":
+		f.endCell()
+	default:
+		if htmlBlocks[tag] {
+			f.lineBreak()
+		}
+	}
+}
+
+// colspan reads the colspan attribute of the current <td>/<th>.
+func colspan(z *html.Tokenizer) int {
+	for {
+		k, v, more := z.TagAttr()
+		if string(k) == "colspan" {
+			n, err := strconv.Atoi(strings.TrimSpace(string(v)))
+			if err == nil {
+				return n
+			}
+		}
+		if !more {
+			return 1
+		}
+	}
+}
+
+// linkTarget returns the http(s) URL of an <a href>, or "".
+func linkTarget(z *html.Tokenizer) string {
+	for {
+		k, v, more := z.TagAttr()
+		if string(k) == "href" {
+			u := strings.TrimSpace(string(v))
+			if l := strings.ToLower(u); strings.HasPrefix(l, "http://") || strings.HasPrefix(l, "https://") {
+				return u
+			}
+			return ""
+		}
+		if !more {
+			return ""
+		}
+	}
+}

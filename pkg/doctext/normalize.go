@@ -1,0 +1,98 @@
+package doctext
+
+import (
+	"regexp"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"golang.org/x/text/unicode/norm"
+)
+
+// normalize applies NFKC (full-width forms become ASCII), drops zero-width
+// and control characters, collapses whitespace runs to one space, removes a
+// whitespace run that holds a line break between two Han characters (a
+// sentence wrapped in the source), and trims the ends.
+func normalize(s string) string {
+	if s == "" {
+		return ""
+	}
+	s = norm.NFKC.String(s)
+	var sb strings.Builder
+	sb.Grow(len(s))
+	var prev rune // last rune written, 0 at start
+	pendingSpace, pendingBreak := false, false
+	for _, r := range s {
+		switch {
+		case isZeroWidth(r):
+			continue
+		case unicode.IsSpace(r):
+			pendingSpace = true
+			if r == '\n' || r == '\r' || r == '\u2028' || r == '\u2029' {
+				pendingBreak = true
+			}
+			continue
+		case r == utf8.RuneError || unicode.IsControl(r):
+			if r != utf8.RuneError {
+				pendingSpace = true
+				continue
+			}
+		}
+		if pendingSpace && prev != 0 && !(pendingBreak && isHan(prev) && isHan(r)) {
+			sb.WriteByte(' ')
+		}
+		pendingSpace, pendingBreak = false, false
+		sb.WriteRune(r)
+		prev = r
+	}
+	return sb.String()
+}
+
+// isZeroWidth reports characters that render as nothing.
+func isZeroWidth(r rune) bool {
+	switch r {
+	case '\u200B', '\u200C', '\u200D', '\u2060', '\uFEFF', '\u00AD', '\u180E', '\u200E', '\u200F':
+		return true
+	}
+	return false
+}
+
+// isHan reports whether r is a CJK ideograph.
+func isHan(r rune) bool { return r >= 0x2E80 && unicode.Is(unicode.Han, r) }
+
+// isTerminal reports punctuation that ends a sentence or a clause a heading
+// or list item might end with; a line ending in one is never joined to the next.
+func isTerminal(r rune) bool {
+	return strings.ContainsRune("。！？；：.!?;:」』》）)]】", r)
+}
+
+// joinSep returns the separator used when a wrapped line a is joined with
+// the line b that continues it: nothing next to Han text or inside a URL, a
+// space between words otherwise.
+func joinSep(a, b string) string {
+	ra, _ := utf8.DecodeLastRuneInString(a)
+	rb, _ := utf8.DecodeRuneInString(b)
+	if ra >= 0x2E80 || rb >= 0x2E80 || ra == '-' || ra == '/' {
+		return ""
+	}
+	if i := strings.LastIndexByte(a, ' '); strings.Contains(a[i+1:], "://") || strings.HasPrefix(a[i+1:], "www.") {
+		return ""
+	}
+	return " "
+}
+
+// width is the display width of s: two columns for wide characters.
+func width(s string) int {
+	n := 0
+	for _, r := range s {
+		if r >= 0x1100 && (isHan(r) || r >= 0x3000 && r <= 0x303F || r >= 0xFF00 && r <= 0xFF60 || r >= 0xAC00 && r <= 0xD7A3) {
+			n += 2
+		} else {
+			n++
+		}
+	}
+	return n
+}
+
+// listStart matches the start of a numbered item ("1.", "2、", "(一)", "第三条").
+var listStart = regexp.MustCompile(`^(\d{1,3}[.、)）]|[(（][一二三四五六七八九十\d]{1,3}[)）]|[一二三四五六七八九十]{1,3}、|第[一二三四五六七八九十百\d]{1,4}[条章节])`)

@@ -1,0 +1,112 @@
+package policy
+
+import (
+	_ "embed"
+	"strings"
+	"sync"
+	"unicode/utf8"
+)
+
+//go:generate go run gen.go
+
+// fieldsTSV is the key, canonical and context columns of the reference
+// policy-fields.tsv (field labels of SDK lists and permission tables).
+//
+//go:embed data/policy-fields.tsv
+var fieldsTSV string
+
+// Canonical field names of SDK-list and permission-table labels.
+const (
+	fieldName       = "sdk_name"
+	fieldCompany    = "company"
+	fieldPurpose    = "purpose"
+	fieldScenario   = "scenario"
+	fieldData       = "data"
+	fieldMethod     = "method"
+	fieldPolicyURL  = "policy_url"
+	fieldWebsite    = "website"
+	fieldPackage    = "package"
+	fieldCategory   = "category"
+	fieldContact    = "contact"
+	fieldPermission = "permission_name"
+)
+
+// extraFields are labels seen in real SDK lists that the reference table lacks.
+var extraFields = map[string]string{
+	"隐私协议地址": fieldPolicyURL, "隐私协议": fieldPolicyURL, "隐私链接": fieldPolicyURL, "隐私政策url": fieldPolicyURL,
+	"sdk隐私政策": fieldPolicyURL, "隐私权政策": fieldPolicyURL,
+	"sdk官网": fieldWebsite, "官网": fieldWebsite,
+	"调用权限": fieldPermission, "sdk申请的权限": fieldPermission,
+	"接入方式": fieldMethod, "sdk包名": fieldPackage,
+	"第三方sdk提供方": fieldCompany, "sdk开发者": fieldCompany,
+	"sdk服务商": fieldCompany, "服务商名称": fieldCompany, "公司": fieldCompany, "厂商": fieldCompany,
+}
+
+// rowStartKeys are the sdk_name labels specific enough to open a new SDK row
+// anywhere; the generic ones (产品名称, 合作方名称) open one only inside an SDK block.
+func rowStartKey(k string) bool {
+	return strings.Contains(k, "sdk") || strings.Contains(k, "插件") || strings.Contains(k, "第三方")
+}
+
+// fields maps a normalised label to its canonical field.
+var fields = sync.OnceValue(func() map[string]string {
+	m := map[string]string{}
+	for _, line := range strings.Split(fieldsTSV, "\n") {
+		if line == "" || strings.HasPrefix(line, "#") || strings.HasPrefix(line, "key\t") {
+			continue
+		}
+		f := strings.Split(line, "\t")
+		if len(f) < 2 {
+			continue
+		}
+		m[normKey(f[0])] = f[1]
+	}
+	for k, v := range extraFields {
+		m[normKey(k)] = v
+	}
+	return m
+})
+
+// normKey is the comparison form of a field label: folded, no spaces, no
+// markup, no "的", no leading numbering.
+func normKey(s string) string {
+	s = squeeze(fold(s))
+	s = strings.Trim(s, "*#|:：.、 ")
+	s = strings.ReplaceAll(s, "的", "")
+	return s
+}
+
+// fieldOf returns the canonical field a label names, or "" when it names none.
+// It tries the whole label, then the part outside and inside brackets
+// ("服务类型(使用目的)"), then the parts around '/', then a known key of at
+// least three runes that ends the label after a prefix of at most three
+// runes ("使用SDK名称").
+func fieldOf(label string) string {
+	k := normKey(label)
+	if k == "" || utf8.RuneCountInString(k) > 24 {
+		return ""
+	}
+	m := fields()
+	if c, ok := m[k]; ok {
+		return c
+	}
+	var parts []string
+	if i := strings.IndexAny(k, "(（"); i > 0 {
+		inner := strings.Trim(k[i:], "()（）")
+		parts = append(parts, k[:i], inner)
+	}
+	parts = append(parts, strings.FieldsFunc(k, func(r rune) bool { return r == '/' || r == '、' || r == '及' })...)
+	for _, p := range parts {
+		if c, ok := m[p]; ok && p != k {
+			return c
+		}
+	}
+	best, bestLen := "", 0
+	for key, c := range m {
+		n := utf8.RuneCountInString(key)
+		if n >= 3 && n > bestLen && strings.HasSuffix(k, key) && utf8.RuneCountInString(k)-n <= 3 {
+			best, bestLen = c, n
+		}
+	}
+	return best
+}

@@ -1,0 +1,76 @@
+package policy
+
+import (
+	"os"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"testing"
+	"testing/fstest"
+	"unicode/utf8"
+
+	"github.com/apkaudit/apkaudit/pkg/doctext"
+	"github.com/apkaudit/apkaudit/sdkdb"
+	"github.com/stretchr/testify/require"
+)
+
+// docFromText builds a doctext.Document from UTF-8 text the way doctext's
+// plain-text reader is specified to: one Line per non-blank source line with
+// its 1-based number, white-space runs collapsed, and runs of TAB-separated
+// lines turned into a table whose rows carry Cells.
+func docFromText(path string, text []byte) *doctext.Document {
+	d := &doctext.Document{Path: path, Format: doctext.FormatText, Encoding: "utf-8"}
+	table, prevTab := 0, false
+	for i, raw := range strings.Split(string(text), "\n") {
+		raw = strings.ToValidUTF8(strings.TrimRight(raw, "\r"), "\uFFFD")
+		if strings.TrimSpace(raw) == "" {
+			prevTab = false
+			continue
+		}
+		l := doctext.Line{No: i + 1}
+		if strings.Contains(raw, "\t") {
+			if !prevTab {
+				table++
+			}
+			prevTab = true
+			for _, c := range strings.Split(raw, "\t") {
+				l.Cells = append(l.Cells, strings.Join(strings.Fields(c), " "))
+			}
+			l.Table = table
+			l.Text = strings.Join(l.Cells, " | ")
+		} else {
+			prevTab = false
+			l.Text = strings.Join(strings.Fields(raw), " ")
+		}
+		d.Chars += utf8.RuneCountInString(l.Text)
+		d.Lines = append(d.Lines, l)
+	}
+	return d
+}
+
+// sharedDir returns the shared/ folder beside the repository checkout.
+func sharedDir(t testing.TB) string {
+	_, file, _, _ := runtime.Caller(0)
+	dir := filepath.Join(filepath.Dir(file), "..", "..", "..", "shared")
+	if _, err := os.Stat(dir); err != nil {
+		t.Skipf("shared corpus not found at %s (it sits beside the checkout in CI): %v", dir, err)
+	}
+	return dir
+}
+
+// readDoc reads a shared file (relative to shared/) as a Document.
+func readDoc(t testing.TB, rel string) *doctext.Document {
+	p := filepath.Join(sharedDir(t), rel)
+	b, err := os.ReadFile(p)
+	require.NoError(t, err)
+	return docFromText(filepath.Base(p), b)
+}
+
+// testCatalogue loads testdata/catalogue.yaml (facts from the reference sdk-facts.yaml).
+func testCatalogue(t testing.TB) *sdkdb.Catalogue {
+	b, err := os.ReadFile(filepath.Join("testdata", "catalogue.yaml"))
+	require.NoError(t, err)
+	c, err := sdkdb.Load(fstest.MapFS{"catalogue.yaml": {Data: b}})
+	require.NoError(t, err)
+	return c
+}

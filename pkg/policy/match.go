@@ -1,0 +1,570 @@
+package policy
+
+import (
+	"net/url"
+	"sort"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/apkaudit/apkaudit/sdkdb"
+)
+
+// brandWords are vendor brand prefixes of SDK product names ("腾讯IM SDK",
+// "华为HMS"). Short vendor aliases from the catalogue are added to them.
+var brandWords = []string{
+	"腾讯云", "腾讯", "华为", "阿里云", "阿里巴巴", "阿里", "百度", "友盟+", "友盟", "小米", "字节跳动", "字节", "网易",
+	"京东", "新浪", "极光", "个推", "高德", "谷歌", "中国移动", "中国联通", "中国电信", "移动", "联通", "电信",
+	"google", "tencent", "huawei", "alibaba", "aliyun", "baidu", "xiaomi",
+}
+
+// matcher maps SDK-list rows and prose to catalogue entries.
+type matcher struct {
+	exact    map[string][]*sdkdb.Entry // non-ambiguous alias and name keys
+	ambig    map[string][]*sdkdb.Entry // ambiguous ('?') aliases, without the '?'
+	keys     map[*sdkdb.Entry][]string // every key of an entry
+	bare     map[string][]*sdkdb.Entry // keys with their brand prefix removed ("tencentliteav" → "liteav")
+	fuzzy    []fuzzyKey                // non-ambiguous aliases of weight >= 4, longest first
+	brands   []string                  // longest first
+	brandOf  map[*sdkdb.Entry]string   // folded vendor, aliases and names, for brand checks
+	families map[string]*sdkdb.Entry   // normalised family key → representative
+	famOf    map[*sdkdb.Entry]string   // representative → family
+	// named maps a representative chosen by id (FAMILY-core, FAMILY …) to its
+	// family: a row naming it stands for the whole family.
+	named    map[*sdkdb.Entry]string
+	mentions *dict[*sdkdb.Entry]
+	pkgs     []pkgKey
+	// byBrand caches, per brand, the keys of the brand's entries with the brand
+	// removed; filled on first use (a matcher serves one Extract call).
+	byBrand map[string][]fuzzyKey
+}
+
+type fuzzyKey struct {
+	key   string
+	entry *sdkdb.Entry
+}
+
+type pkgKey struct {
+	prefix string
+	entry  *sdkdb.Entry
+}
+
+// nameKeys returns the comparison keys of a display name: the part before
+// any bracket, each '/'-separated piece of it, and bracketed parts of at
+// least four runes ("Tencent LiteAV (MLVB live, UGSV, Player)" → "tencentliteav", "mlvblive", …).
+func nameKeys(s string) []string {
+	s = nfkc(s)
+	var out []string
+	main, inner := s, ""
+	if i := strings.IndexAny(s, "(（"); i >= 0 {
+		main, inner = s[:i], s[i:]
+	}
+	if k := normName(main); k != "" {
+		out = append(out, k)
+	}
+	for _, p := range strings.Split(main, "/") {
+		if k := normName(p); k != "" {
+			out = addUnique(out, k)
+		}
+	}
+	for _, p := range strings.FieldsFunc(inner, func(r rune) bool { return strings.ContainsRune("()（）/,，、;；", r) }) {
+		if k := normName(p); utf8.RuneCountInString(k) >= 4 {
+			out = addUnique(out, k)
+		}
+	}
+	return out
+}
+
+// representative picks the entry a row naming a whole family maps to: the
+// member whose id is FAMILY-core, FAMILY, FAMILY-common or FAMILY-sdk, else
+// the first member of category platform or multi, else the first by id.
+func representative(family string, members []*sdkdb.Entry) *sdkdb.Entry {
+	for _, suf := range []string{"-core", "", "-common", "-sdk"} {
+		for _, e := range members {
+			if e.ID == family+suf {
+				return e
+			}
+		}
+	}
+	for _, e := range members {
+		if e.Category == "platform" || e.Category == "multi" {
+			return e
+		}
+	}
+	return members[0]
+}
+
+func newMatcher(c *sdkdb.Catalogue) *matcher {
+	m := &matcher{
+		exact: map[string][]*sdkdb.Entry{}, ambig: map[string][]*sdkdb.Entry{},
+		keys: map[*sdkdb.Entry][]string{}, bare: map[string][]*sdkdb.Entry{}, brandOf: map[*sdkdb.Entry]string{},
+		families: map[string]*sdkdb.Entry{}, famOf: map[*sdkdb.Entry]string{}, named: map[*sdkdb.Entry]string{},
+		mentions: &dict[*sdkdb.Entry]{},
+	}
+	if c == nil {
+		return m
+	}
+	brands := map[string]bool{}
+	for _, b := range brandWords {
+		brands[b] = true
+	}
+	addKey := func(mp map[string][]*sdkdb.Entry, k string, e *sdkdb.Entry) {
+		for _, x := range mp[k] {
+			if x == e {
+				return
+			}
+		}
+		mp[k] = append(mp[k], e)
+	}
+	for _, e := range c.Entries {
+		if e == nil {
+			continue
+		}
+		var bt []string
+		for _, a := range e.Aliases {
+			if strings.HasSuffix(a, "?") {
+				k := normName(strings.TrimSuffix(a, "?"))
+				if k != "" {
+					addKey(m.ambig, k, e)
+					m.keys[e] = addUnique(m.keys[e], k)
+				}
+				continue
+			}
+			k := normName(a)
+			if k == "" {
+				continue
+			}
+			addKey(m.exact, k, e)
+			m.keys[e] = addUnique(m.keys[e], k)
+			bt = append(bt, k)
+			if weight(k) >= 4 {
+				m.fuzzy = append(m.fuzzy, fuzzyKey{k, e})
+			}
+			if mp := mentionPhrase(a); mp != "" {
+				m.mentions.add(mp, true, e)
+			}
+		}
+		for _, n := range []string{e.NameZh, e.Name} {
+			for _, k := range nameKeys(n) {
+				addKey(m.exact, k, e)
+				m.keys[e] = addUnique(m.keys[e], k)
+				bt = append(bt, k)
+			}
+		}
+		if mp := mentionPhrase(mainPart(e.NameZh)); mp != "" && strings.IndexFunc(mp, isHan) >= 0 {
+			m.mentions.add(mp, true, e)
+		}
+		for _, v := range append([]string{e.Vendor}, e.VendorAliases...) {
+			k := normCompany(v)
+			bt = append(bt, k)
+			if k != "" && weight(k) <= 8 {
+				brands[k] = true
+			}
+		}
+		m.brandOf[e] = strings.Join(bt, "|")
+		for _, p := range e.Signals.DexPackages {
+			m.pkgs = append(m.pkgs, pkgKey{strings.ToLower(p), e})
+		}
+	}
+	for b := range brands {
+		m.brands = append(m.brands, b)
+	}
+	sort.Slice(m.brands, func(i, j int) bool {
+		if len(m.brands[i]) != len(m.brands[j]) {
+			return len(m.brands[i]) > len(m.brands[j])
+		}
+		return m.brands[i] < m.brands[j]
+	})
+	for e, keys := range m.keys {
+		for _, k := range keys {
+			if b, rest := m.splitBrand(k); b != "" {
+				addKey(m.bare, rest, e)
+			}
+		}
+	}
+	sort.SliceStable(m.fuzzy, func(i, j int) bool { return len(m.fuzzy[i].key) > len(m.fuzzy[j].key) })
+	for fam, members := range c.Families() {
+		if len(members) == 0 {
+			continue
+		}
+		rep := representative(fam, members)
+		m.families[normName(fam)] = rep
+		m.famOf[rep] = fam
+		for _, suf := range []string{"-core", "", "-common", "-sdk"} {
+			if rep.ID == fam+suf {
+				m.named[rep] = fam
+			}
+		}
+	}
+	return m
+}
+
+func isHan(r rune) bool { return unicode.Is(unicode.Han, r) }
+
+// mainPart is s before any bracket.
+func mainPart(s string) string {
+	if i := strings.IndexAny(s, "(（"); i >= 0 {
+		return s[:i]
+	}
+	return s
+}
+
+// mentionPhrase is the folded form an alias must take to count as a prose
+// mention: at least two Han runes, or four runes of a Latin name.
+func mentionPhrase(a string) string {
+	p := strings.Join(strings.Fields(fold(a)), " ")
+	p = strings.TrimSpace(p)
+	if strings.IndexFunc(p, isHan) >= 0 {
+		if weight(p) < 4 {
+			return ""
+		}
+		return p
+	}
+	if utf8.RuneCountInString(p) < 4 {
+		return ""
+	}
+	return p
+}
+
+// normCompany is the comparison form of a company name: folded, no spaces or brackets.
+func normCompany(s string) string {
+	s = squeeze(fold(s))
+	return strings.Map(func(r rune) rune {
+		if strings.ContainsRune("()（）[]【】", r) {
+			return -1
+		}
+		return r
+	}, s)
+}
+
+// companyMatches reports whether the row's company names the entry's vendor.
+func companyMatches(e *sdkdb.Entry, company string) bool {
+	nc := normCompany(company)
+	if nc == "" {
+		return false
+	}
+	for _, v := range append([]string{e.Vendor}, e.VendorAliases...) {
+		nv := normCompany(v)
+		if nv == "" {
+			continue
+		}
+		if strings.Contains(nc, nv) || (weight(nc) >= 4 && strings.Contains(nv, nc)) {
+			return true
+		}
+	}
+	return false
+}
+
+// unique returns the single entry of es, or nil when es names none or several.
+func unique(es []*sdkdb.Entry) *sdkdb.Entry {
+	if len(es) == 0 {
+		return nil
+	}
+	for _, e := range es[1:] {
+		if e != es[0] {
+			return nil
+		}
+	}
+	return es[0]
+}
+
+// candidates are the comparison forms of a row name: the whole name, the
+// part before a bracket, and each piece split at brackets, '/', '、' and ','.
+func candidates(name string) []string {
+	name = nfkc(name)
+	var out []string
+	if k := normName(name); k != "" {
+		out = append(out, k)
+	}
+	if k := normName(mainPart(name)); k != "" {
+		out = addUnique(out, k)
+	}
+	for _, p := range strings.FieldsFunc(name, func(r rune) bool { return strings.ContainsRune("()（）/、,，;；|", r) }) {
+		if len(out) == maxCandidates {
+			break
+		}
+		if k := normName(p); k != "" {
+			out = addUnique(out, k)
+		}
+	}
+	return out
+}
+
+// containsKey returns the entry of the longest fuzzy key contained in s on
+// Latin word boundaries, or nil when there is none or the longest keys name
+// different entries.
+func (m *matcher) containsKey(s string, ok func(*sdkdb.Entry) bool) *sdkdb.Entry {
+	var best *sdkdb.Entry
+	bestLen := 0
+	for _, fk := range m.fuzzy {
+		if len(fk.key) < bestLen {
+			break
+		}
+		i := strings.Index(s, fk.key)
+		if i < 0 || !wholeWord(s, i, i+len(fk.key)) || (ok != nil && !ok(fk.entry)) {
+			continue
+		}
+		if best != nil && best != fk.entry {
+			return nil // two entries with equally long keys
+		}
+		best, bestLen = fk.entry, len(fk.key)
+	}
+	return best
+}
+
+// hasBrand reports whether the entry belongs to the vendor brand b.
+func (m *matcher) hasBrand(e *sdkdb.Entry, b string) bool {
+	return strings.Contains(m.brandOf[e], b)
+}
+
+// splitBrand returns the brand prefix of c and the rest, or "", c.
+func (m *matcher) splitBrand(c string) (string, string) {
+	for _, b := range m.brands {
+		if len(c) > len(b) && strings.HasPrefix(c, b) {
+			return b, c[len(b):]
+		}
+	}
+	return "", c
+}
+
+// cue reports whether the row carries evidence besides its name that it is
+// about e: the company names e's vendor, the purpose or data name one of
+// e's keys, or the policy link is on the host of e's policy.
+func (m *matcher) cue(e *sdkdb.Entry, r *SDKRow) bool {
+	if companyMatches(e, r.Company) {
+		return true
+	}
+	ctx := normName(clip(r.Purpose, maxNameRunes) + "|" + clip(r.Data, maxNameRunes))
+	for _, k := range m.keys[e] {
+		if weight(k) >= 4 && strings.Contains(ctx, k) {
+			return true
+		}
+	}
+	if h := host(r.PolicyURL); h != "" && h == host(e.PrivacyPolicyURL) {
+		return true
+	}
+	return false
+}
+
+func host(s string) string {
+	u, err := url.Parse(strings.TrimSpace(s))
+	if err != nil {
+		return ""
+	}
+	return strings.TrimPrefix(strings.ToLower(u.Hostname()), "www.")
+}
+
+// match maps a row to a catalogue entry and, when the row names a whole
+// product family, to the family's name. See the package documentation.
+//
+// The family is set when the row names the family itself ("华为HMS", stage 3)
+// or maps to a representative whose id says it stands for the family
+// (hms-core, umeng-common); a row that maps to a representative picked as the
+// first member of category platform or multi is only that entry.
+func (m *matcher) match(r *SDKRow) (*sdkdb.Entry, string) {
+	e, family := m.matchEntry(r)
+	if e == nil {
+		return nil, ""
+	}
+	if !family {
+		return e, m.named[e]
+	}
+	return e, m.famOf[e]
+}
+
+// matchEntry returns the entry a row maps to and whether the row named its family.
+func (m *matcher) matchEntry(r *SDKRow) (*sdkdb.Entry, bool) {
+	e, family := m.matchStages(r)
+	return e, family
+}
+
+func (m *matcher) matchStages(r *SDKRow) (*sdkdb.Entry, bool) {
+	cands := candidates(clip(r.Name, maxNameRunes))
+	if len(cands) == 0 {
+		return nil, false
+	}
+	// 1. exact alias or name.
+	for _, c := range cands {
+		es := m.exact[c]
+		if e := unique(es); e != nil {
+			return e, false
+		}
+		var withCue []*sdkdb.Entry
+		for _, e := range es {
+			if m.cue(e, r) {
+				withCue = append(withCue, e)
+			}
+		}
+		if e := unique(withCue); e != nil {
+			return e, false
+		}
+	}
+	// 2. exact ambiguous alias, with another cue.
+	for _, c := range cands {
+		var withCue []*sdkdb.Entry
+		for _, e := range m.ambig[c] {
+			if m.cue(e, r) {
+				withCue = append(withCue, e)
+			}
+		}
+		if e := unique(withCue); e != nil {
+			return e, false
+		}
+	}
+	// 3. a family: "HMS", "华为HMS".
+	for _, c := range cands {
+		if rep := m.families[c]; rep != nil {
+			return rep, true
+		}
+		if b, rest := m.splitBrand(c); b != "" {
+			if rep := m.families[rest]; rep != nil && m.hasBrand(rep, b) {
+				return rep, true
+			}
+		}
+	}
+	// 4. package name.
+	if e := m.byPackage(r.Package); e != nil {
+		return e, false
+	}
+	// 5. vendor brand + product keyword: "腾讯IM" → brand 腾讯 + key "im" of an entry of that brand.
+	for _, c := range cands {
+		b, rest := m.splitBrand(c)
+		if b == "" {
+			continue
+		}
+		var hits []*sdkdb.Entry
+		for _, e := range append(append(append([]*sdkdb.Entry(nil), m.exact[rest]...), m.ambig[rest]...), m.bare[rest]...) {
+			if m.hasBrand(e, b) {
+				hits = append(hits, e)
+			}
+		}
+		if e := unique(hits); e != nil {
+			return e, false
+		}
+	}
+	// 6. the longest alias contained in the name.
+	if e := m.containsKey(cands[0], nil); e != nil {
+		return e, false
+	}
+	// 7. an alias in the purpose, when the company names the same vendor ("腾讯开发平台SDK", 微信分享).
+	if p := normName(clip(r.Purpose, maxNameRunes)); p != "" && r.Company != "" {
+		if e := m.containsKey(p, func(e *sdkdb.Entry) bool { return companyMatches(e, r.Company) }); e != nil {
+			return e, false
+		}
+	}
+	// 8. a common run of three or more Han runes with a key of an entry of the same brand.
+	return m.byCommonRun(cands), false
+}
+
+// byPackage maps a row's package field to the entry with the longest dex package prefix.
+func (m *matcher) byPackage(field string) *sdkdb.Entry {
+	var best *sdkdb.Entry
+	bestLen := 0
+	for _, p := range strings.FieldsFunc(strings.ToLower(field), func(r rune) bool {
+		return !(isWord(r) || r == '.' || r == '_')
+	}) {
+		for _, k := range m.pkgs {
+			if (p == k.prefix || strings.HasPrefix(p, k.prefix+".")) && len(k.prefix) > bestLen {
+				best, bestLen = k.entry, len(k.prefix)
+			}
+		}
+	}
+	return best
+}
+
+func (m *matcher) byCommonRun(cands []string) *sdkdb.Entry {
+	for _, c := range cands {
+		b, rest := m.splitBrand(c)
+		if b == "" || weight(rest) < 6 {
+			continue
+		}
+		var best *sdkdb.Entry
+		bestLen, tie := 0, false
+		for _, fk := range m.brandKeys(b) {
+			if n := commonHanRun(rest, fk.key); n >= 3 {
+				switch {
+				case n > bestLen:
+					best, bestLen, tie = fk.entry, n, false
+				case n == bestLen && fk.entry != best:
+					tie = true
+				}
+			}
+		}
+		if best != nil && !tie {
+			return best
+		}
+	}
+	return nil
+}
+
+// brandKeys returns the keys of the entries of brand b, with b removed, sorted for determinism.
+func (m *matcher) brandKeys(b string) []fuzzyKey {
+	if ks, ok := m.byBrand[b]; ok {
+		return ks
+	}
+	if m.byBrand == nil {
+		m.byBrand = map[string][]fuzzyKey{}
+	}
+	var ks []fuzzyKey
+	for e, keys := range m.keys {
+		if !m.hasBrand(e, b) {
+			continue
+		}
+		for _, k := range keys {
+			if k = strings.TrimPrefix(k, b); weight(k) >= 6 {
+				ks = append(ks, fuzzyKey{k, e})
+			}
+		}
+	}
+	sort.Slice(ks, func(i, j int) bool {
+		if ks[i].entry.ID != ks[j].entry.ID {
+			return ks[i].entry.ID < ks[j].entry.ID
+		}
+		return ks[i].key < ks[j].key
+	})
+	m.byBrand[b] = ks
+	return ks
+}
+
+// commonHanRun is the length in runes of the longest run of Han runes common to a and b.
+func commonHanRun(a, b string) int {
+	ra, rb := []rune(a), []rune(b)
+	if len(ra) > 64 || len(rb) > 64 {
+		return 0
+	}
+	best := 0
+	prev := make([]int, len(rb)+1)
+	cur := make([]int, len(rb)+1)
+	for i := 1; i <= len(ra); i++ {
+		for j := 1; j <= len(rb); j++ {
+			if ra[i-1] == rb[j-1] && isHan(ra[i-1]) {
+				cur[j] = prev[j-1] + 1
+				best = max(best, cur[j])
+			} else {
+				cur[j] = 0
+			}
+		}
+		prev, cur = cur, prev
+	}
+	return best
+}
+
+// maxCandidates bounds the comparison forms tried per row name: a real name
+// has a few bracketed or '/'-separated pieces, not dozens.
+const maxCandidates = 8
+
+// maxNameRunes bounds the part of a row name (or purpose) the matcher reads:
+// real names are short, and the fuzzy stages scan every alias over it.
+const maxNameRunes = 120
+
+// clip returns s cut to at most n runes.
+func clip(s string, n int) string {
+	i := 0
+	for j := range s {
+		if i == n {
+			return s[:j]
+		}
+		i++
+	}
+	return s
+}

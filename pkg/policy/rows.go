@@ -1,0 +1,313 @@
+package policy
+
+import (
+	"regexp"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/apkaudit/apkaudit/pkg/doctext"
+)
+
+// line is a doctext line with its table cells resolved: plain-text lines
+// holding TAB characters count as table rows too.
+type line struct {
+	doctext.Line
+	cells []string
+	table int
+}
+
+// prepare resolves cells and table ids; runs of TAB-separated lines outside
+// any doctext table become tables with negative ids.
+func prepare(doc *doctext.Document) []line {
+	out := make([]line, len(doc.Lines))
+	pseudo := 0
+	for i, l := range doc.Lines {
+		out[i] = line{Line: l, cells: l.Cells, table: l.Table}
+		if l.Table == 0 && len(l.Cells) == 0 && strings.Contains(l.Text, "\t") {
+			if i == 0 || out[i-1].table >= 0 || doc.Lines[i-1].Table != 0 {
+				pseudo--
+			}
+			out[i].cells = strings.Split(l.Text, "\t")
+			out[i].table = pseudo
+		}
+	}
+	return out
+}
+
+var (
+	// numbering matches list and heading numbers: "1.", "1、", "(1)", "（一）", "一、", "第三条", bullets.
+	numbering = regexp.MustCompile(`^\s*(?:第[一二三四五六七八九十百0-9]+[章节部分条][、.．:：]?|[一二三四五六七八九十]+\s*[、.．]|[（(][一二三四五六七八九十]+[)）]|\d{1,3}\s*[、.．]|[（(]\d{1,3}[)）]|\d{1,3}[)）]|[•●·▪◆\-*])`)
+	levelRes  = []*regexp.Regexp{
+		regexp.MustCompile(`^\s*(?:第[一二三四五六七八九十百0-9]+[章节部分条]|[一二三四五六七八九十]+\s*[、.．])`),
+		regexp.MustCompile(`^\s*[（(][一二三四五六七八九十]+[)）]`),
+		regexp.MustCompile(`^\s*\d{1,2}\s*[、.．]`),
+		regexp.MustCompile(`^\s*[（(]\d{1,2}[)）]`),
+	}
+	numberedItem = regexp.MustCompile(`^\s*(?:\d{1,3}\s*[、.．)）]|[（(]\d{1,3}[)）])\s*([^\d].*)$`)
+)
+
+// numberEnd returns the length of the list number or bullet that starts
+// s, or 0: a number followed by a digit is a decimal ("1.5"), not a number.
+func numberEnd(re *regexp.Regexp, s string) int {
+	loc := re.FindStringIndex(s)
+	if loc == nil {
+		return 0
+	}
+	if r, _ := utf8.DecodeRuneInString(s[loc[1]:]); r >= '0' && r <= '9' {
+		return 0
+	}
+	return loc[1]
+}
+
+// stripNumbering removes a leading list number or bullet.
+func stripNumbering(s string) string {
+	return strings.TrimSpace(s[numberEnd(numbering, s):])
+}
+
+// headingLevel returns the level of a numbered heading-like line (1 = 一、,
+// 2 = （一）, 3 = 1., 4 = (1)), or 0 when the line is not one: headings are
+// numbered and at most 40 runes long.
+func headingLevel(text string) int {
+	if utf8.RuneCountInString(text) > 40 {
+		return 0
+	}
+	for i, re := range levelRes {
+		if numberEnd(re, text) > 0 {
+			return i + 1
+		}
+	}
+	return 0
+}
+
+// splitKV splits "key：value" when the key is at most 24 runes long.
+func splitKV(text string) (string, string, bool) {
+	i := strings.IndexAny(text, ":：")
+	if i <= 0 {
+		return "", "", false
+	}
+	key := text[:i]
+	if utf8.RuneCountInString(key) > 24 {
+		return "", "", false
+	}
+	_, size := utf8.DecodeRuneInString(text[i:])
+	return key, strings.TrimSpace(text[i+size:]), true
+}
+
+// setField stores value in the row field named by canonical field c.
+func setField(r *SDKRow, c, value string) {
+	value = strings.TrimSpace(value)
+	if value == "" {
+		return
+	}
+	join := func(dst *string) {
+		if *dst == "" {
+			*dst = value
+		} else {
+			*dst += "；" + value
+		}
+	}
+	switch c {
+	case fieldCompany:
+		join(&r.Company)
+	case fieldPurpose:
+		join(&r.Purpose)
+	case fieldScenario:
+		join(&r.Purpose)
+	case fieldData:
+		join(&r.Data)
+	case fieldPolicyURL:
+		join(&r.PolicyURL)
+	case fieldWebsite:
+		join(&r.Website)
+	case fieldPackage:
+		join(&r.Package)
+	case fieldPermission:
+		join(&r.Permissions)
+	}
+}
+
+// sdkNameLike reports whether a numbered item's name part names an SDK: it
+// says SDK or API, or is exactly a catalogue alias, and reads like a name
+// rather than a sentence.
+func (m *matcher) sdkNameLike(name string) bool {
+	n := squeeze(fold(name))
+	if n == "" || utf8.RuneCountInString(n) > 40 || strings.Contains(n, "权限") {
+		return false
+	}
+	for _, w := range []string{"我们", "您", "用于", "通过", "包括", "如果", "使用了", "为了"} {
+		if strings.Contains(n, w) {
+			return false
+		}
+	}
+	if strings.Contains(n, "sdk") || strings.HasSuffix(n, "api") {
+		return true
+	}
+	_, ok := m.exact[normName(name)]
+	return ok
+}
+
+// extractRows finds the SDK rows of one document in all three layouts and
+// reports which lines they used.
+func extractRows(path string, lines []line, m *matcher) ([]SDKRow, []bool) {
+	used := make([]bool, len(lines))
+	var rows []SDKRow
+	var open *SDKRow
+	closeRow := func() {
+		if open != nil {
+			rows = append(rows, *open)
+			open = nil
+		}
+	}
+	for i := 0; i < len(lines); i++ {
+		l := lines[i]
+		if l.table != 0 && len(l.cells) > 2 {
+			closeRow()
+			j := i
+			for j < len(lines) && lines[j].table == l.table {
+				j++
+			}
+			rows = append(rows, tableRows(path, lines[i:j], used[i:j])...)
+			i = j - 1
+			continue
+		}
+		var key, value string
+		var ok bool
+		if len(l.cells) == 2 {
+			key, value, ok = l.cells[0], l.cells[1], true
+		} else {
+			key, value, ok = splitKV(stripNumbering(l.Text))
+		}
+		c := ""
+		if ok {
+			c = fieldOf(key)
+		}
+		switch {
+		case c == fieldName && (open != nil || rowStartKey(normKey(key))):
+			closeRow()
+			open = &SDKRow{Name: value, Line: LineRef{path, l.No}}
+			used[i] = true
+			continue
+		case open != nil && c != "":
+			setField(open, c, value)
+			used[i] = true
+			continue
+		}
+		closeRow()
+		if mm := numberedItem.FindStringSubmatch(l.Text); mm != nil {
+			name, rest := mm[1], ""
+			if k, v, ok := splitKV(mm[1]); ok {
+				name, rest = k, v
+			} else if utf8.RuneCountInString(name) > 30 {
+				continue
+			}
+			if m.sdkNameLike(name) {
+				rows = append(rows, SDKRow{Name: strings.TrimSpace(name), Data: rest, Line: LineRef{path, l.No}})
+				used[i] = true
+			}
+		}
+	}
+	closeRow()
+	return rows, used
+}
+
+// tableRows reads an SDK table: a header row within the first three rows
+// that names an sdk_name column and at least one other known column, then
+// one SDK row per later row with a non-empty name cell.
+func tableRows(path string, t []line, used []bool) []SDKRow {
+	hdr, cols := -1, []string(nil)
+	for i := 0; i < len(t) && i < 3 && hdr < 0; i++ {
+		cs := make([]string, len(t[i].cells))
+		known, name := 0, false
+		for j, cell := range t[i].cells {
+			cs[j] = fieldOf(cell)
+			if cs[j] != "" {
+				known++
+			}
+			name = name || cs[j] == fieldName
+		}
+		if name && known >= 2 {
+			hdr, cols = i, cs
+		}
+	}
+	if hdr < 0 {
+		return nil
+	}
+	used[hdr] = true
+	var rows []SDKRow
+	for i := hdr + 1; i < len(t); i++ {
+		r := SDKRow{Line: LineRef{path, t[i].No}}
+		for j, cell := range t[i].cells {
+			if j >= len(cols) {
+				break
+			}
+			if cols[j] == fieldName {
+				if r.Name == "" {
+					r.Name = strings.TrimSpace(cell)
+				}
+				continue
+			}
+			setField(&r, cols[j], cell)
+		}
+		if r.Name == "" || fieldOf(r.Name) == fieldName {
+			continue
+		}
+		used[i] = true
+		rows = append(rows, r)
+	}
+	return rows
+}
+
+// permSections marks the lines inside a permission section or table:
+// a short unnumbered or numbered heading-like line that mentions 权限 opens a
+// section, which runs until a numbered heading of the same or a higher
+// level (at most 150 lines); every row of a table whose header mentions 权限
+// is inside; so is a "key：value" line whose key mentions 权限.
+func permSections(lines []line) ([]bool, bool) {
+	in := make([]bool, len(lines))
+	found := false
+	level, left := 0, 0
+	for i, l := range lines {
+		lv := headingLevel(l.Text)
+		if left > 0 && lv > 0 && lv <= level {
+			left = 0
+		}
+		if left > 0 {
+			in[i] = true
+			left--
+		}
+		text := l.Text
+		_, value, kv := splitKV(stripNumbering(text))
+		if strings.Contains(text, "权限") && l.table == 0 && utf8.RuneCountInString(text) <= 40 && (!kv || value == "") &&
+			!strings.ContainsAny(text, "，,。") {
+			level, left, found = 5, 150, true
+			if lv > 0 {
+				level = lv
+			} else if l.Heading {
+				level = 1
+			}
+			in[i] = true
+		}
+		if key, _, ok := splitKV(stripNumbering(text)); ok && strings.Contains(key, "权限") {
+			in[i] = true
+		}
+	}
+	for i := 0; i < len(lines); {
+		if lines[i].table == 0 {
+			i++
+			continue
+		}
+		j := i
+		for j < len(lines) && lines[j].table == lines[i].table {
+			j++
+		}
+		hdr := strings.Join(lines[i].cells, "|") + lines[i].Text
+		if strings.Contains(hdr, "权限") {
+			found = true
+			for k := i; k < j; k++ {
+				in[k] = true
+			}
+		}
+		i = j
+	}
+	return in, found
+}
