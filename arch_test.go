@@ -27,6 +27,7 @@ var allowed = map[string][]string{
 	"pkg/scan":        {"pkg/audit", "pkg/diff", "pkg/inventory", "pkg/sdk", "pkg/policy", "pkg/doctext", "pkg/container", "pkg/limits", "sdkdb", "pkg/manifest", "pkg/permissions"},
 	"pkg/report":      {"pkg/audit", "pkg/diff", "pkg/inventory", "pkg/sdk", "pkg/policy", "sdkdb", "pkg/manifest", "pkg/permissions"},
 	"cmd/apkaudit":    {"cmd/apkaudit/internal/cli"},
+	"tests/malformed": {},
 	"cmd/apkaudit/internal/cli": {"pkg/scan", "pkg/report", "pkg/audit", "pkg/limits", "sdkdb", "pkg/inventory",
 		"pkg/diff", "pkg/sdk", "pkg/policy", "pkg/manifest"},
 }

@@ -48,4 +48,3 @@ func LookupRule(id string) (RuleInfo, bool) {
 	}
 	return RuleInfo{}, false
 }
-

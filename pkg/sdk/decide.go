@@ -2,6 +2,7 @@ package sdk
 
 import (
 	"sort"
+	"strings"
 
 	"github.com/apkaudit/apkaudit/sdkdb"
 )
@@ -119,6 +120,12 @@ func evidence(h *hits) []Evidence {
 					continue
 				}
 			}
+			if k.kind == KindDexPackage && (underPackage(k.value, h.strong) || weak && underPackage(k.value, h.weak)) {
+				continue // a sub-package of a package already listed, or a weak parent of a strong one
+			}
+			if weak && k.kind == KindDexPackage && childClasses(k.value, h.strong) >= n {
+				continue // a weak parent that holds nothing beyond the strong packages under it
+			}
 			ev = append(ev, Evidence{Kind: k.kind, Value: k.value, Count: n, Weak: weak})
 		}
 		sort.Slice(ev, func(i, j int) bool {
@@ -140,4 +147,25 @@ func evidence(h *hits) []Evidence {
 		}
 	}
 	return out
+}
+
+// underPackage reports whether pkg lies strictly inside another dex-package value in ev.
+func underPackage(pkg string, ev map[evKey]int) bool {
+	for k := range ev {
+		if k.kind == KindDexPackage && len(pkg) > len(k.value) && strings.HasPrefix(pkg, k.value+".") {
+			return true
+		}
+	}
+	return false
+}
+
+// childClasses sums the classes of the dex-package values in ev that lie under pkg.
+func childClasses(pkg string, ev map[evKey]int) int {
+	n := 0
+	for k, c := range ev {
+		if k.kind == KindDexPackage && strings.HasPrefix(k.value, pkg+".") {
+			n += c
+		}
+	}
+	return n
 }

@@ -1,0 +1,232 @@
+// Package cli holds apkaudit's cobra commands. Commands only wire: flags →
+// options → pkg/scan → pkg/report → exit code.
+package cli
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/apkaudit/apkaudit/pkg/audit"
+	"github.com/apkaudit/apkaudit/pkg/report"
+	"github.com/apkaudit/apkaudit/pkg/scan"
+	"github.com/apkaudit/apkaudit/sdkdb"
+)
+
+// Version is the tool version, set at build time with -ldflags "-X …/cli.Version=v1.2.3".
+var Version = "0.1.0-dev"
+
+// Exit codes of the contract.
+const (
+	ExitOK       = 0
+	ExitFindings = 1
+	ExitError    = 2
+)
+
+// errFindings is returned by a command whose findings reach --fail-on.
+var errFindings = audit.ErrThresholdReached
+
+// Run executes apkaudit with args and returns the exit code. It never panics:
+// a panic inside a command becomes exit code 2 with one line on stderr.
+func Run(args []string, stdout, stderr io.Writer) (code int) {
+	defer func() {
+		if p := recover(); p != nil {
+			fmt.Fprintf(stderr, "apkaudit: internal error: %v\n", p)
+			code = ExitError
+		}
+	}()
+	g := &globals{stdout: stdout, stderr: stderr, now: time.Now}
+	root := newRoot(g)
+	root.SetArgs(args)
+	root.SetOut(stdout)
+	root.SetErr(stderr)
+	err := root.Execute()
+	switch {
+	case err == nil:
+		return ExitOK
+	case errors.Is(err, errFindings):
+		return ExitFindings
+	default:
+		fmt.Fprintln(stderr, "apkaudit: "+oneLine(err.Error()))
+		return ExitError
+	}
+}
+
+func oneLine(s string) string {
+	return strings.Join(strings.Fields(strings.ReplaceAll(s, "\n", " ")), " ")
+}
+
+// globals are the flags every command shares.
+type globals struct {
+	stdout, stderr io.Writer
+	now            func() time.Time
+
+	format      string
+	output      string
+	lang        string
+	sdkdbFiles  []string
+	configFile  string
+	failOn      string
+	quiet       bool
+	noTimestamp bool
+	jobs        int
+
+	config *audit.Config
+}
+
+func newRoot(g *globals) *cobra.Command {
+	root := &cobra.Command{
+		Use:   "apkaudit",
+		Short: "Audit Android builds against their Chinese privacy policies",
+		Long: `apkaudit reads an Android build (APK, AAB, split bundle, JAR/AAR, DEX or a bare
+AndroidManifest.xml) and its privacy policy (隐私政策 and 第三方SDK共享清单 in text,
+HTML, Markdown, DOCX or PDF), and reports every permission and third-party SDK the
+build embeds that the policy does not disclose, SDK rows without the fields
+regulators require, and stale disclosures.
+
+Exit codes: 0 no finding at or above --fail-on, 1 findings at or above it,
+2 usage error or unreadable input.`,
+		Version:       Version,
+		SilenceUsage:  true,
+		SilenceErrors: true,
+		PersistentPreRunE: func(cmd *cobra.Command, _ []string) error {
+			return g.load(cmd)
+		},
+	}
+	f := root.PersistentFlags()
+	f.StringVar(&g.format, "format", "table", "output format: "+strings.Join(report.Names(), "|"))
+	f.StringVarP(&g.output, "output", "o", "", "write the report to FILE instead of standard output")
+	f.StringVar(&g.lang, "lang", "", "language of the report: zh or en (default en; zh when LANG starts with zh)")
+	f.StringArrayVar(&g.sdkdbFiles, "sdkdb", nil, "extra SDK catalogue FILE merged over the embedded one (repeatable)")
+	f.StringVar(&g.configFile, "config", "", "config FILE (default .apkaudit.yaml when present)")
+	f.StringVar(&g.failOn, "fail-on", "", "exit 1 when a finding is at or above: high|medium|low|info|none (default high)")
+	f.BoolVarP(&g.quiet, "quiet", "q", false, "no progress or notes on stderr")
+	f.BoolVar(&g.noTimestamp, "no-timestamp", false, "leave timestamps out of reports (byte-identical output)")
+	f.IntVar(&g.jobs, "jobs", 0, "DEX files (or artifacts in batch) processed at once (default: number of CPUs)")
+	root.SetVersionTemplate("apkaudit {{.Version}}\n")
+	root.AddCommand(newInspect(g), newPolicy(g), newCheck(g), newDiff(g), newBatch(g), newSDKDB(g))
+	return root
+}
+
+// load reads the config file and validates global flags.
+func (g *globals) load(cmd *cobra.Command) error {
+	if _, err := report.Lookup(g.format); err != nil {
+		return err
+	}
+	switch g.lang {
+	case "":
+		if strings.HasPrefix(os.Getenv("LANG"), "zh") {
+			g.lang = "zh"
+		} else {
+			g.lang = "en"
+		}
+	case "zh", "en":
+	default:
+		return fmt.Errorf("--lang %q: want zh or en", g.lang)
+	}
+	path := g.configFile
+	if path == "" {
+		if _, err := os.Stat(".apkaudit.yaml"); err == nil {
+			path = ".apkaudit.yaml"
+		}
+	}
+	if path != "" {
+		c, err := audit.LoadConfig(path)
+		if err != nil {
+			return fmt.Errorf("%s: %w", path, err)
+		}
+		g.config = c
+	} else {
+		g.config = &audit.Config{}
+	}
+	if g.failOn == "" {
+		g.failOn = g.config.FailOn
+	}
+	if g.failOn == "" {
+		g.failOn = "high"
+	}
+	if _, err := audit.ParseSeverity(g.failOn); err != nil {
+		return fmt.Errorf("--fail-on: %w", err)
+	}
+	return nil
+}
+
+func (g *globals) threshold() audit.Severity {
+	s, _ := audit.ParseSeverity(g.failOn)
+	return s
+}
+
+// catalogue returns the embedded catalogue merged with config and --sdkdb files.
+func (g *globals) catalogue() (*sdkdb.Catalogue, error) {
+	c, err := sdkdb.Embedded()
+	if err != nil {
+		return nil, fmt.Errorf("embedded catalogue: %w", err)
+	}
+	for _, f := range append(append([]string{}, g.config.Catalogues...), g.sdkdbFiles...) {
+		extra, err := sdkdb.LoadFile(f)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", f, err)
+		}
+		c = sdkdb.Merge(c, extra)
+	}
+	return c, nil
+}
+
+func (g *globals) scanOptions() (scan.Options, error) {
+	cat, err := g.catalogue()
+	if err != nil {
+		return scan.Options{}, err
+	}
+	return scan.Options{Jobs: g.jobs, Catalogue: cat, Config: g.config}, nil
+}
+
+func (g *globals) reportOptions(command string, cat *sdkdb.Catalogue) report.Options {
+	o := report.Options{Command: command, Lang: g.lang, FailOn: g.threshold(), NoTimestamp: g.noTimestamp,
+		Tool: report.Tool{Name: "apkaudit", Version: Version}}
+	if cat != nil {
+		o.Tool.SDKDBVersion = cat.Version
+	}
+	return o
+}
+
+// render writes results in --format to --output or stdout.
+func (g *globals) render(results []*audit.Result, o report.Options) error {
+	r, err := report.Lookup(g.format)
+	if err != nil {
+		return err
+	}
+	w := g.stdout
+	if g.output != "" {
+		f, err := os.Create(g.output)
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		w = f
+	}
+	if err := r.Render(w, results, o); err != nil {
+		return fmt.Errorf("writing %s report: %w", g.format, err)
+	}
+	return nil
+}
+
+// verdict turns findings into the exit code error.
+func (g *globals) verdict(results []*audit.Result) error {
+	for _, r := range results {
+		if audit.Fails(r.Findings, g.threshold()) {
+			return errFindings
+		}
+	}
+	return nil
+}
+
+func (g *globals) note(format string, args ...any) {
+	if !g.quiet {
+		fmt.Fprintf(g.stderr, "apkaudit: "+format+"\n", args...)
+	}
+}

@@ -1,0 +1,282 @@
+package container
+
+import (
+	"bufio"
+	"bytes"
+	"errors"
+	"fmt"
+	"hash/crc32"
+	"io"
+	"sync"
+
+	"github.com/klauspost/compress/flate"
+
+	"github.com/apkaudit/apkaudit/pkg/limits"
+)
+
+// ratioFloor is the uncompressed size below which the compression ratio is
+// not checked: small runs of zeros compress beyond any sane ratio.
+const ratioFloor = 1 << 20
+
+var (
+	bufioPool = sync.Pool{New: func() any { return bufio.NewReaderSize(nil, 64<<10) }}
+	flatePool sync.Pool // io.ReadCloser that implement flate.Resetter
+)
+
+func getInflater(r *bufio.Reader) io.ReadCloser {
+	if f, ok := flatePool.Get().(io.ReadCloser); ok {
+		if err := f.(flate.Resetter).Reset(r, nil); err == nil {
+			return f
+		}
+	}
+	return flate.NewReader(r)
+}
+
+// source is an entry's decompressed byte stream before bounding.
+type source struct {
+	r       io.Reader
+	br      *bufio.Reader
+	fr      io.ReadCloser
+	deflate bool
+}
+
+func (s *source) release() {
+	if s.fr != nil {
+		flatePool.Put(s.fr)
+		s.fr = nil
+	}
+	if s.br != nil {
+		s.br.Reset(nil)
+		bufioPool.Put(s.br)
+		s.br = nil
+	}
+}
+
+// stored reports whether e's data is read as is: method Store, or an unknown
+// method with equal sizes, as Android does.
+func stored(e *Entry) bool {
+	return e.Method == Store || (e.Method != Deflate && e.CompressedSize == e.UncompressedSize)
+}
+
+// check validates e against the limits and charges its declared size to the
+// artifact's budget.
+func (a *Archive) check(e *Entry) error {
+	if e == nil || e.Index < 0 || e.Index >= len(a.entries) || a.entries[e.Index] != e {
+		return errors.New("container: entry does not belong to this archive")
+	}
+	if e.lfhErr != nil {
+		return e.lfhErr
+	}
+	what := "entry " + quote(e.Name)
+	if e.UncompressedSize > uint64(a.lim.EntrySize) {
+		return &limits.LimitError{What: "container: " + what + ": uncompressed size", Limit: a.lim.EntrySize, Value: clampInt64(e.UncompressedSize)}
+	}
+	if !stored(e) && e.UncompressedSize > ratioFloor {
+		c := max(e.CompressedSize, 1)
+		if r := e.UncompressedSize / c; r > uint64(a.lim.Ratio) {
+			return &limits.LimitError{What: "container: " + what + ": compression ratio", Limit: a.lim.Ratio, Value: int64(r)}
+		}
+	}
+	return a.total.charge(int64(e.UncompressedSize), what)
+}
+
+func (a *Archive) source(e *Entry) *source {
+	if stored(e) {
+		n := min(int64(e.UncompressedSize), a.size-e.dataOff)
+		return &source{r: io.NewSectionReader(a.r, e.dataOff, n)}
+	}
+	br := bufioPool.Get().(*bufio.Reader)
+	br.Reset(io.NewSectionReader(a.r, e.dataOff, int64(e.CompressedSize)))
+	fr := getInflater(br)
+	return &source{r: fr, br: br, fr: fr, deflate: true}
+}
+
+// Open returns a reader of e's uncompressed bytes. The reader delivers at
+// most e.UncompressedSize bytes; an entry whose data inflates past that size
+// ends in a *limits.LimitError, one whose data ends early in a *FormatError.
+// Entries larger than Limits.EntrySize, more compressed than Limits.Ratio, or
+// beyond the artifact's Limits.TotalSize are refused with a
+// *limits.LimitError before anything is read. A CRC mismatch is recorded as a
+// warning and the data kept. The caller must close the reader.
+func (a *Archive) Open(e *Entry) (io.ReadCloser, error) {
+	if err := a.check(e); err != nil {
+		return nil, err
+	}
+	return &entryReader{a: a, e: e, src: a.source(e), max: int64(e.UncompressedSize)}, nil
+}
+
+type entryReader struct {
+	a   *Archive
+	e   *Entry
+	src *source
+	n   int64
+	max int64
+	crc uint32
+	err error
+}
+
+// Read delivers the entry's bytes, never more than its declared size.
+func (r *entryReader) Read(p []byte) (int, error) {
+	if r.err != nil {
+		return 0, r.err
+	}
+	if r.n >= r.max {
+		r.err = r.a.finish(r.e, r.src, r.n, r.crc)
+		return 0, r.err
+	}
+	if int64(len(p)) > r.max-r.n {
+		p = p[:r.max-r.n]
+	}
+	k, err := r.src.r.Read(p)
+	r.crc = crc32.Update(r.crc, crc32.IEEETable, p[:k])
+	r.n += int64(k)
+	switch {
+	case err == io.EOF:
+		if r.n < r.max {
+			r.err = r.a.short(r.e, r.n)
+		} else {
+			r.err = r.a.finish(r.e, r.src, r.n, r.crc)
+		}
+	case err != nil:
+		r.err = r.a.corrupt(r.e, err)
+	}
+	if k > 0 && r.err == io.EOF {
+		return k, nil
+	}
+	if k > 0 && r.err != nil {
+		return k, nil // the error comes with the next call
+	}
+	return k, r.err
+}
+
+// Close releases the decompressor; further reads fail.
+func (r *entryReader) Close() error {
+	if r.src != nil {
+		r.src.release()
+		r.src = nil
+	}
+	if r.err == nil {
+		r.err = errors.New("container: read after close")
+	}
+	return nil
+}
+
+// finish runs once all declared bytes were delivered: data beyond them is a
+// LimitError, a bad checksum a warning.
+func (a *Archive) finish(e *Entry, s *source, n int64, crc uint32) error {
+	if s.deflate {
+		var one [1]byte
+		if k, _ := io.ReadFull(s.r, one[:]); k > 0 {
+			a.warnOnce("excess:"+e.Name, "entry %q inflates past its declared size of %d bytes; cut (zip bomb or tampering)", e.Name, e.UncompressedSize)
+			return &limits.LimitError{What: "container: entry " + quote(e.Name) + ": inflated size (limit: the declared size)", Limit: int64(e.UncompressedSize), Value: -1}
+		}
+	}
+	if crc != e.CRC32 {
+		a.warnOnce("crc:"+e.Name, "entry %q has CRC %#08x but the central directory declares %#08x; data kept", e.Name, crc, e.CRC32)
+	}
+	_ = n
+	return io.EOF
+}
+
+func (a *Archive) short(e *Entry, n int64) error {
+	return &FormatError{Off: e.dataOff, Msg: fmt.Sprintf("data of %s ends after %d of %d bytes", quote(e.Name), n, e.UncompressedSize), Val: nil}
+}
+
+func (a *Archive) corrupt(e *Entry, err error) error {
+	if err == io.ErrUnexpectedEOF {
+		return &FormatError{Off: e.dataOff, Msg: "compressed data of " + quote(e.Name) + " ends early"}
+	}
+	var ce flate.CorruptInputError
+	if errors.As(err, &ce) {
+		return &FormatError{Off: e.dataOff + int64(ce), Msg: "corrupt deflate data in " + quote(e.Name)}
+	}
+	return fmt.Errorf("container: reading %s: %w", quote(e.Name), err)
+}
+
+// ReadAll inflates e into buf, which is reused when large enough and grown
+// otherwise, and returns the filled slice. It enforces what Open enforces.
+// When e's data inflates past its declared size, or ends early, ReadAll
+// returns what it read together with the error.
+func (a *Archive) ReadAll(e *Entry, buf []byte) ([]byte, error) {
+	if err := a.check(e); err != nil {
+		return buf[:0], err
+	}
+	s := a.source(e)
+	defer s.release()
+	want := int(e.UncompressedSize)
+	if cap(buf) >= want {
+		buf = buf[:want]
+	} else {
+		// Size the first allocation from the bytes present: stored data is in
+		// the file; deflate data rarely inflates by more than 8 times.
+		n := want
+		if s.deflate {
+			n = int(min(uint64(want), max(e.CompressedSize*8, 64<<10)))
+		}
+		buf = make([]byte, n)
+	}
+	n := 0
+	for n < want {
+		if n == len(buf) {
+			grown := make([]byte, min(want, 2*len(buf)))
+			copy(grown, buf[:n])
+			buf = grown
+		}
+		k, err := s.r.Read(buf[n:])
+		n += k
+		if err == io.EOF {
+			if n < want {
+				return buf[:n], a.short(e, int64(n))
+			}
+			break
+		}
+		if err != nil {
+			return buf[:n], a.corrupt(e, err)
+		}
+	}
+	buf = buf[:n]
+	if err := a.finish(e, s, int64(n), crc32.ChecksumIEEE(buf)); err != io.EOF {
+		return buf, err
+	}
+	return buf, nil
+}
+
+// Nested opens the zip archive stored in entry e (an APK inside an APK or a
+// bundle). A stored entry is read in place, without a copy; a compressed one
+// is inflated into memory under the entry limits. Archives nested more than
+// Limits.Depth deep are refused with a *limits.LimitError. The nested archive
+// shares the artifact's TotalSize budget and keeps its own warnings.
+func (a *Archive) Nested(e *Entry) (*Archive, error) {
+	if a.depth+1 > a.lim.Depth {
+		return nil, &limits.LimitError{What: "container: nesting depth at " + quote(e.Name), Limit: int64(a.lim.Depth), Value: int64(a.depth + 1)}
+	}
+	if err := a.check(e); err != nil {
+		return nil, err
+	}
+	var r io.ReaderAt
+	var size int64
+	if stored(e) && e.CompressedSize == e.UncompressedSize {
+		r, size = io.NewSectionReader(a.r, e.dataOff, int64(e.UncompressedSize)), int64(e.UncompressedSize)
+	} else {
+		a.total.used.Add(-int64(e.UncompressedSize)) // ReadAll charges it again
+		b, err := a.ReadAll(e, nil)
+		if err != nil {
+			return nil, err
+		}
+		r, size = bytes.NewReader(b), int64(len(b))
+	}
+	n := &Archive{r: r, size: size, lim: a.lim, depth: a.depth + 1, total: a.total}
+	if err := n.init(); err != nil {
+		return nil, fmt.Errorf("container: nested archive %s: %w", quote(e.Name), err)
+	}
+	return n, nil
+}
+
+func quote(s string) string { return fmt.Sprintf("%q", s) }
+
+func clampInt64(v uint64) int64 {
+	if v > 1<<63-1 {
+		return 1<<63 - 1
+	}
+	return int64(v)
+}

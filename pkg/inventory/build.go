@@ -1,0 +1,530 @@
+package inventory
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path"
+	"runtime"
+	"sort"
+	"strings"
+	"sync"
+
+	"github.com/apkaudit/apkaudit/pkg/container"
+	"github.com/apkaudit/apkaudit/pkg/dex"
+	"github.com/apkaudit/apkaudit/pkg/limits"
+	"github.com/apkaudit/apkaudit/pkg/manifest"
+	"github.com/apkaudit/apkaudit/pkg/permissions"
+)
+
+// Options tune how an Inventory is built.
+type Options struct {
+	Limits limits.Limits
+	// Jobs is how many DEX files are inflated and parsed at once (default: the number of CPUs).
+	Jobs int
+	// NoCode skips DEX, JAR and native-library analysis: manifest-only answers.
+	NoCode bool
+	// KeepClasses keeps every class name in Code.ClassNames (inspect --classes).
+	KeepClasses bool
+	// WantStrings are DEX string constants to count in Inventory.Strings (asked for by the SDK catalogue).
+	WantStrings []string
+}
+
+// ErrUnreadable is matched by errors for inputs that are no artifact apkaudit can read.
+var ErrUnreadable = errors.New("not an APK, AAB, bundle, JAR/AAR, DEX or AndroidManifest.xml")
+
+// Build reads the artifact at path. The error, when not nil, names the reason
+// (the caller adds the path); partial problems are Warnings and Unanalysed instead.
+func Build(filename string, opt Options) (*Inventory, error) {
+	f, err := os.Open(filename)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	st, err := f.Stat()
+	if err != nil {
+		return nil, err
+	}
+	if st.IsDir() {
+		return nil, errors.New("is a directory")
+	}
+	if st.Size() == 0 {
+		return nil, errors.New("file is empty")
+	}
+	return FromReader(f, st.Size(), filename, opt)
+}
+
+// FromReader reads an artifact of size bytes held in r; name is recorded as its path.
+func FromReader(r io.ReaderAt, size int64, name string, opt Options) (inv *Inventory, err error) {
+	opt.Limits = opt.Limits.WithDefaults()
+	if opt.Jobs <= 0 {
+		opt.Jobs = runtime.NumCPU()
+	}
+	defer func() {
+		if p := recover(); p != nil {
+			inv, err = nil, fmt.Errorf("internal error while reading the artifact: %v", p)
+		}
+	}()
+	kind, err := container.Sniff(r, size)
+	if err != nil {
+		return nil, err
+	}
+	b := &builder{opt: opt, inv: &Inventory{Artifact: Artifact{Path: name, Size: size}}}
+	var hashWG sync.WaitGroup
+	hashWG.Add(1)
+	go func() {
+		defer hashWG.Done()
+		h := sha256.New()
+		if _, err := io.Copy(h, io.NewSectionReader(r, 0, size)); err == nil {
+			b.inv.Artifact.SHA256 = hex.EncodeToString(h.Sum(nil))
+		}
+	}()
+	err = b.read(kind, r, size)
+	hashWG.Wait()
+	if err != nil {
+		return nil, err
+	}
+	b.finish()
+	return b.inv, nil
+}
+
+type builder struct {
+	opt  Options
+	inv  *Inventory
+	mu   sync.Mutex
+	pkgs map[string]int
+	man  *manifest.Manifest
+}
+
+func (b *builder) warn(source, format string, args ...any) {
+	b.mu.Lock()
+	b.inv.Warnings = append(b.inv.Warnings, Warning{Source: source, Message: fmt.Sprintf(format, args...)})
+	b.mu.Unlock()
+}
+
+func (b *builder) unanalysed(p string, err error) {
+	b.mu.Lock()
+	b.inv.Unanalysed = append(b.inv.Unanalysed, Unanalysed{Path: p, Reason: err.Error()})
+	b.inv.Warnings = append(b.inv.Warnings, Warning{Source: p, Message: "not analysed: " + err.Error()})
+	b.mu.Unlock()
+}
+
+func (b *builder) read(kind container.Kind, r io.ReaderAt, size int64) error {
+	switch kind {
+	case container.KindManifestAXML, container.KindManifestXML:
+		b.inv.Artifact.Kind = "manifest"
+		data, err := limits.ReadAtMost(io.NewSectionReader(r, 0, size), b.opt.Limits.EntrySize, "manifest")
+		if err != nil {
+			return err
+		}
+		m, err := parseManifest(data, nil)
+		if err != nil {
+			return err
+		}
+		b.man = m
+		return nil
+	case container.KindDEX:
+		b.inv.Artifact.Kind = "dex"
+		if b.opt.NoCode {
+			return nil
+		}
+		data, err := limits.ReadAtMost(io.NewSectionReader(r, 0, size), b.opt.Limits.EntrySize, "dex")
+		if err != nil {
+			return err
+		}
+		pk := map[string]*int{}
+		if err := b.scanDex(data, pk, path.Base(b.inv.Artifact.Path)); err != nil {
+			return err
+		}
+		b.mergePackages(pk)
+		return nil
+	case container.KindUnknown:
+		return ErrUnreadable
+	}
+	a, err := container.OpenArchive(r, size, b.opt.Limits)
+	if err != nil {
+		return err
+	}
+	b.inv.Artifact.Kind = artifactKind(kind)
+	return b.readArchive(a, kind, "", 0)
+}
+
+func artifactKind(k container.Kind) string {
+	switch k {
+	case container.KindAPK, container.KindAPKS, container.KindAPKM, container.KindXAPK,
+		container.KindAAB, container.KindJAR, container.KindAAR:
+		return string(k)
+	}
+	return "zip"
+}
+
+// dexJob is one DEX entry waiting to be inflated and parsed.
+type dexJob struct {
+	a    *container.Archive
+	e    *container.Entry
+	name string
+}
+
+// readArchive walks one archive. prefix names where it sits inside the artifact ("" for the top level,
+// "base.apk!/" for a split); depth counts nesting.
+func (b *builder) readArchive(a *container.Archive, kind container.Kind, prefix string, depth int) error {
+	for _, w := range a.Warnings() {
+		b.warn(strings.TrimSuffix(prefix, "!/")+"zip", "%s", w)
+	}
+	var (
+		jobs        []dexJob
+		manifestEnt *container.Entry
+		protoMan    bool
+		arsc        *container.Entry
+	)
+	isAAB := kind == container.KindAAB
+	for _, e := range a.Entries() {
+		name := e.Name
+		if strings.HasSuffix(name, "/") {
+			continue
+		}
+		base := path.Base(name)
+		lower := strings.ToLower(name)
+		switch {
+		case isAAB && name == "base/manifest/AndroidManifest.xml":
+			manifestEnt, protoMan = e, true
+		case !isAAB && name == "AndroidManifest.xml":
+			manifestEnt = e
+		case !isAAB && name == "resources.arsc":
+			arsc = e
+		case strings.HasSuffix(lower, ".dex"):
+			jobs = append(jobs, dexJob{a: a, e: e, name: prefix + name})
+		case strings.HasSuffix(lower, ".class"):
+			b.addClassFile(prefix, name)
+		case strings.HasSuffix(lower, ".so") && isNativeLibPath(name, isAAB):
+			b.inv.NativeLibs = append(b.inv.NativeLibs, prefix+name)
+		case strings.HasPrefix(name, "META-INF/") && strings.HasSuffix(name, ".version"):
+			b.readVersionFile(a, e)
+		case strings.HasSuffix(lower, ".apk") || strings.HasSuffix(lower, ".jar") || strings.HasSuffix(lower, ".aar"):
+			b.readNested(a, e, prefix, depth)
+		}
+		if isAssetPath(name, isAAB) {
+			b.inv.Assets = append(b.inv.Assets, prefix+name)
+		}
+		if isAAB && strings.HasSuffix(name, "/manifest/AndroidManifest.xml") {
+			mod := strings.SplitN(name, "/", 2)[0]
+			b.inv.Splits = append(b.inv.Splits, Split{Name: mod, Base: mod == "base"})
+		}
+		_ = base
+	}
+	if kind == container.KindAPKS || kind == container.KindXAPK || kind == container.KindAPKM {
+		for _, s := range container.Splits(a) {
+			b.inv.Splits = append(b.inv.Splits, Split{Name: s.Name, Base: s.Base})
+		}
+	}
+	if prefix == "" && needsManifest(kind) {
+		if manifestEnt == nil {
+			return errors.New("no AndroidManifest.xml in the archive: permissions and components cannot be read")
+		}
+		if err := b.readManifest(a, manifestEnt, arsc, protoMan); err != nil {
+			// Fail closed: without the manifest no permission can be checked.
+			return fmt.Errorf("AndroidManifest.xml is unreadable: %w", err)
+		}
+	}
+	if !b.opt.NoCode {
+		b.scanDexJobs(jobs)
+	} else if len(jobs) > 0 {
+		b.inv.Code.DexFiles += len(jobs)
+	}
+	return nil
+}
+
+func isNativeLibPath(name string, aab bool) bool {
+	parts := strings.Split(name, "/")
+	if aab && len(parts) > 1 {
+		parts = parts[1:]
+	}
+	return len(parts) >= 3 && (parts[0] == "lib" || parts[0] == "jni")
+}
+
+func isAssetPath(name string, aab bool) bool {
+	if strings.HasSuffix(name, "/") {
+		return false
+	}
+	if aab {
+		parts := strings.SplitN(name, "/", 3)
+		return len(parts) == 3 && parts[1] == "assets"
+	}
+	return strings.HasPrefix(name, "assets/")
+}
+
+// needsManifest reports whether an artifact of this kind must carry a manifest to be audited.
+func needsManifest(k container.Kind) bool {
+	return k == container.KindAPK || k == container.KindAAB
+}
+
+func (b *builder) readManifest(a *container.Archive, e, arsc *container.Entry, proto bool) error {
+	data, err := a.ReadAll(e, nil)
+	if err != nil {
+		return err
+	}
+	var res *manifest.Resources
+	if arsc != nil {
+		if raw, err := a.ReadAll(arsc, nil); err != nil {
+			b.warn("resources.arsc", "not read: %v", err)
+		} else if res, err = manifest.LoadResources(raw); err != nil {
+			b.warn("resources.arsc", "not read: %v", err)
+			res = nil
+		}
+	}
+	var m *manifest.Manifest
+	if proto {
+		m, err = manifest.ParseProto(data, res)
+	} else {
+		m, err = parseManifest(data, res)
+	}
+	if err != nil {
+		return err
+	}
+	b.man = m
+	return nil
+}
+
+func parseManifest(data []byte, res *manifest.Resources) (*manifest.Manifest, error) {
+	return manifest.Parse(data, res)
+}
+
+func (b *builder) readVersionFile(a *container.Archive, e *container.Entry) {
+	data, err := a.ReadAll(e, nil)
+	if err != nil || len(data) > 256 {
+		return
+	}
+	name := strings.TrimSuffix(strings.TrimPrefix(e.Name, "META-INF/"), ".version")
+	b.inv.VersionFiles = append(b.inv.VersionFiles, VersionFile{Name: name, Version: strings.TrimSpace(string(data))})
+}
+
+func (b *builder) readNested(a *container.Archive, e *container.Entry, prefix string, depth int) {
+	if depth+1 > b.opt.Limits.Depth {
+		b.unanalysed(prefix+e.Name, &limits.LimitError{What: "archive nesting depth", Limit: int64(b.opt.Limits.Depth), Value: int64(depth + 1)})
+		return
+	}
+	na, err := a.Nested(e)
+	if err != nil {
+		b.unanalysed(prefix+e.Name, err)
+		return
+	}
+	kind := container.ArchiveKind(na)
+	if err := b.readArchive(na, kind, prefix+e.Name+"!/", depth+1); err != nil {
+		b.unanalysed(prefix+e.Name, err)
+	}
+}
+
+func (b *builder) addClassFile(prefix, name string) {
+	cls := strings.TrimSuffix(name, ".class")
+	for _, root := range []string{"classes/", "BOOT-INF/classes/"} {
+		cls = strings.TrimPrefix(cls, root)
+	}
+	if strings.HasPrefix(cls, "META-INF/") || path.Base(cls) == "module-info" || path.Base(cls) == "package-info" {
+		return
+	}
+	b.mu.Lock()
+	if b.pkgs == nil {
+		b.pkgs = map[string]int{}
+	}
+	b.pkgs[path.Dir(cls)]++
+	if path.Dir(cls) == "." {
+		b.pkgs[""]++
+		delete(b.pkgs, ".")
+	}
+	b.inv.Code.Classes++
+	if b.opt.KeepClasses {
+		b.inv.Code.ClassNames = append(b.inv.Code.ClassNames, strings.ReplaceAll(cls, "/", "."))
+	}
+	b.mu.Unlock()
+}
+
+// scanDexJobs inflates and parses DEX entries on opt.Jobs workers, largest first,
+// each worker reusing one buffer.
+func (b *builder) scanDexJobs(jobs []dexJob) {
+	if len(jobs) == 0 {
+		return
+	}
+	if len(jobs)+b.inv.Code.DexFiles > b.opt.Limits.DexFiles {
+		keep := b.opt.Limits.DexFiles - b.inv.Code.DexFiles
+		if keep < 0 {
+			keep = 0
+		}
+		for _, j := range jobs[keep:] {
+			b.unanalysed(j.name, &limits.LimitError{What: "number of DEX files", Limit: int64(b.opt.Limits.DexFiles), Value: int64(len(jobs) + b.inv.Code.DexFiles)})
+		}
+		jobs = jobs[:keep]
+	}
+	sort.SliceStable(jobs, func(i, j int) bool { return jobs[i].e.UncompressedSize > jobs[j].e.UncompressedSize })
+	workers := b.opt.Jobs
+	if workers > len(jobs) {
+		workers = len(jobs)
+	}
+	ch := make(chan dexJob)
+	var wg sync.WaitGroup
+	for w := 0; w < workers; w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			var buf []byte
+			pk := map[string]*int{}
+			for j := range ch {
+				data, err := j.a.ReadAll(j.e, buf[:0])
+				if err != nil {
+					b.unanalysed(j.name, err)
+					continue
+				}
+				buf = data
+				if err := b.scanDex(data, pk, j.name); err != nil {
+					b.unanalysed(j.name, err)
+				}
+			}
+			b.mergePackages(pk)
+		}()
+	}
+	for _, j := range jobs {
+		ch <- j
+	}
+	close(ch)
+	wg.Wait()
+}
+
+// scanDex parses one DEX image and counts its classes per package into pk.
+// Counting through *int values found with m[string(bytes)] avoids allocating
+// a string per class: only a new package allocates.
+func (b *builder) scanDex(data []byte, pk map[string]*int, name string) (err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			err = fmt.Errorf("dex reader failed: %v", p)
+		}
+	}()
+	f, err := dex.Parse(data)
+	if err != nil {
+		return err
+	}
+	if !f.ChecksumOK() {
+		b.warn(name, "DEX checksum does not match its content (modified after it was built)")
+	}
+	for _, w := range f.Warnings {
+		b.warn(name, "%s", w)
+	}
+	var names []string
+	n := 0
+	err = f.EachClassBytes(func(desc []byte) error {
+		pkg, ok := dex.DescriptorPackageBytes(desc)
+		if !ok {
+			return nil
+		}
+		if c := pk[string(pkg)]; c != nil {
+			*c++
+		} else {
+			one := 1
+			pk[string(pkg)] = &one
+		}
+		n++
+		if b.opt.KeepClasses {
+			if _, cls, ok := dex.DescriptorToClass(string(desc)); ok {
+				names = append(names, cls)
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	var found map[string]int
+	if len(b.opt.WantStrings) > 0 {
+		found, err = f.FindStrings(b.opt.WantStrings)
+		if err != nil {
+			b.warn(name, "string constants not read: %v", err)
+		}
+	}
+	b.mu.Lock()
+	b.inv.Code.DexFiles += len(f.Headers)
+	b.inv.Code.Classes += n
+	b.inv.Code.ClassNames = append(b.inv.Code.ClassNames, names...)
+	for s, c := range found {
+		if b.inv.Strings == nil {
+			b.inv.Strings = map[string]int{}
+		}
+		b.inv.Strings[s] += c
+	}
+	b.mu.Unlock()
+	return nil
+}
+
+func (b *builder) mergePackages(pk map[string]*int) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if b.pkgs == nil {
+		b.pkgs = make(map[string]int, len(pk))
+	}
+	for k, v := range pk {
+		b.pkgs[k] += *v
+	}
+}
+
+// finish turns the collected data into the sorted, folded Inventory.
+func (b *builder) finish() {
+	inv := b.inv
+	if m := b.man; m != nil {
+		inv.App = App{Package: m.Package, VersionName: m.VersionName, VersionCode: m.VersionCode,
+			MinSDK: m.MinSDK, TargetSDK: m.TargetSDK, CompileSDK: m.CompileSDK, Label: m.Label}
+		inv.Permissions = foldPermissions(m.Permissions)
+		inv.PermissionDefs = m.PermissionDefs
+		inv.Components = Components{Activities: m.Activities, Services: m.Services, Receivers: m.Receivers, Providers: m.Providers}
+		inv.MetaData = m.MetaData
+		inv.Queries = m.Queries
+		inv.UsesLibraries = m.UsesLibraries
+		inv.AppFlags = m.Application
+		for _, w := range m.Warnings {
+			inv.Warnings = append(inv.Warnings, Warning{Source: "AndroidManifest.xml", Message: w})
+		}
+	} else if inv.Artifact.Kind != "dex" && inv.Artifact.Kind != "jar" {
+		inv.Warnings = append(inv.Warnings, Warning{Source: "AndroidManifest.xml", Message: "no manifest was read: permissions and components are unknown"})
+	}
+	inv.Code.Packages = make([]Package, 0, len(b.pkgs))
+	for k, v := range b.pkgs {
+		inv.Code.Packages = append(inv.Code.Packages, Package{Name: k, Classes: v})
+	}
+	sort.Slice(inv.Code.Packages, func(i, j int) bool { return inv.Code.Packages[i].Name < inv.Code.Packages[j].Name })
+	sort.Strings(inv.Code.ClassNames)
+	sort.Strings(inv.NativeLibs)
+	sort.Strings(inv.Assets)
+	sort.Slice(inv.VersionFiles, func(i, j int) bool { return inv.VersionFiles[i].Name < inv.VersionFiles[j].Name })
+	sort.SliceStable(inv.Warnings, func(i, j int) bool { return inv.Warnings[i].String() < inv.Warnings[j].String() })
+	sort.Slice(inv.Unanalysed, func(i, j int) bool { return inv.Unanalysed[i].Path < inv.Unanalysed[j].Path })
+}
+
+// foldPermissions merges duplicates (keeping the widest maxSdkVersion: 0 = none),
+// attaches platform facts and sorts by name.
+func foldPermissions(in []manifest.UsesPermission) []Permission {
+	byName := map[string]*Permission{}
+	var order []string
+	for _, up := range in {
+		if up.Name == "" {
+			continue
+		}
+		p, ok := byName[up.Name]
+		if !ok {
+			info := permissions.Lookup(up.Name)
+			p = &Permission{Name: up.Name, MaxSDK: up.MaxSDK, SDK23: up.SDK23, Protection: info.Protection,
+				Group: info.Group, Sensitive: info.Sensitive, Zh: info.Zh(), Known: info.Known}
+			byName[up.Name] = p
+			order = append(order, up.Name)
+			continue
+		}
+		if up.MaxSDK == 0 || (p.MaxSDK != 0 && up.MaxSDK > p.MaxSDK) {
+			p.MaxSDK = up.MaxSDK
+		}
+		p.SDK23 = p.SDK23 && up.SDK23
+	}
+	sort.Strings(order)
+	out := make([]Permission, 0, len(order))
+	for _, n := range order {
+		out = append(out, *byName[n])
+	}
+	return out
+}

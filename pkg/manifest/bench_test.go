@@ -1,0 +1,44 @@
+package manifest
+
+import (
+	"path/filepath"
+	"testing"
+)
+
+func BenchmarkParseAXML(b *testing.B) {
+	cases := []struct{ name, path string }{
+		{"app", filepath.Join(repoRoot(b), "..", "shared", "corpus", "apk", "exodus-core", "instapaper.apk")},
+		{"framework-res", filepath.Join(repoRoot(b), "testdata", "external", "framework-res.apk")},
+	}
+	for _, c := range cases {
+		b.Run(c.name, func(b *testing.B) {
+			axml, err := zipEntry(c.path, "AndroidManifest.xml")
+			if err != nil || axml == nil {
+				b.Skipf("%s not available: %v", c.path, err)
+			}
+			b.SetBytes(int64(len(axml)))
+			b.ReportAllocs()
+			for b.Loop() {
+				if _, err := ParseAXML(axml, nil); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
+
+func BenchmarkLoadResources(b *testing.B) {
+	arsc, err := zipEntry(filepath.Join(repoRoot(b), "testdata", "external", "framework-res.apk"), "resources.arsc")
+	if err != nil || arsc == nil {
+		b.Skip("framework-res.apk not available")
+	}
+	b.SetBytes(int64(len(arsc)))
+	b.ReportAllocs()
+	for b.Loop() {
+		res, err := LoadResources(arsc)
+		if err != nil {
+			b.Fatal(err)
+		}
+		res.String(0x01040000)
+	}
+}

@@ -1,0 +1,171 @@
+// Package scan is apkaudit's library facade: it wires the readers, the SDK
+// matcher, the policy extractor and the rules into the operations the CLI
+// offers (Inspect, Policy, Check, Diff, Batch). Renderers read what it returns.
+package scan
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"strings"
+
+	"github.com/apkaudit/apkaudit/pkg/audit"
+	"github.com/apkaudit/apkaudit/pkg/diff"
+	"github.com/apkaudit/apkaudit/pkg/doctext"
+	"github.com/apkaudit/apkaudit/pkg/inventory"
+	"github.com/apkaudit/apkaudit/pkg/limits"
+	"github.com/apkaudit/apkaudit/pkg/policy"
+	"github.com/apkaudit/apkaudit/pkg/sdk"
+	"github.com/apkaudit/apkaudit/sdkdb"
+)
+
+// Options configure a scan.
+type Options struct {
+	Limits      limits.Limits
+	Jobs        int
+	NoCode      bool
+	KeepClasses bool
+	// Catalogue is the SDK catalogue (the embedded one merged with user files).
+	Catalogue *sdkdb.Catalogue
+	// Config holds severity overrides; waivers and baselines are applied by the caller.
+	Config *audit.Config
+}
+
+// InputError is an input that could not be read at all: the CLI exits 2 with its one-line message.
+type InputError struct {
+	Path string
+	Err  error
+}
+
+// Error names the file once: readers that already put the path in their message are not prefixed again.
+func (e *InputError) Error() string {
+	msg := e.Err.Error()
+	if i := strings.Index(msg, e.Path+": "); i >= 0 {
+		return e.Path + ": " + msg[:i] + msg[i+len(e.Path)+2:]
+	}
+	return e.Path + ": " + msg
+}
+func (e *InputError) Unwrap() error { return e.Err }
+
+// Inspect reads one artifact and detects its SDKs. Its findings are only unanalysed-code.
+func Inspect(path string, opt Options) (*audit.Result, error) {
+	m := sdk.NewMatcher(opt.Catalogue)
+	inv, err := inventory.Build(path, inventory.Options{
+		Limits: opt.Limits, Jobs: opt.Jobs, NoCode: opt.NoCode, KeepClasses: opt.KeepClasses,
+		WantStrings: m.WantStrings(),
+	})
+	if err != nil {
+		return nil, &InputError{Path: path, Err: unwrapPathError(err)}
+	}
+	r := &audit.Result{Inventory: inv, SDKs: m.Match(inv)}
+	r.Findings = audit.Evaluate(audit.Input{Inventory: inv, SDKs: r.SDKs, Catalogue: opt.Catalogue}, opt.Config)
+	r.Summary = audit.Summarise(r.Findings)
+	return r, nil
+}
+
+// ErrNoPolicy is returned by Check when no policy document was given.
+var ErrNoPolicy = errors.New("no policy document given (use --policy FILE or set policies in .apkaudit.yaml)")
+
+// Policy reads policy documents into one disclosure.
+func Policy(paths []string, opt Options) (*policy.Disclosure, error) {
+	if len(paths) == 0 {
+		return nil, ErrNoPolicy
+	}
+	docs := make([]*doctext.Document, 0, len(paths))
+	for _, p := range paths {
+		st, err := os.Stat(p)
+		if err != nil {
+			return nil, &InputError{Path: p, Err: unwrapPathError(err)}
+		}
+		if st.IsDir() {
+			return nil, &InputError{Path: p, Err: errors.New("is a directory")}
+		}
+		d, err := doctext.ReadFile(p, opt.Limits.WithDefaults())
+		if err != nil {
+			return nil, &InputError{Path: p, Err: err}
+		}
+		docs = append(docs, d)
+	}
+	return policy.Extract(docs, policy.Options{Catalogue: opt.Catalogue}), nil
+}
+
+func unwrapPathError(err error) error {
+	var pe *os.PathError
+	if errors.As(err, &pe) {
+		return pe.Err
+	}
+	return err
+}
+
+// Check inspects the artifact, reads the policies and applies every rule.
+func Check(path string, policies []string, opt Options) (*audit.Result, error) {
+	d, err := Policy(policies, opt)
+	if err != nil {
+		return nil, err
+	}
+	r, err := Inspect(path, opt)
+	if err != nil {
+		return nil, err
+	}
+	r.Disclosure = d
+	r.Findings = audit.Evaluate(audit.Input{Inventory: r.Inventory, SDKs: r.SDKs, Disclosure: d, Catalogue: opt.Catalogue}, opt.Config)
+	r.Summary = audit.Summarise(r.Findings)
+	return r, nil
+}
+
+// Describe formats an error for the one stderr line of exit code 2.
+func Describe(err error) string {
+	return fmt.Sprint(err)
+}
+
+// DiffResult is what changed between two builds and, when policies were
+// given, the findings about what was added.
+type DiffResult struct {
+	Diff *diff.Result
+	// Findings are the check findings on added permissions and SDKs (nil without a policy).
+	Findings   []audit.Finding
+	Disclosure *policy.Disclosure
+}
+
+// Diff compares two builds; with policies it also checks what the new build added.
+func Diff(oldPath, newPath string, policies []string, opt Options) (*DiffResult, error) {
+	var d *policy.Disclosure
+	if len(policies) > 0 {
+		var err error
+		if d, err = Policy(policies, opt); err != nil {
+			return nil, err
+		}
+	}
+	oldR, err := Inspect(oldPath, opt)
+	if err != nil {
+		return nil, err
+	}
+	newR, err := Inspect(newPath, opt)
+	if err != nil {
+		return nil, err
+	}
+	res := &DiffResult{Diff: diff.Compare(diff.Build{Inventory: oldR.Inventory, SDKs: oldR.SDKs},
+		diff.Build{Inventory: newR.Inventory, SDKs: newR.SDKs}), Disclosure: d}
+	if d == nil {
+		return res, nil
+	}
+	added := map[string]bool{}
+	for _, p := range res.Diff.AddedPermissions {
+		added[p.Name] = true
+	}
+	for _, s := range res.Diff.AddedSDKs {
+		added[s.ID()] = true
+	}
+	all := audit.Evaluate(audit.Input{Inventory: newR.Inventory, SDKs: newR.SDKs, Disclosure: d, Catalogue: opt.Catalogue}, opt.Config)
+	res.Findings = []audit.Finding{}
+	for _, f := range all {
+		switch f.Rule {
+		case audit.RuleUndisclosedPermission, audit.RuleUndisclosedPermissionNormal, audit.RuleUndisclosedSDK,
+			audit.RuleUndisclosedSDKData, audit.RuleIncompleteSDKDisclosure:
+			if added[f.Subject] {
+				res.Findings = append(res.Findings, f)
+			}
+		}
+	}
+	return res, nil
+}
