@@ -87,6 +87,7 @@ func extractHTML(b *builder, data []byte) error {
 	line := 1
 	skip := 0
 	var href, anchorText string // the open <a>'s link and the text written inside it
+	pre := 0                    // depth of open <pre>/<textarea>/<listing> elements
 	for {
 		tt := z.Next()
 		if tt == html.ErrorToken {
@@ -101,7 +102,18 @@ func extractHTML(b *builder, data []byte) error {
 		case html.TextToken:
 			if skip == 0 {
 				t := string(z.Text())
-				f.text(t, start)
+				if pre > 0 && strings.Contains(t, "\n") {
+					// Inside <pre> a newline ends a line (LibreOffice exports plain text that way).
+					parts := strings.Split(t, "\n")
+					for i, part := range parts {
+						if i > 0 {
+							f.lineBreak()
+						}
+						f.text(part, start+i)
+					}
+				} else {
+					f.text(t, start)
+				}
 				if href != "" {
 					anchorText += t
 				}
@@ -125,6 +137,9 @@ func extractHTML(b *builder, data []byte) error {
 			if hasAttr && tag == "a" {
 				href, anchorText = linkTarget(z), ""
 			}
+			if tag == "pre" || tag == "listing" || tag == "plaintext" {
+				pre++
+			}
 			htmlStartTag(f, tag, start, span)
 			if tt == html.SelfClosingTagToken && tag != "br" {
 				htmlEndTag(f, tag)
@@ -144,6 +159,9 @@ func extractHTML(b *builder, data []byte) error {
 					f.text(" "+href+" ", start)
 				}
 				href = ""
+			}
+			if (tag == "pre" || tag == "listing") && pre > 0 {
+				pre--
 			}
 			if skip == 0 {
 				htmlEndTag(f, tag)

@@ -766,9 +766,10 @@ func (x *pdfExtractor) continues(a, b pdfLine, text string) bool {
 	next := normalize(b.text)
 	first, _ := utf8.DecodeRuneInString(next)
 	switch {
-	case text == "" || next == "", isTerminal(last):
+	case text == "" || next == "", isTerminal(last) && !inURL(text):
 		return false
-	case a.x1 < a.right-2*a.h: // a ended before the margin: a real line end
+	case a.x1 < a.right-2*a.h && a.right-a.x1 > leadingWordWidth(next, a.h):
+		// a ended before the margin, and the next line's first word would have fit: a real line end.
 		return false
 	case a.y-b.y > 2.2*a.h || b.y >= a.y:
 		return false
@@ -778,4 +779,29 @@ func (x *pdfExtractor) continues(a, b pdfLine, text string) bool {
 		return false
 	}
 	return true
+}
+
+// leadingWordWidth estimates the width of the run of non-space ASCII that
+// starts s (a Latin word or URL that word-wrap moves whole to the next line)
+// plus the space before it, at 0.6 em per character (monospace; proportional
+// fonts are narrower, so this errs towards joining only lines that start with
+// a long Latin word). It is 0 when s starts with Han or space.
+func leadingWordWidth(s string, h float64) float64 {
+	n := 0
+	for _, r := range s {
+		if r > 0x7e || r <= ' ' {
+			break
+		}
+		n++
+	}
+	if n == 0 {
+		return 0
+	}
+	return float64(n+1) * 0.6 * h
+}
+
+// inURL reports whether text ends inside a URL ("…/readtemplate?" wrapped before its query).
+func inURL(text string) bool {
+	i := strings.LastIndexAny(text, " \t")
+	return strings.Contains(text[i+1:], "://")
 }

@@ -105,12 +105,12 @@ func TestCAPP130SDKTables(t *testing.T) {
 		}},
 		{"阿瓦隆", []rowWant{
 			{"个推SDK(华为消息服务、华为HMS SDK Agent、华为HMS核心功能、魅族推送、VIVO推送)", "getui-push"},
-			{"个推一键登录sdk(联通小沃SAAS-免密登录、移动授权登录、中国电信账号认证、极验一键登录、中国电信-手机号校验）", "getui-gy"},
+			{"个推一键登录sdk(联通小沃SAAS-免密登录、移动授权登录、中国电信账号认证、极验一键登录、中国电信-手机号校验)", "getui-gy"},
 			{"友盟SDK", "umeng-common"},
-			{"百度定位SDK（百度骑步行导航、百度地图、百度地图Api之认证、百度地图计算功能）", "baidu-map"},
+			{"百度定位SDK(百度骑步行导航、百度地图、百度地图Api之认证、百度地图计算功能)", "baidu-map"},
 			{"小米推送SDK", "xiaomi-push"}, {"金山云SDK", ""}, {"同盾SDK", ""},
 			{"腾讯RTMP推流sdk(腾讯视频通信功能、腾讯云短视频sdk)", "tencent-liteav"}, {"声网", "agora"},
-			{"支付宝sdk（设备标识生成库、支付宝安全）", "alipay"}, {"新浪微博sdk", "weibo-sdk"}, {"Bugly SDK", "tencent-bugly"},
+			{"支付宝sdk(设备标识生成库、支付宝安全)", "alipay"}, {"新浪微博sdk", "weibo-sdk"}, {"Bugly SDK", "tencent-bugly"},
 			{"QQ登录、分享", "qq-connect"}, {"Firebase", "google-firebase"}, {"移动安全联盟统一QAID", ""},
 		}},
 		// The README lists 网易云音乐 among the policies with SDK tables, but
@@ -130,7 +130,7 @@ func TestCAPP130SDKTables(t *testing.T) {
 	doc := readDoc(t, filepath.Join("corpus", "policies", "capp-130", "得间小说.txt"))
 	d := Extract([]*doctext.Document{doc}, Options{Catalogue: cat})
 	r := d.SDKs[8]
-	assert.Equal(t, SDKRow{ID: "umeng-common", Family: "umeng", Name: "友盟SDK", Company: "友盟同欣（北京）科技有限公司",
+	assert.Equal(t, SDKRow{ID: "umeng-common", Family: "umeng", Name: "友盟SDK", Company: "友盟同欣(北京)科技有限公司",
 		Purpose: "消息推送、一键登录", Data: "设备唯一标识码、设备MAC地址、软件列表", PolicyURL: "https://www.umeng.com/page/policy",
 		DataTypes: []string{"MAC地址", "应用列表", "设备标识符"}, Line: LineRef{"得间小说.txt", 68}}, r)
 	doc = readDoc(t, filepath.Join("corpus", "policies", "capp-130", "中小学网络云平台.txt"))

@@ -1,6 +1,7 @@
 package policy
 
 import (
+	"github.com/apkaudit/apkaudit/pkg/limits"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -61,9 +62,10 @@ func sharedDir(t testing.TB) string {
 // readDoc reads a shared file (relative to shared/) as a Document.
 func readDoc(t testing.TB, rel string) *doctext.Document {
 	p := filepath.Join(sharedDir(t), rel)
-	b, err := os.ReadFile(p)
+	doc, err := doctext.ReadFile(p, limits.Limits{})
 	require.NoError(t, err)
-	return docFromText(filepath.Base(p), b)
+	doc.Path = filepath.Base(p)
+	return doc
 }
 
 // testCatalogue loads testdata/catalogue.yaml (facts from the reference sdk-facts.yaml).
