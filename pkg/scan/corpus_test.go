@@ -185,8 +185,6 @@ func firstLine(b []byte) string {
 	return string(line)
 }
 
-
-
 func detected(t *testing.T, path string) []string {
 	r, err := scan.Inspect(path, options(t))
 	require.NoError(t, err, path)
