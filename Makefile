@@ -15,7 +15,7 @@ APT_PKGS  := aapt dexdump libsmali-java zipalign apksigner android-framework-res
              libreoffice-writer-nogui fonts-wqy-microhei chromium
 SUDO      := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: all build test deps corpus fixtures policy-docs vet unit fuzz-smoke fuzz bench validate-sdkdb clean
+.PHONY: all build test deps corpus fixtures malformed policy-docs vet unit fuzz-smoke fuzz bench validate-sdkdb clean
 
 all: build
 
@@ -37,9 +37,14 @@ corpus:
 	else echo "../shared/corpus is absent: corpus tests will skip"; fi
 
 ## fixtures: APKs from testdata/fixtures/src (aapt + smali + cc + zipalign + apksigner) and policy documents.
-fixtures: policy-docs
+fixtures: policy-docs malformed
 	bash testdata/fixtures/build.sh testdata/fixtures/apk miitee miitee-v2 packed
 	bash testdata/fixtures/build.sh testdata/demo demo
+	sh pkg/dex/testdata/gen.sh
+
+## malformed: the hostile-input cases of tests/malformed, generated from real files (git-ignored).
+malformed:
+	$(GO) run ./scripts/gen-malformed testdata/malformed >/dev/null
 
 ## policy-docs: seed 002 and the demo policy converted by LibreOffice to HTML, DOCX and PDF (git-ignored).
 policy-docs:
@@ -68,4 +73,4 @@ bench:
 	$(GO) test -run '^$$' -bench . -benchmem ./pkg/...
 
 clean:
-	rm -rf bin testdata/policies/generated
+	rm -rf bin testdata/policies/generated testdata/malformed

@@ -68,6 +68,10 @@ func Sniff(r io.ReaderAt, size int64) (Kind, error) {
 		return KindDEX, nil
 	case len(head) >= 8 && bytes.Equal(head[:4], []byte{0x03, 0x00, 0x08, 0x00}):
 		return KindManifestAXML, nil
+	case len(head) >= 12 && bytes.Equal(head[2:4], []byte{0x08, 0x00}) && bytes.Equal(head[8:12], []byte{0x01, 0x00, 0x1c, 0x00}):
+		// Binary XML whose first chunk type was tampered with (a packer trick Android ignores):
+		// an 8-byte header followed by a string pool chunk.
+		return KindManifestAXML, nil
 	case isManifestText(head):
 		return KindManifestXML, nil
 	}

@@ -103,6 +103,8 @@ func TestSniffExternal(t *testing.T) {
 	require.NoError(t, err)
 	assert.Positive(t, dex)
 	assert.Positive(t, jars)
+	// Its first chunk type is zeroed (a packer trick Android ignores); the string pool after it gives it away.
+	assert.Equal(t, KindManifestAXML, sniffPath(t, filepath.Join(ext, "androguard", "axml", "AndroidManifest_WrongChunkStart.xml")))
 	t.Logf("sniffed %d DEX files, %d JARs, %d binary XML files", dex, jars, axml)
 }
 

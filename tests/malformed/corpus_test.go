@@ -1,0 +1,141 @@
+//go:build linux
+
+package malformed_test
+
+import (
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+)
+
+const (
+	// corpusWall and corpusRSS bound one real corpus file.
+	corpusWall = 20 * time.Second
+	corpusRSS  = 1 << 30
+	// corpusJobs is how many files are inspected at once.
+	corpusJobs = 2
+)
+
+// corpusFiles lists every file of the shared corpus's apk/ folder and of the
+// external corpus, relative to the repository root.
+func corpusFiles(t *testing.T) []string {
+	t.Helper()
+	var files []string
+	roots := []string{filepath.Join(repo, "..", "shared", "corpus", "apk"), filepath.Join(repo, "testdata", "external")}
+	for _, root := range roots {
+		if _, err := os.Stat(root); err != nil {
+			t.Logf("%s is absent (run make corpus): its files are not inspected", root)
+			continue
+		}
+		err := filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
+			if err != nil {
+				return err
+			}
+			if d.Type().IsRegular() {
+				files = append(files, p)
+			}
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	if len(files) == 0 {
+		t.Skip("no corpus: ../shared/corpus/apk and testdata/external are both absent")
+	}
+	sort.Strings(files)
+	return files
+}
+
+// TestCorpusInspect runs inspect --format json over every corpus file and
+// checks the exit-code contract and the time and memory bounds; it logs the
+// exit-code distribution and the slowest and largest runs.
+func TestCorpusInspect(t *testing.T) {
+	if testing.Short() {
+		t.Skip("corpus run skipped under -short")
+	}
+	needSetup(t)
+	files := corpusFiles(t)
+
+	var mu sync.Mutex
+	var results []result
+	sem := make(chan struct{}, corpusJobs)
+	t.Run("files", func(t *testing.T) {
+		for _, f := range files {
+			rel, _ := filepath.Rel(filepath.Dir(repo), f)
+			t.Run(rel, func(t *testing.T) {
+				t.Parallel()
+				sem <- struct{}{}
+				r := run(t, corpusWall+10*time.Second, "inspect", "--format", "json", f)
+				<-sem
+				mu.Lock()
+				results = append(results, r)
+				mu.Unlock()
+				for _, p := range contractProblems(r, "") {
+					t.Errorf("%s\n%v", p, r)
+				}
+				assert.Less(t, r.wall, corpusWall, "wall time\n%v", r)
+				assert.Less(t, r.maxRSS, int64(corpusRSS), "peak RSS\n%v", r)
+			})
+		}
+	})
+
+	exits := map[int]int{}
+	errs := map[string]int{}
+	for _, r := range results {
+		exits[r.exit]++
+		if r.exit == 2 {
+			line, _ := oneLine(r.stderr)
+			errs[reasonOf(line, r.args[len(r.args)-1])]++
+		}
+	}
+	t.Logf("%d files: exit 0: %d, exit 1: %d, exit 2: %d, other: %d",
+		len(results), exits[0], exits[1], exits[2], len(results)-exits[0]-exits[1]-exits[2])
+	for _, e := range sortedCounts(errs) {
+		t.Logf("  exit 2 x%d: %s", errs[e], e)
+	}
+	top := func(what string, less func(a, b result) bool, show func(r result) string) {
+		s := append([]result(nil), results...)
+		sort.Slice(s, func(i, j int) bool { return less(s[i], s[j]) })
+		t.Logf("%s:", what)
+		for _, r := range s[:min(5, len(s))] {
+			t.Logf("  %s  %s", show(r), r.args[len(r.args)-1])
+		}
+	}
+	top("slowest", func(a, b result) bool { return a.wall > b.wall },
+		func(r result) string { return r.wall.Round(time.Millisecond).String() })
+	top("largest peak RSS", func(a, b result) bool { return a.maxRSS > b.maxRSS },
+		func(r result) string { return fmt.Sprintf("%d MiB", r.maxRSS>>20) })
+}
+
+// reasonOf strips the file name from an exit-2 line, so that lines group by reason.
+func reasonOf(line, file string) string {
+	line = strings.ReplaceAll(line, file, "FILE")
+	line = strings.ReplaceAll(line, filepath.Base(file), "FILE")
+	if len(line) > 160 {
+		line = line[:160] + "…"
+	}
+	return line
+}
+
+func sortedCounts(m map[string]int) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Slice(keys, func(i, j int) bool {
+		if m[keys[i]] != m[keys[j]] {
+			return m[keys[i]] > m[keys[j]]
+		}
+		return keys[i] < keys[j]
+	})
+	return keys
+}
