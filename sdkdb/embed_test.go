@@ -26,7 +26,15 @@ func TestEmbedded(t *testing.T) {
 		t.Skip("sdkdb/sdks holds no entries yet")
 	}
 	for _, p := range Validate(c) {
+		if p.Warning && strings.Contains(p.Msg, "without privacy_policy_url") && missingPolicyURL[p.ID] {
+			continue // known gap, listed below
+		}
 		t.Errorf("%v (warning=%v)", p, p.Warning)
+	}
+	for id := range missingPolicyURL {
+		if e := c.Lookup(id); e != nil && e.PrivacyPolicyURL != "" {
+			t.Errorf("%s now has a privacy_policy_url: remove it from missingPolicyURL", id)
+		}
 	}
 	for _, e := range c.Entries {
 		f, l := e.Source()
@@ -117,4 +125,58 @@ func TestSchemaMatchesTypes(t *testing.T) {
 		sort.Strings(props)
 		assert.Equal(t, tags, props, def)
 	}
+}
+
+// missingPolicyURL lists the Chinese entries for which no privacy-policy URL
+// could be sourced yet (see sdkdb/README.md). It may only shrink: a new entry
+// without a URL, or a URL added for one of these, fails TestEmbedded.
+var missingPolicyURL = map[string]bool{
+	"aispeech":               true,
+	"alibaba-baichuan":       true,
+	"alibaba-mtop":           true,
+	"alibaba-security-guard": true,
+	"alibaba-tanx":           true,
+	"alibaba-yueying":        true,
+	"analysys":               true,
+	"anychat":                true,
+	"arcsoft":                true,
+	"bestpay":                true,
+	"bmob":                   true,
+	"bytedance-lynx":         true,
+	"bytedance-mira":         true,
+	"cfca":                   true,
+	"cmb-sdk":                true,
+	"cocos":                  true,
+	"crasheye":               true,
+	"didi-sdk":               true,
+	"digital-union":          true,
+	"dingtalk-share":         true,
+	"dingxiang":              true,
+	"douyin-opensdk":         true,
+	"eid-sdk":                true,
+	"faceunity":              true,
+	"hpplay-lebo":            true,
+	"justalk":                true,
+	"megvii":                 true,
+	"meiqia":                 true,
+	"meishe":                 true,
+	"mma-sdk":                true,
+	"netease-bugrpt":         true,
+	"netease-qiyu":           true,
+	"nubia-push":             true,
+	"oneapm":                 true,
+	"polyv":                  true,
+	"quickapp":               true,
+	"shanyan":                true,
+	"taptap-sdk":             true,
+	"tianmu":                 true,
+	"tingyun":                true,
+	"tutk":                   true,
+	"uc-u4":                  true,
+	"unionpay":               true,
+	"xiaohongshu-share":      true,
+	"yitong":                 true,
+	"youdao-ocr":             true,
+	"youme":                  true,
+	"zhuge":                  true,
 }

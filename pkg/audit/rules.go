@@ -91,7 +91,8 @@ func (e *evaluator) unanalysed() {
 		if d.Entry.Category != "packer" {
 			continue
 		}
-		e.add(RuleUnanalysedCode, d.ID(),
+		// The whole app's code is hidden, not one file: fail closed at high.
+		e.addAt(High, RuleUnanalysedCode, d.ID(),
 			fmt.Sprintf("the build is packed with %s: its real code is encrypted and was not analysed; embedded SDKs cannot be listed", d.Entry.Name),
 			fmt.Sprintf("应用使用了加固（%s），真实代码已加密、无法分析，嵌入的第三方SDK无法完整识别", nameZh(d.Entry)),
 			evidenceLines(d.Evidence), nil)

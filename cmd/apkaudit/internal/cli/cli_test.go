@@ -258,6 +258,42 @@ func TestSDKDBCommands(t *testing.T) {
 	assert.Contains(t, stderr, "no-such-sdk")
 	code, out, _ = run(t, "sdkdb", "validate", "--embedded")
 	assert.Equal(t, 0, code, out)
+	assert.Contains(t, out, "ok (")
+	// Two entries with one id: an error, named with file and line.
+	dup := filepath.Join(t.TempDir(), "dup.yaml")
+	require.NoError(t, os.WriteFile(dup, []byte(`- {id: my-sdk, name: A, name_zh: A, vendor: V, category: analytics, signals: {dex_packages: [com.example.a]}}
+- {id: my-sdk, name: B, name_zh: B, vendor: V, category: analytics, signals: {dex_packages: [com.example.b]}}
+`), 0o644))
+	code, _, stderr = run(t, "sdkdb", "validate", dup)
+	assert.Equal(t, 2, code)
+	assert.Contains(t, stderr, "dup.yaml")
+}
+
+// TestPackedApp: a build whose DEX holds only a packer stub and whose lib/ holds 360 jiagu
+// yields the packer and a high unanalysed-code finding; check never reports it clean.
+func TestPackedApp(t *testing.T) {
+	packed := filepath.Join(root, "testdata", "fixtures", "apk", "packed.apk")
+	code, out, stderr := run(t, "check", packed, "--policy", demo("privacy-policy.html"), "--format", "json")
+	assert.Equal(t, 1, code, stderr)
+	var doc struct {
+		SDKs     []struct{ ID, Category string } `json:"sdks"`
+		Findings []struct{ Rule, Severity, Subject string } `json:"findings"`
+	}
+	require.NoError(t, json.Unmarshal([]byte(out), &doc))
+	var packers []string
+	for _, s := range doc.SDKs {
+		if s.Category == "packer" {
+			packers = append(packers, s.ID)
+		}
+	}
+	require.Len(t, packers, 1)
+	found := false
+	for _, f := range doc.Findings {
+		if f.Rule == "unanalysed-code" && f.Subject == packers[0] {
+			found = f.Severity == "high"
+		}
+	}
+	assert.True(t, found, "high unanalysed-code finding for %s", packers[0])
 }
 
 func TestBatchShards(t *testing.T) {

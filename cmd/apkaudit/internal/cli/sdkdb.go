@@ -54,6 +54,10 @@ next release); "sdkdb validate FILE" checks such a file.`,
 	validate := &cobra.Command{
 		Use:   "validate [FILE...]",
 		Short: "Validate catalogue files (schema, duplicate ids, overlapping prefixes, URLs, permission names)",
+		Long: `validate loads catalogue files strictly (unknown keys, bad ids, bad globs are
+errors with file and line) and checks them: duplicate ids, DEX prefixes claimed by
+two entries, URL syntax, unknown permission names, Chinese entries without aliases
+or a privacy-policy URL. Errors exit 2; warnings are printed and exit 0.`,
 		Example: `  apkaudit sdkdb validate my-sdks.yaml
   apkaudit sdkdb validate --embedded`,
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -75,13 +79,24 @@ next release); "sdkdb validate FILE" checks such a file.`,
 				}
 				problems = append(problems, sdkdb.Validate(c)...)
 			}
+			errs, warns := 0, 0
+			var first error
 			for _, p := range problems {
-				fmt.Fprintln(g.stdout, p.Error())
+				if p.Warning {
+					warns++
+					fmt.Fprintln(g.stdout, "warning: "+p.Error())
+					continue
+				}
+				errs++
+				if first == nil {
+					first = p
+				}
+				fmt.Fprintln(g.stdout, "error: "+p.Error())
 			}
-			if len(problems) > 0 {
-				return fmt.Errorf("sdkdb validate: %d problems", len(problems))
+			if errs > 0 {
+				return fmt.Errorf("%v (%d errors, %d warnings)", first, errs, warns)
 			}
-			fmt.Fprintln(g.stdout, "ok")
+			fmt.Fprintf(g.stdout, "ok (%d warnings)\n", warns)
 			return nil
 		},
 	}
