@@ -276,7 +276,7 @@ func TestPackedApp(t *testing.T) {
 	code, out, stderr := run(t, "check", packed, "--policy", demo("privacy-policy.html"), "--format", "json")
 	assert.Equal(t, 1, code, stderr)
 	var doc struct {
-		SDKs     []struct{ ID, Category string } `json:"sdks"`
+		SDKs     []struct{ ID, Category string }            `json:"sdks"`
 		Findings []struct{ Rule, Severity, Subject string } `json:"findings"`
 	}
 	require.NoError(t, json.Unmarshal([]byte(out), &doc))
