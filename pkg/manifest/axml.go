@@ -17,7 +17,7 @@ func ParseAXML(data []byte, res *Resources) (*Manifest, error) {
 	var m *Manifest
 	err := safely("axml", func() error {
 		var err error
-		m, err = parseAXML(data, res)
+		m, _, err = decodeAXML(data, res)
 		return err
 	})
 	if err != nil {

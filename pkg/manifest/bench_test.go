@@ -16,13 +16,25 @@ func BenchmarkParseAXML(b *testing.B) {
 			if err != nil || axml == nil {
 				b.Skipf("%s not available: %v", c.path, err)
 			}
-			b.SetBytes(int64(len(axml)))
-			b.ReportAllocs()
-			for b.Loop() {
-				if _, err := ParseAXML(axml, nil); err != nil {
-					b.Fatal(err)
+			b.Run("ParseAXML", func(b *testing.B) {
+				b.SetBytes(int64(len(axml)))
+				b.ReportAllocs()
+				for b.Loop() {
+					if _, err := ParseAXML(axml, nil); err != nil {
+						b.Fatal(err)
+					}
 				}
-			}
+			})
+			// The walker alone, as ParseAXML was before androidbinary.
+			b.Run("walker", func(b *testing.B) {
+				b.SetBytes(int64(len(axml)))
+				b.ReportAllocs()
+				for b.Loop() {
+					if _, err := parseAXML(axml, nil); err != nil {
+						b.Fatal(err)
+					}
+				}
+			})
 		})
 	}
 }

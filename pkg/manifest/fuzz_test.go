@@ -3,6 +3,7 @@ package manifest
 import (
 	"os"
 	"path/filepath"
+	"reflect"
 	"strconv"
 	"strings"
 	"testing"
@@ -80,14 +81,27 @@ func FuzzParseAXML(f *testing.F) {
 	if arsc, err := zipEntry(apk, "resources.arsc"); err == nil && arsc != nil {
 		res, _ = LoadResources(arsc)
 	}
+	// With recoverPanics off, a panic inside androidbinary that abCheck let
+	// through crashes the fuzzer instead of being recovered.
 	recoverPanics = false
 	f.Fuzz(func(t *testing.T, b []byte) {
 		for _, r := range []*Resources{nil, res} {
-			m, err := ParseAXML(b, r)
+			m, how, err := decodeAXML(b, r)
 			if err != nil {
 				return
 			}
 			walk(m, r)
+			if how == pathAndroidBinary {
+				// Differential check: where androidbinary is trusted, the
+				// walker must read the same manifest.
+				w, err := parseAXML(b, r)
+				if err != nil {
+					t.Fatalf("androidbinary decoded a manifest the walker rejects: %v", err)
+				}
+				if !reflect.DeepEqual(w, m) {
+					t.Fatalf("decoders disagree:\nwalker:        %+v\nandroidbinary: %+v", w, m)
+				}
+			}
 		}
 	})
 }
