@@ -15,7 +15,7 @@ APT_PKGS  := aapt dexdump libsmali-java zipalign apksigner android-framework-res
              libreoffice-writer-nogui fonts-wqy-microhei chromium
 SUDO      := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: all build test deps corpus fixtures malformed policy-docs vet unit fuzz-smoke fuzz bench validate-sdkdb clean
+.PHONY: all build test deps corpus catalogue fixtures malformed policy-docs vet unit fuzz-smoke fuzz bench validate-sdkdb clean
 
 all: build
 
@@ -53,6 +53,11 @@ policy-docs:
 vet:
 	$(GO) vet ./...
 	@test -z "$$(gofmt -l $$(git ls-files '*.go'))" || { gofmt -l $$(git ls-files '*.go'); echo "gofmt needed"; exit 1; }
+
+## catalogue: regenerate sdkdb/sdks/*.yaml from the reference data and specs, then its snapshot.
+catalogue:
+	$(GO) run ./scripts/gen-sdkdb -ref ../shared/reference -out sdkdb/sdks
+	$(GO) generate ./sdkdb
 
 validate-sdkdb:
 	$(GO) run ./cmd/apkaudit sdkdb validate --embedded

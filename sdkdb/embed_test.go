@@ -25,7 +25,9 @@ func TestEmbedded(t *testing.T) {
 	if len(c.Entries) == 0 {
 		t.Skip("sdkdb/sdks holds no entries yet")
 	}
-	for _, p := range Validate(c) {
+	src, err := EmbeddedSource()
+	require.NoError(t, err)
+	for _, p := range Validate(src) {
 		if p.Warning && strings.Contains(p.Msg, "without privacy_policy_url") && missingPolicyURL[p.ID] {
 			continue // known gap, listed below
 		}
@@ -179,4 +181,28 @@ var missingPolicyURL = map[string]bool{
 	"youdao-ocr":             true,
 	"youme":                  true,
 	"zhuge":                  true,
+}
+
+// TestSnapshotIsCurrent: catalogue.json must be what the YAML files produce.
+func TestSnapshotIsCurrent(t *testing.T) {
+	src, err := EmbeddedSource()
+	require.NoError(t, err)
+	var want bytes.Buffer
+	require.NoError(t, WriteSnapshot(&want, src))
+	if !bytes.Equal(want.Bytes(), snapshot) {
+		t.Fatal("sdkdb/catalogue.json is stale: run go generate ./sdkdb (make catalogue)")
+	}
+	c, err := Embedded()
+	require.NoError(t, err)
+	require.Len(t, c.Entries, len(src.Entries))
+	assert.Equal(t, src.Version, c.Version)
+	for i, e := range src.Entries {
+		got := c.Entries[i]
+		f1, l1 := e.Source()
+		f2, l2 := got.Source()
+		assert.Equal(t, [2]any{f1, l1}, [2]any{f2, l2}, e.ID)
+		e2, got2 := *e, *got
+		e2.lines, got2.lines = nil, nil
+		assert.Equal(t, e2, got2, e.ID)
+	}
 }

@@ -66,7 +66,7 @@ or a privacy-policy URL. Errors exit 2; warnings are printed and exit 0.`,
 			}
 			var problems []sdkdb.Problem
 			if embedded {
-				c, err := sdkdb.Embedded()
+				c, err := sdkdb.EmbeddedSource()
 				if err != nil {
 					return err
 				}
