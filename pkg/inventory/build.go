@@ -73,30 +73,76 @@ func FromReader(r io.ReaderAt, size int64, name string, opt Options) (inv *Inven
 		return nil, err
 	}
 	b := &builder{opt: opt, inv: &Inventory{Artifact: Artifact{Path: name, Size: size}}}
-	var hashWG sync.WaitGroup
-	hashWG.Add(1)
-	go func() {
-		defer hashWG.Done()
+	if err := b.read(kind, r, size); err != nil {
+		return nil, err
+	}
+	// The file's hash is one more task of the pool, so it runs beside the DEX
+	// work instead of competing with the largest DEX for a core.
+	b.tasks = append(b.tasks, task{cost: size / 8, run: func(*worker) {
 		h := sha256.New()
 		if _, err := io.Copy(h, io.NewSectionReader(r, 0, size)); err == nil {
 			b.inv.Artifact.SHA256 = hex.EncodeToString(h.Sum(nil))
 		}
-	}()
-	err = b.read(kind, r, size)
-	hashWG.Wait()
-	if err != nil {
-		return nil, err
+	}})
+	b.runTasks()
+	if b.manErr != nil {
+		// Fail closed: without the manifest no permission can be checked.
+		return nil, fmt.Errorf("AndroidManifest.xml is unreadable: %w", b.manErr)
 	}
 	b.finish()
 	return b.inv, nil
 }
 
+// task is one unit of work of the scan pool. cost orders the tasks, largest first,
+// so the longest one (usually the biggest DEX) starts at once and the small ones
+// fill the other workers around it.
+type task struct {
+	cost int64
+	run  func(w *worker)
+}
+
+// worker is the state one pool goroutine reuses across tasks: one inflate buffer
+// (a fresh buffer per DEX costs page faults) and its own package counts.
+type worker struct {
+	buf []byte
+	pk  map[string]*int
+}
+
+// runTasks runs b.tasks on opt.Jobs workers, largest cost first.
+func (b *builder) runTasks() {
+	tasks := b.tasks
+	b.tasks = nil
+	sort.SliceStable(tasks, func(i, j int) bool { return tasks[i].cost > tasks[j].cost })
+	n := min(b.opt.Jobs, len(tasks))
+	ch := make(chan task)
+	var wg sync.WaitGroup
+	for i := 0; i < n; i++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			w := &worker{pk: map[string]*int{}}
+			for t := range ch {
+				t.run(w)
+			}
+			b.mergePackages(w.pk)
+		}()
+	}
+	for _, t := range tasks {
+		ch <- t
+	}
+	close(ch)
+	wg.Wait()
+}
+
 type builder struct {
-	opt  Options
-	inv  *Inventory
-	mu   sync.Mutex
-	pkgs map[string]int
-	man  *manifest.Manifest
+	opt    Options
+	inv    *Inventory
+	mu     sync.Mutex
+	pkgs   map[string]int
+	man    *manifest.Manifest
+	manErr error
+	tasks  []task
+	dexes  int // DEX entries queued, for the DexFiles limit
 }
 
 func (b *builder) warn(source, format string, args ...any) {
@@ -120,7 +166,7 @@ func (b *builder) read(kind container.Kind, r io.ReaderAt, size int64) error {
 		if err != nil {
 			return err
 		}
-		m, err := parseManifest(data, nil)
+		m, err := safeParseManifest(data, nil)
 		if err != nil {
 			return err
 		}
@@ -177,7 +223,6 @@ func (b *builder) readArchive(a *container.Archive, kind container.Kind, prefix 
 	var (
 		jobs        []dexJob
 		manifestEnt *container.Entry
-		protoMan    bool
 		arsc        *container.Entry
 	)
 	isAAB := kind == container.KindAAB
@@ -190,7 +235,7 @@ func (b *builder) readArchive(a *container.Archive, kind container.Kind, prefix 
 		lower := strings.ToLower(name)
 		switch {
 		case isAAB && name == "base/manifest/AndroidManifest.xml":
-			manifestEnt, protoMan = e, true
+			manifestEnt = e
 		case !isAAB && name == "AndroidManifest.xml":
 			manifestEnt = e
 		case !isAAB && name == "resources.arsc":
@@ -224,15 +269,16 @@ func (b *builder) readArchive(a *container.Archive, kind container.Kind, prefix 
 		if manifestEnt == nil {
 			return errors.New("no AndroidManifest.xml in the archive: permissions and components cannot be read")
 		}
-		if err := b.readManifest(a, manifestEnt, arsc, protoMan); err != nil {
-			// Fail closed: without the manifest no permission can be checked.
-			return fmt.Errorf("AndroidManifest.xml is unreadable: %w", err)
-		}
+		b.tasks = append(b.tasks, task{cost: int64(manifestEnt.UncompressedSize), run: func(*worker) {
+			b.manErr = b.readManifest(a, manifestEnt, arsc)
+		}})
 	}
-	if !b.opt.NoCode {
-		b.scanDexJobs(jobs)
-	} else if len(jobs) > 0 {
+	if b.opt.NoCode {
 		b.inv.Code.DexFiles += len(jobs)
+		return nil
+	}
+	for _, j := range jobs {
+		b.queueDex(j)
 	}
 	return nil
 }
@@ -261,7 +307,8 @@ func needsManifest(k container.Kind) bool {
 	return k == container.KindAPK || k == container.KindAAB
 }
 
-func (b *builder) readManifest(a *container.Archive, e, arsc *container.Entry, proto bool) error {
+// readManifest decodes the manifest (AXML, or an AAB's protobuf), resolving the label through resources.arsc.
+func (b *builder) readManifest(a *container.Archive, e, arsc *container.Entry) error {
 	data, err := a.ReadAll(e, nil)
 	if err != nil {
 		return err
@@ -275,12 +322,7 @@ func (b *builder) readManifest(a *container.Archive, e, arsc *container.Entry, p
 			res = nil
 		}
 	}
-	var m *manifest.Manifest
-	if proto {
-		m, err = manifest.ParseProto(data, res)
-	} else {
-		m, err = parseManifest(data, res)
-	}
+	m, err := safeParseManifest(data, res)
 	if err != nil {
 		return err
 	}
@@ -288,9 +330,23 @@ func (b *builder) readManifest(a *container.Archive, e, arsc *container.Entry, p
 	return nil
 }
 
-func parseManifest(data []byte, res *manifest.Resources) (*manifest.Manifest, error) {
-	return manifest.Parse(data, res)
+// safeParseManifest decodes a manifest in any encoding; a panic in the decoder
+// becomes an error naming the component.
+func safeParseManifest(data []byte, res *manifest.Resources) (m *manifest.Manifest, err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			m, err = nil, fmt.Errorf("manifest reader failed: %v", p)
+		}
+	}()
+	return parseManifest(data, res)
 }
+
+// The readers, as variables so a test can make one panic and prove the
+// boundary turns that into an error naming the file and the component.
+var (
+	parseDEX      = dex.Parse
+	parseManifest = manifest.Parse
+)
 
 func (b *builder) readVersionFile(a *container.Archive, e *container.Entry) {
 	data, err := a.ReadAll(e, nil)
@@ -341,54 +397,26 @@ func (b *builder) addClassFile(prefix, name string) {
 	b.mu.Unlock()
 }
 
-// scanDexJobs inflates and parses DEX entries on opt.Jobs workers, largest first,
-// each worker reusing one buffer.
-func (b *builder) scanDexJobs(jobs []dexJob) {
-	if len(jobs) == 0 {
+// queueDex adds one DEX entry to the pool, unless the DexFiles limit is reached.
+func (b *builder) queueDex(j dexJob) {
+	b.dexes++
+	if b.dexes > b.opt.Limits.DexFiles {
+		b.unanalysed(j.name, &limits.LimitError{What: "number of DEX files", Limit: int64(b.opt.Limits.DexFiles), Value: int64(b.dexes)})
 		return
 	}
-	if len(jobs)+b.inv.Code.DexFiles > b.opt.Limits.DexFiles {
-		keep := b.opt.Limits.DexFiles - b.inv.Code.DexFiles
-		if keep < 0 {
-			keep = 0
+	b.tasks = append(b.tasks, task{cost: int64(j.e.UncompressedSize), run: func(w *worker) {
+		data, err := j.a.ReadAll(j.e, w.buf[:0])
+		if cap(data) > cap(w.buf) {
+			w.buf = data[:0]
 		}
-		for _, j := range jobs[keep:] {
-			b.unanalysed(j.name, &limits.LimitError{What: "number of DEX files", Limit: int64(b.opt.Limits.DexFiles), Value: int64(len(jobs) + b.inv.Code.DexFiles)})
+		if err != nil {
+			b.unanalysed(j.name, err)
+			return
 		}
-		jobs = jobs[:keep]
-	}
-	sort.SliceStable(jobs, func(i, j int) bool { return jobs[i].e.UncompressedSize > jobs[j].e.UncompressedSize })
-	workers := b.opt.Jobs
-	if workers > len(jobs) {
-		workers = len(jobs)
-	}
-	ch := make(chan dexJob)
-	var wg sync.WaitGroup
-	for w := 0; w < workers; w++ {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			var buf []byte
-			pk := map[string]*int{}
-			for j := range ch {
-				data, err := j.a.ReadAll(j.e, buf[:0])
-				if err != nil {
-					b.unanalysed(j.name, err)
-					continue
-				}
-				buf = data
-				if err := b.scanDex(data, pk, j.name); err != nil {
-					b.unanalysed(j.name, err)
-				}
-			}
-			b.mergePackages(pk)
-		}()
-	}
-	for _, j := range jobs {
-		ch <- j
-	}
-	close(ch)
-	wg.Wait()
+		if err := b.scanDex(data, w.pk, j.name); err != nil {
+			b.unanalysed(j.name, err)
+		}
+	}})
 }
 
 // scanDex parses one DEX image and counts its classes per package into pk.
@@ -400,7 +428,7 @@ func (b *builder) scanDex(data []byte, pk map[string]*int, name string) (err err
 			err = fmt.Errorf("dex reader failed: %v", p)
 		}
 	}()
-	f, err := dex.Parse(data)
+	f, err := parseDEX(data)
 	if err != nil {
 		return err
 	}

@@ -1,0 +1,35 @@
+package inventory
+
+import (
+	"bytes"
+	"os"
+	"path/filepath"
+	"testing"
+)
+
+// FuzzFromReader drives the whole inventory (container sniffing, zip layer,
+// nested archives, AXML/proto manifests, DEX, JAR/AAR class listing) with
+// arbitrary bytes. Seeds: the fixture APKs and a few small corpus files.
+func FuzzFromReader(f *testing.F) {
+	seeds, _ := filepath.Glob(filepath.Join("..", "..", "testdata", "fixtures", "apk", "*.apk"))
+	seeds = append(seeds, filepath.Join("..", "..", "..", "shared", "corpus", "apk", "fdroidserver", "signindex", "guardianproject.jar"),
+		filepath.Join("..", "..", "..", "shared", "corpus", "apk", "fdroidserver", "source-files", "fdroid", "fdroidclient", "AndroidManifest.xml"))
+	for _, s := range seeds {
+		if b, err := os.ReadFile(s); err == nil && len(b) < 64<<10 {
+			f.Add(b)
+		}
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		inv, err := FromReader(bytes.NewReader(data), int64(len(data)), "fuzz.apk", Options{Jobs: 2, KeepClasses: true})
+		if err != nil {
+			return
+		}
+		n := 0
+		for _, p := range inv.Code.Packages {
+			n += p.Classes
+		}
+		if n != inv.Code.Classes {
+			t.Fatalf("package counts %d != classes %d", n, inv.Code.Classes)
+		}
+	})
+}
