@@ -521,6 +521,9 @@ func checkName(a *Archive, e *Entry) {
 	if strings.IndexByte(n, 0) >= 0 {
 		a.warnf("entry %q has a NUL byte in its name", n)
 	}
+	if !strings.Contains(n, "..") {
+		return // the common case: no element can be ".."
+	}
 	for _, part := range strings.FieldsFunc(n, func(r rune) bool { return r == '/' || r == '\\' }) {
 		if part == ".." {
 			a.warnf("entry %q has a \"..\" path element (path traversal)", n)

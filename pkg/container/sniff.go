@@ -51,31 +51,44 @@ const sniffLen = 4096
 // content starts like a zip archive whose central directory is unreadable;
 // the kind is then KindZip.
 func Sniff(r io.ReaderAt, size int64) (Kind, error) {
+	k, _, err := Identify(r, size, limits.Limits{})
+	return k, err
+}
+
+// Identify is Sniff for callers that go on to read the artifact: when the
+// content is a zip archive it also returns the Archive it opened under lim,
+// so the central directory is read once. The Archive is nil for other kinds.
+func Identify(r io.ReaderAt, size int64, lim limits.Limits) (Kind, *Archive, error) {
 	if size <= 0 {
-		return KindUnknown, nil
+		return KindUnknown, nil, nil
 	}
 	head := make([]byte, min(size, sniffLen))
 	if n, err := r.ReadAt(head, 0); err != nil && !(errors.Is(err, io.EOF) && n == len(head)) {
-		return KindUnknown, err
+		return KindUnknown, nil, err
 	}
-	if a, err := OpenArchive(r, size, limits.Limits{}); err == nil {
-		return ArchiveKind(a), nil
+	if a, err := OpenArchive(r, size, lim); err == nil {
+		return ArchiveKind(a), a, nil
 	} else if bytes.HasPrefix(head, []byte("PK\x03\x04")) || bytes.HasPrefix(head, []byte("PK\x05\x06")) {
-		return KindZip, err
+		return KindZip, nil, err
 	}
+	return sniffHead(head), nil, nil
+}
+
+// sniffHead tells the non-archive kinds from the first bytes.
+func sniffHead(head []byte) Kind {
 	switch {
 	case isDEX(head):
-		return KindDEX, nil
+		return KindDEX
 	case len(head) >= 8 && bytes.Equal(head[:4], []byte{0x03, 0x00, 0x08, 0x00}):
-		return KindManifestAXML, nil
+		return KindManifestAXML
 	case len(head) >= 12 && bytes.Equal(head[2:4], []byte{0x08, 0x00}) && bytes.Equal(head[8:12], []byte{0x01, 0x00, 0x1c, 0x00}):
 		// Binary XML whose first chunk type was tampered with (a packer trick Android ignores):
 		// an 8-byte header followed by a string pool chunk.
-		return KindManifestAXML, nil
+		return KindManifestAXML
 	case isManifestText(head):
-		return KindManifestXML, nil
+		return KindManifestXML
 	}
-	return KindUnknown, nil
+	return KindUnknown
 }
 
 func isDEX(b []byte) bool {

@@ -29,8 +29,10 @@ type Options struct {
 	NoCode bool
 	// KeepClasses keeps every class name in Code.ClassNames (inspect --classes).
 	KeepClasses bool
-	// WantStrings are DEX string constants to count in Inventory.Strings (asked for by the SDK catalogue).
-	WantStrings []string
+	// WantStrings returns the DEX string constants to count in Inventory.Strings (asked
+	// for by the SDK catalogue). It is called once, when the first DEX is parsed, so the
+	// catalogue can load while the archive is opened and inflated. Nil asks for none.
+	WantStrings func() []string
 }
 
 // ErrUnreadable is matched by errors for inputs that are no artifact apkaudit can read.
@@ -54,7 +56,9 @@ func Build(filename string, opt Options) (*Inventory, error) {
 	if st.Size() == 0 {
 		return nil, errors.New("file is empty")
 	}
-	return FromReader(f, st.Size(), filename, opt)
+	r, release := mapFile(f, st.Size())
+	defer release()
+	return FromReader(r, st.Size(), filename, opt)
 }
 
 // FromReader reads an artifact of size bytes held in r; name is recorded as its path.
@@ -68,12 +72,18 @@ func FromReader(r io.ReaderAt, size int64, name string, opt Options) (inv *Inven
 			inv, err = nil, fmt.Errorf("internal error while reading the artifact: %v", p)
 		}
 	}()
-	kind, err := container.Sniff(r, size)
+	kind, archive, err := container.Identify(r, size, opt.Limits)
 	if err != nil {
 		return nil, err
 	}
 	b := &builder{opt: opt, inv: &Inventory{Artifact: Artifact{Path: name, Size: size}}}
-	if err := b.read(kind, r, size); err != nil {
+	b.want = sync.OnceValue(func() []string {
+		if opt.WantStrings == nil {
+			return nil
+		}
+		return opt.WantStrings()
+	})
+	if err := b.read(kind, archive, r, size); err != nil {
 		return nil, err
 	}
 	// The file's hash is one more task of the pool, so it runs beside the DEX
@@ -142,6 +152,7 @@ type builder struct {
 	man    *manifest.Manifest
 	manErr error
 	tasks  []task
+	want   func() []string // sync.OnceValue over opt.WantStrings
 	dexes  int // DEX entries queued, for the DexFiles limit
 }
 
@@ -158,7 +169,8 @@ func (b *builder) unanalysed(p string, err error) {
 	b.mu.Unlock()
 }
 
-func (b *builder) read(kind container.Kind, r io.ReaderAt, size int64) error {
+// read dispatches on the artifact kind; a is the archive Identify opened, nil for non-archives.
+func (b *builder) read(kind container.Kind, a *container.Archive, r io.ReaderAt, size int64) error {
 	switch kind {
 	case container.KindManifestAXML, container.KindManifestXML:
 		b.inv.Artifact.Kind = "manifest"
@@ -190,9 +202,8 @@ func (b *builder) read(kind container.Kind, r io.ReaderAt, size int64) error {
 	case container.KindUnknown:
 		return ErrUnreadable
 	}
-	a, err := container.OpenArchive(r, size, b.opt.Limits)
-	if err != nil {
-		return err
+	if a == nil {
+		return ErrUnreadable
 	}
 	b.inv.Artifact.Kind = artifactKind(kind)
 	return b.readArchive(a, kind, "", 0)
@@ -397,6 +408,8 @@ func (b *builder) addClassFile(prefix, name string) {
 	b.mu.Unlock()
 }
 
+func (b *builder) wantStrings() []string { return b.want() }
+
 // queueDex adds one DEX entry to the pool, unless the DexFiles limit is reached.
 func (b *builder) queueDex(j dexJob) {
 	b.dexes++
@@ -463,8 +476,8 @@ func (b *builder) scanDex(data []byte, pk map[string]*int, name string) (err err
 		return err
 	}
 	var found map[string]int
-	if len(b.opt.WantStrings) > 0 {
-		found, err = f.FindStrings(b.opt.WantStrings)
+	if want := b.wantStrings(); len(want) > 0 {
+		found, err = f.FindStrings(want)
 		if err != nil {
 			b.warn(name, "string constants not read: %v", err)
 		}

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"os"
 	"strings"
+	"sync"
 
 	"github.com/apkaudit/apkaudit/pkg/audit"
 	"github.com/apkaudit/apkaudit/pkg/diff"
@@ -27,6 +28,9 @@ type Options struct {
 	KeepClasses bool
 	// Catalogue is the SDK catalogue (the embedded one merged with user files).
 	Catalogue *sdkdb.Catalogue
+	// LoadCatalogue, used by Inspect when Catalogue is nil, loads it while the
+	// artifact is being read (start-up time counts for one-build CI runs).
+	LoadCatalogue func() (*sdkdb.Catalogue, error)
 	// Config holds severity overrides; waivers and baselines are applied by the caller.
 	Config *audit.Config
 }
@@ -48,17 +52,36 @@ func (e *InputError) Error() string {
 func (e *InputError) Unwrap() error { return e.Err }
 
 // Inspect reads one artifact and detects its SDKs. Its findings are only unanalysed-code.
+// The matcher is built while the archive is opened and inflated; DEX parsing
+// asks it for wanted string constants only when it needs them.
 func Inspect(path string, opt Options) (*audit.Result, error) {
-	m := sdk.NewMatcher(opt.Catalogue)
+	catalogue := sync.OnceValues(func() (*sdkdb.Catalogue, error) {
+		if opt.Catalogue != nil || opt.LoadCatalogue == nil {
+			return opt.Catalogue, nil
+		}
+		return opt.LoadCatalogue()
+	})
+	matcher := sync.OnceValue(func() *sdk.Matcher {
+		c, err := catalogue()
+		if err != nil || c == nil {
+			c = &sdkdb.Catalogue{} // the error is returned below
+		}
+		return sdk.NewMatcher(c)
+	})
+	go matcher()
 	inv, err := inventory.Build(path, inventory.Options{
 		Limits: opt.Limits, Jobs: opt.Jobs, NoCode: opt.NoCode, KeepClasses: opt.KeepClasses,
-		WantStrings: m.WantStrings(),
+		WantStrings: func() []string { return matcher().WantStrings() },
 	})
 	if err != nil {
 		return nil, &InputError{Path: path, Err: unwrapPathError(err)}
 	}
-	r := &audit.Result{Inventory: inv, SDKs: m.Match(inv)}
-	r.Findings = audit.Evaluate(audit.Input{Inventory: inv, SDKs: r.SDKs, Catalogue: opt.Catalogue}, opt.Config)
+	cat, err := catalogue()
+	if err != nil {
+		return nil, err
+	}
+	r := &audit.Result{Inventory: inv, SDKs: matcher().Match(inv)}
+	r.Findings = audit.Evaluate(audit.Input{Inventory: inv, SDKs: r.SDKs, Catalogue: cat}, opt.Config)
 	r.Summary = audit.Summarise(r.Findings)
 	return r, nil
 }

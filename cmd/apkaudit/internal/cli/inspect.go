@@ -18,11 +18,9 @@ func newInspect(g *globals) *cobra.Command {
   apkaudit inspect AndroidManifest.xml --no-code`,
 		Args: cobra.MinimumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			opt, err := g.scanOptions()
-			if err != nil {
-				return err
-			}
-			opt.KeepClasses, opt.NoCode = classes, noCode
+			// The catalogue loads while the first artifact is read.
+			opt := scan.Options{Jobs: g.jobs, Config: g.config, LoadCatalogue: g.catalogue,
+				KeepClasses: classes, NoCode: noCode}
 			results := make([]*audit.Result, 0, len(args))
 			for _, a := range args {
 				r, err := scan.Inspect(a, opt)
@@ -31,7 +29,11 @@ func newInspect(g *globals) *cobra.Command {
 				}
 				results = append(results, r)
 			}
-			o := g.reportOptions("inspect", opt.Catalogue)
+			cat, err := g.catalogue()
+			if err != nil {
+				return err
+			}
+			o := g.reportOptions("inspect", cat)
 			o.Classes = classes
 			if err := g.render(results, o); err != nil {
 				return err

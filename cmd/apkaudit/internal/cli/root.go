@@ -8,6 +8,7 @@ import (
 	"io"
 	"os"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -77,6 +78,7 @@ type globals struct {
 	jobs        int
 
 	config *audit.Config
+	cat    func() (*sdkdb.Catalogue, error)
 }
 
 func newRoot(g *globals) *cobra.Command {
@@ -161,8 +163,16 @@ func (g *globals) threshold() audit.Severity {
 	return s
 }
 
-// catalogue returns the embedded catalogue merged with config and --sdkdb files.
+// catalogue returns the embedded catalogue merged with config and --sdkdb files,
+// loaded once.
 func (g *globals) catalogue() (*sdkdb.Catalogue, error) {
+	if g.cat == nil {
+		g.cat = sync.OnceValues(g.loadCatalogue)
+	}
+	return g.cat()
+}
+
+func (g *globals) loadCatalogue() (*sdkdb.Catalogue, error) {
 	c, err := sdkdb.Embedded()
 	if err != nil {
 		return nil, fmt.Errorf("embedded catalogue: %w", err)

@@ -1,0 +1,11 @@
+//go:build !unix
+
+package inventory
+
+import (
+	"io"
+	"os"
+)
+
+// mapFile returns f: memory mapping is used on unix only.
+func mapFile(f *os.File, size int64) (io.ReaderAt, func()) { return f, func() {} }

@@ -1,0 +1,26 @@
+//go:build unix
+
+package inventory
+
+import (
+	"bytes"
+	"io"
+	"os"
+	"syscall"
+)
+
+// mapFile maps f read-only, so the zip layer's many small reads (local
+// headers, gap checks, compressed data) and the hash become memory reads
+// instead of system calls. The returned release must be called once nothing
+// refers to the mapping any more; every reader copies what it keeps.
+// When mapping fails (a pipe, a special file), f itself is returned.
+func mapFile(f *os.File, size int64) (io.ReaderAt, func()) {
+	if size <= 0 || int64(int(size)) != size {
+		return f, func() {}
+	}
+	data, err := syscall.Mmap(int(f.Fd()), 0, int(size), syscall.PROT_READ, syscall.MAP_SHARED)
+	if err != nil {
+		return f, func() {}
+	}
+	return bytes.NewReader(data), func() { _ = syscall.Munmap(data) }
+}
