@@ -15,6 +15,7 @@ import (
 	"github.com/apkaudit/apkaudit/pkg/doctext"
 	"github.com/apkaudit/apkaudit/pkg/inventory"
 	"github.com/apkaudit/apkaudit/pkg/limits"
+	"github.com/apkaudit/apkaudit/pkg/permissions"
 	"github.com/apkaudit/apkaudit/pkg/policy"
 	"github.com/apkaudit/apkaudit/pkg/sdk"
 	"github.com/apkaudit/apkaudit/sdkdb"
@@ -69,6 +70,7 @@ func Inspect(path string, opt Options) (*audit.Result, error) {
 		return sdk.NewMatcher(c)
 	})
 	go matcher()
+	go permissions.Lookup("") // parse the permission table while the archive is opened
 	inv, err := inventory.Build(path, inventory.Options{
 		Limits: opt.Limits, Jobs: opt.Jobs, NoCode: opt.NoCode, KeepClasses: opt.KeepClasses,
 		WantStrings: func() []string { return matcher().WantStrings() },

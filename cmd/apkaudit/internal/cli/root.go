@@ -41,6 +41,7 @@ func Run(args []string, stdout, stderr io.Writer) (code int) {
 			code = ExitError
 		}
 	}()
+	go func() { _, _ = sdkdb.Embedded() }() // decode the catalogue while the command line is parsed and files are opened
 	g := &globals{stdout: stdout, stderr: stderr, now: time.Now}
 	root := newRoot(g)
 	root.SetArgs(args)
