@@ -29,13 +29,17 @@ mapfile -t dexsrc < <(find "$ext" -name '*.dex' | sort)
 "$work/synth-apk" -base "$appium" -min-mb 60 -out "$synth" "$appium" "$ext/npm/io.appium.settings-8.0.10.apk" "$ext/framework-res.apk" "${dexsrc[@]}" >&2
 
 # measure NAME CMD... : one run, appends "seconds maxrss_kb" to $work/NAME
+# (wall time from date +%s%N, nanosecond resolution; peak RSS from /usr/bin/time)
 measure() {
   local name=$1; shift
-  /usr/bin/time -f '%e %M' -o "$work/t" "$@" >/dev/null 2>"$work/err" || { echo "bench.sh: $name failed: $(tail -1 "$work/err")" >&2; return 1; }
-  cat "$work/t" >> "$work/$name"
+  local t0 t1
+  t0=$(date +%s%N)
+  /usr/bin/time -f '%M' -o "$work/t" "$@" >/dev/null 2>"$work/err" || { echo "bench.sh: $name failed: $(tail -1 "$work/err")" >&2; return 1; }
+  t1=$(date +%s%N)
+  echo "$(awk -v a="$t0" -v b="$t1" 'BEGIN{printf "%.4f", (b-a)/1e9}') $(cat "$work/t")" >> "$work/r_$name"
 }
-median() { sort -n | awk '{a[NR]=$1} END {if (NR%2) print a[(NR+1)/2]; else printf "%.3f\n", (a[NR/2]+a[NR/2+1])/2}'; }
-col() { awk -v c="$2" '{print $c}' "$work/$1"; }
+median() { sort -n | awk '{a[NR]=$1} END {if (NR%2) print a[(NR+1)/2]; else printf "%.4f\n", (a[NR/2]+a[NR/2+1])/2}'; }
+col() { awk -v c="$2" '{print $c}' "$work/r_$1"; }
 
 dexdump_pipeline() {
   local d; d=$(mktemp -d)
@@ -61,7 +65,7 @@ export -f dexdump_pipeline baksmali_list androguard_run
 
 bench_apk() {
   local label=$1 apk=$2 slow_runs=$3
-  rm -f "$work"/{apkaudit,floor,aapt,dexdump,baksmali,androguard}
+  rm -f "$work"/r_*
   for _ in $(seq "$pairs"); do   # alternate, so drift hits both sides alike
     measure apkaudit "$work/apkaudit" inspect --format json --quiet "$apk"
     measure floor "$work/inflate-floor" -j 2 "$apk"
@@ -80,10 +84,10 @@ bench_apk() {
   echo "| tool | runs | median s | × floor | peak RSS MiB |"
   echo "|---|---:|---:|---:|---:|"
   for t in apkaudit floor aapt dexdump baksmali androguard; do
-    [ -s "$work/$t" ] || continue
+    [ -s "$work/r_$t" ] || continue
     local s rss
     s=$(col "$t" 1 | median); rss=$(col "$t" 2 | sort -n | tail -1)
-    printf '| %s | %d | %.3f | %.2f | %.0f |\n' "$t" "$(wc -l < "$work/$t")" "$s" "$(awk -v a="$s" -v b="$floor_s" 'BEGIN{print (b>0)?a/b:0}')" "$(awk -v k="$rss" 'BEGIN{print k/1024}')"
+    printf '| %s | %d | %.4f | %.2f | %.0f |\n' "$t" "$(wc -l < "$work/r_$t")" "$s" "$(awk -v a="$s" -v b="$floor_s" 'BEGIN{print (b>0)?a/b:0}')" "$(awk -v k="$rss" 'BEGIN{print k/1024}')"
   done
 }
 

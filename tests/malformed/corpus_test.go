@@ -75,15 +75,21 @@ func TestCorpusInspect(t *testing.T) {
 				t.Parallel()
 				sem <- struct{}{}
 				r := run(t, corpusWall+10*time.Second, "inspect", "--format", "json", f)
+				// The same file through check, against the demo policy.
+				c := run(t, corpusWall+10*time.Second, "check", "--format", "json", "--policy", "testdata/demo/privacy-policy.html", f)
 				<-sem
 				mu.Lock()
 				results = append(results, r)
 				mu.Unlock()
-				for _, p := range contractProblems(r, "") {
-					t.Errorf("%s\n%v", p, r)
+				for _, x := range []result{r, c} {
+					for _, p := range contractProblems(x, "") {
+						t.Errorf("%s\n%v", p, x)
+					}
+					assert.Less(t, x.wall, corpusWall, "wall time\n%v", x)
+					assert.Less(t, x.maxRSS, int64(corpusRSS), "peak RSS\n%v", x)
 				}
-				assert.Less(t, r.wall, corpusWall, "wall time\n%v", r)
-				assert.Less(t, r.maxRSS, int64(corpusRSS), "peak RSS\n%v", r)
+				// check reads what inspect reads: unreadable for one means unreadable for the other.
+				assert.Equal(t, r.exit == 2, c.exit == 2, "inspect exit %d, check exit %d for %s", r.exit, c.exit, f)
 			})
 		}
 	})
@@ -138,4 +144,40 @@ func sortedCounts(m map[string]int) []string {
 		return keys[i] < keys[j]
 	})
 	return keys
+}
+
+// TestCorpusBatch runs batch over both corpus folders at once: one JSON line per
+// artifact-named file, errors as lines, no abort, the exit-code contract.
+func TestCorpusBatch(t *testing.T) {
+	if testing.Short() {
+		t.Skip("corpus run skipped under -short")
+	}
+	needSetup(t)
+	var roots []string
+	want := 0
+	for _, f := range corpusFiles(t) {
+		switch strings.ToLower(filepath.Ext(f)) {
+		case ".apk", ".apks", ".apkm", ".xapk", ".aab", ".jar", ".aar", ".dex":
+			want++
+		}
+	}
+	for _, root := range []string{filepath.Join(repo, "..", "shared", "corpus", "apk"), filepath.Join(repo, "testdata", "external")} {
+		if _, err := os.Stat(root); err == nil {
+			roots = append(roots, root)
+		}
+	}
+	r := run(t, 5*time.Minute, append([]string{"batch", "--jobs", "2", "--quiet"}, roots...)...)
+	for _, p := range contractProblems(r, "") {
+		t.Errorf("%s\n%v", p, r)
+	}
+	lines := strings.Split(strings.TrimRight(string(r.stdout), "\n"), "\n")
+	assert.Len(t, lines, want, "one line per artifact")
+	errs := 0
+	for _, l := range lines {
+		if strings.Contains(l, `"error":`) && !strings.Contains(l, `"artifact":`) {
+			errs++
+		}
+	}
+	t.Logf("batch over %d artifacts: exit %d, %d error lines, %v, peak RSS %d MiB", len(lines), r.exit, errs, r.wall.Round(time.Millisecond), r.maxRSS>>20)
+	assert.Less(t, r.maxRSS, int64(corpusRSS))
 }
