@@ -229,7 +229,7 @@ func (g *globals) runBatch(files, policies []string, opt scan.Options) error {
 			}
 		}()
 	}
-	for _, f := range files {
+	for _, f := range largestFirst(files) {
 		ch <- f
 	}
 	close(ch)
@@ -287,4 +287,18 @@ func errorLine(path string, err error) []byte {
 		Error         string `json:"error"`
 	}{1, path, msg})
 	return b
+}
+
+// largestFirst orders files by size, largest first, so that the longest
+// artifact does not start last and leave the other workers idle at the end.
+func largestFirst(files []string) []string {
+	size := make(map[string]int64, len(files))
+	for _, f := range files {
+		if st, err := os.Stat(f); err == nil {
+			size[f] = st.Size()
+		}
+	}
+	out := append([]string(nil), files...)
+	sort.SliceStable(out, func(i, j int) bool { return size[out[i]] > size[out[j]] })
+	return out
 }
