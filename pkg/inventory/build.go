@@ -153,7 +153,7 @@ type builder struct {
 	manErr error
 	tasks  []task
 	want   func() []string // sync.OnceValue over opt.WantStrings
-	dexes  int // DEX entries queued, for the DexFiles limit
+	dexes  int             // DEX entries queued, for the DexFiles limit
 }
 
 func (b *builder) warn(source, format string, args ...any) {
