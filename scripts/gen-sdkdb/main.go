@@ -20,6 +20,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"github.com/apkaudit/apkaudit/sdkdb"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -501,71 +502,8 @@ func contains(l []string, v string) bool {
 	return false
 }
 
-// The types below mirror sdkdb.Entry and sdkdb.Signals (sdkdb/types.go) so that the generator
-// builds even while the sdkdb package is being changed; keep them in sync.
-
-// Entry describes one SDK: who makes it, what it collects, and how to recognise it in a build.
-type Entry struct {
-	// ID is kebab-case vendor-product ("umeng-analytics"); stable, used in findings.
-	ID     string `yaml:"id" json:"id"`
-	Name   string `yaml:"name" json:"name"`       // English display name
-	NameZh string `yaml:"name_zh" json:"name_zh"` // Chinese display name
-	// Aliases are spellings policies use. A trailing '?' marks an ambiguous alias
-	// that matches only together with other evidence (e.g. "微信?").
-	Aliases []string `yaml:"aliases" json:"aliases"`
-	// Vendor is the current Chinese legal name of the operator (公司全称), or the English legal name for foreign SDKs.
-	Vendor        string   `yaml:"vendor" json:"vendor"`
-	VendorAliases []string `yaml:"vendor_aliases,omitempty" json:"vendor_aliases,omitempty"`
-	Category      string   `yaml:"category" json:"category"`
-	// Family groups kits of one product line ("hms", "umeng", "tencent-cloud"):
-	// a policy row naming the family covers every member, with lower confidence.
-	Family string `yaml:"family,omitempty" json:"family,omitempty"`
-	// Signals are the evidence that identifies the SDK in a build.
-	Signals Signals `yaml:"signals" json:"signals"`
-	// MinSignals is how many distinct signal kinds must match before the SDK
-	// is reported (default 1). Use 2 where prefixes are generic.
-	MinSignals int `yaml:"min_signals,omitempty" json:"min_signals,omitempty"`
-	// Permissions the SDK typically requests (full names).
-	Permissions []string `yaml:"permissions,omitempty" json:"permissions,omitempty"`
-	// DataCollected lists personal-information types in Chinese, as the vendor documents them.
-	DataCollected    []string `yaml:"data_collected,omitempty" json:"data_collected,omitempty"`
-	PrivacyPolicyURL string   `yaml:"privacy_policy_url,omitempty" json:"privacy_policy_url,omitempty"`
-	// Confidence is H, M or L for the identification evidence.
-	Confidence string   `yaml:"confidence,omitempty" json:"confidence,omitempty"`
-	Sources    []string `yaml:"sources,omitempty" json:"sources,omitempty"`
-	// Related lists ids of SDKs that share code with or bundle this one.
-	Related []string `yaml:"related,omitempty" json:"related,omitempty"`
-	// NestedIn lists ids of SDKs that usually bundle this one (carrier login inside shanyan).
-	NestedIn []string `yaml:"nested_in,omitempty" json:"nested_in,omitempty"`
-	Notes    string   `yaml:"notes,omitempty" json:"notes,omitempty"`
-
-	file  string         // catalogue file the entry came from
-	line  int            // line of the entry in file
-	lines map[string]int // line of each key and list item, by dotted path
-}
-
-// Signals are the kinds of evidence the matcher looks for. Each list is optional.
-type Signals struct {
-	// DexPackages are Java package prefixes, dotted ("com.umeng.analytics"); they match on whole segments.
-	DexPackages []string `yaml:"dex_packages,omitempty" json:"dex_packages,omitempty"`
-	// Classes are fully qualified distinctive class names ("com.tencent.mm.opensdk.openapi.WXAPIFactory").
-	Classes []string `yaml:"classes,omitempty" json:"classes,omitempty"`
-	// NativeLibs are .so file names with '*' globs ("libjiagu*.so").
-	NativeLibs []string `yaml:"native_libs,omitempty" json:"native_libs,omitempty"`
-	// Components are manifest component class names; a trailing ".*" matches any class under that package,
-	// a leading "*." matches any package ("*.wxapi.WXEntryActivity").
-	Components []string `yaml:"components,omitempty" json:"components,omitempty"`
-	// MetaData are <meta-data> keys.
-	MetaData []string `yaml:"meta_data,omitempty" json:"meta_data,omitempty"`
-	// PermissionsDefined are custom <permission> names, with ${applicationId} allowed.
-	PermissionsDefined []string `yaml:"permissions_defined,omitempty" json:"permissions_defined,omitempty"`
-	// Assets are asset paths or globs under assets/.
-	Assets []string `yaml:"assets,omitempty" json:"assets,omitempty"`
-	// VersionFiles are META-INF/*.version base names ("com.google.firebase_firebase-analytics").
-	VersionFiles []string `yaml:"version_files,omitempty" json:"version_files,omitempty"`
-	// Strings are DEX string constants that identify the SDK.
-	Strings []string `yaml:"strings,omitempty" json:"strings,omitempty"`
-	// Weak lists package prefixes shared with other SDKs: they count as evidence only
-	// when another signal of this entry matched too.
-	Weak []string `yaml:"weak,omitempty" json:"weak,omitempty"`
-}
+// Entry and Signals are the catalogue's own types: the generator writes exactly what sdkdb loads.
+type (
+	Entry   = sdkdb.Entry
+	Signals = sdkdb.Signals
+)
