@@ -6,7 +6,6 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
-	"hash/adler32"
 	"io"
 	"os"
 
@@ -438,7 +437,7 @@ func (f *File) NumClasses() int {
 // against the real size, so a caller may warn and keep using the File.
 func (f *File) ChecksumOK() bool {
 	for _, d := range f.dexes {
-		if adler32.Checksum(f.data[d.hdr+12:d.hdr+d.size]) != le32(f.data, d.hdr+8) {
+		if checksum(f.data[d.hdr+12:d.hdr+d.size]) != le32(f.data, d.hdr+8) {
 			return false
 		}
 	}
