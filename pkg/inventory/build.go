@@ -154,6 +154,8 @@ type builder struct {
 	tasks  []task
 	want   func() []string // sync.OnceValue over opt.WantStrings
 	dexes  int             // DEX entries queued, for the DexFiles limit
+	// basePrefix is "base.apk!/" for the base APK of a split bundle, whose manifest is the app's.
+	basePrefix string
 }
 
 func (b *builder) warn(source, format string, args ...any) {
@@ -237,6 +239,12 @@ func (b *builder) readArchive(a *container.Archive, kind container.Kind, prefix 
 		arsc        *container.Entry
 	)
 	isAAB := kind == container.KindAAB
+	isBundle := kind == container.KindAPKS || kind == container.KindXAPK || kind == container.KindAPKM
+	var splits []container.Split
+	if isBundle && prefix == "" {
+		splits = container.Splits(a)
+		b.basePrefix = baseSplit(splits) + "!/"
+	}
 	for _, e := range a.Entries() {
 		name := e.Name
 		if strings.HasSuffix(name, "/") {
@@ -271,12 +279,14 @@ func (b *builder) readArchive(a *container.Archive, kind container.Kind, prefix 
 		}
 		_ = base
 	}
-	if kind == container.KindAPKS || kind == container.KindXAPK || kind == container.KindAPKM {
-		for _, s := range container.Splits(a) {
-			b.inv.Splits = append(b.inv.Splits, Split{Name: s.Name, Base: s.Base})
-		}
+	for _, s := range splits {
+		b.inv.Splits = append(b.inv.Splits, Split{Name: s.Name, Base: s.Path+"!/" == b.basePrefix})
 	}
-	if prefix == "" && needsManifest(kind) {
+	if isBundle && prefix == "" && b.basePrefix == "!/" {
+		return errors.New("the bundle holds no APK: permissions and components cannot be read")
+	}
+	// The app's manifest: the artifact's own, or for a split bundle the base APK's.
+	if prefix == "" && needsManifest(kind) || prefix != "" && prefix == b.basePrefix {
 		if manifestEnt == nil {
 			return errors.New("no AndroidManifest.xml in the archive: permissions and components cannot be read")
 		}
@@ -311,6 +321,25 @@ func isAssetPath(name string, aab bool) bool {
 		return len(parts) == 3 && parts[1] == "assets"
 	}
 	return strings.HasPrefix(name, "assets/")
+}
+
+// baseSplit returns the entry name of a bundle's base APK: the split marked
+// base, else one named base*.apk, else the first APK; "" when there is none.
+func baseSplit(splits []container.Split) string {
+	for _, s := range splits {
+		if s.Base {
+			return s.Path
+		}
+	}
+	for _, s := range splits {
+		if strings.HasPrefix(path.Base(s.Path), "base") {
+			return s.Path
+		}
+	}
+	if len(splits) > 0 {
+		return splits[0].Path
+	}
+	return ""
 }
 
 // needsManifest reports whether an artifact of this kind must carry a manifest to be audited.

@@ -1,8 +1,11 @@
 package inventory
 
 import (
+	"archive/zip"
 	"os"
 	"path/filepath"
+	"sort"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -80,4 +83,64 @@ func TestFoldPermissions(t *testing.T) {
 	assert.Equal(t, "com.meizu.flyme.push.permission.RECEIVE", got[2].Name)
 	assert.False(t, got[2].Known)
 	assert.True(t, got[2].SDK23)
+}
+
+// TestSplitBundle: an .apks/.xapk bundle (built here from the real fixture APKs, as
+// bundletool and APK stores pack them) reports the base APK's manifest, the code of
+// every split, and the split list.
+func TestSplitBundle(t *testing.T) {
+	base, err := os.ReadFile(fixture(t, "miitee.apk"))
+	require.NoError(t, err)
+	split, err := os.ReadFile(fixture(t, "packed.apk"))
+	require.NoError(t, err)
+	tests := []struct {
+		name  string
+		files map[string][]byte
+		kind  string
+	}{
+		{"apks", map[string][]byte{"splits/base-master.apk": base, "splits/base-arm64_v8a.apk": split}, "apks"},
+		{"xapk", map[string][]byte{
+			"manifest.json":          []byte(`{"package_name":"com.example.miitee","version_code":42,"split_apks":[{"file":"com.example.miitee.apk","id":"base"},{"file":"config.arm64_v8a.apk","id":"config.arm64_v8a"}]}`),
+			"com.example.miitee.apk": base, "config.arm64_v8a.apk": split}, "xapk"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			p := filepath.Join(t.TempDir(), "bundle."+tt.name)
+			writeZip(t, p, tt.files)
+			inv, err := Build(p, Options{})
+			require.NoError(t, err)
+			assert.Equal(t, tt.kind, inv.Artifact.Kind)
+			assert.Equal(t, "com.example.miitee", inv.App.Package, "the base APK's manifest is the app's")
+			assert.NotEmpty(t, inv.Permissions)
+			assert.Len(t, inv.Splits, 2)
+			bases := 0
+			for _, s := range inv.Splits {
+				if s.Base {
+					bases++
+				}
+			}
+			assert.Equal(t, 1, bases)
+			assert.Equal(t, 65+2, inv.Code.Classes, "classes of both splits")
+			assert.Contains(t, strings.Join(inv.NativeLibs, " "), "libjiagu.so")
+		})
+	}
+}
+
+func writeZip(t *testing.T, path string, files map[string][]byte) {
+	f, err := os.Create(path)
+	require.NoError(t, err)
+	zw := zip.NewWriter(f)
+	names := make([]string, 0, len(files))
+	for n := range files {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	for _, n := range names {
+		w, err := zw.CreateHeader(&zip.FileHeader{Name: n, Method: zip.Store})
+		require.NoError(t, err)
+		_, err = w.Write(files[n])
+		require.NoError(t, err)
+	}
+	require.NoError(t, zw.Close())
+	require.NoError(t, f.Close())
 }
