@@ -138,10 +138,6 @@ func Check(path string, policies []string, opt Options) (*audit.Result, error) {
 	return r, nil
 }
 
-// Describe formats an error for the one stderr line of exit code 2.
-func Describe(err error) string {
-	return fmt.Sprint(err)
-}
 
 // DiffResult is what changed between two builds and, when policies were
 // given, the findings about what was added.
