@@ -5,7 +5,6 @@ package scan
 
 import (
 	"errors"
-	"fmt"
 	"os"
 	"strings"
 	"sync"
