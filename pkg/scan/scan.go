@@ -137,7 +137,6 @@ func Check(path string, policies []string, opt Options) (*audit.Result, error) {
 	return r, nil
 }
 
-
 // DiffResult is what changed between two builds and, when policies were
 // given, the findings about what was added.
 type DiffResult struct {
