@@ -186,7 +186,7 @@ func readDOCXBody(b *builder, r io.Reader, headings map[string]bool) error {
 					para++
 					f.lineBreak()
 				} else {
-					f.text(" ", para)
+					f.text(" ", max(para, 1))
 				}
 			case "pStyle":
 				if headings[attr(t, "val")] {
@@ -197,15 +197,15 @@ func readDOCXBody(b *builder, r io.Reader, headings map[string]bool) error {
 			case "t":
 				inText = true
 			case "tab", "ptab":
-				f.text(" ", para)
+				f.text(" ", max(para, 1))
 			case "br", "cr":
 				if attr(t, "type") == "page" || attr(t, "type") == "column" {
-					f.text(" ", para)
+					f.text(" ", max(para, 1))
 				} else {
 					f.lineBreak()
 				}
 			case "noBreakHyphen":
-				f.text("-", para)
+				f.text("-", max(para, 1))
 			case "tbl":
 				f.startTable()
 			case "tr":
@@ -239,7 +239,7 @@ func readDOCXBody(b *builder, r io.Reader, headings map[string]bool) error {
 			}
 		case xml.CharData:
 			if inText && skip == 0 {
-				f.text(string(t), para)
+				f.text(string(t), max(para, 1))
 			}
 		}
 	}
