@@ -101,16 +101,22 @@ func (f *File) EachClassBytes(fn func(desc []byte) error) error {
 			if err != nil {
 				return err
 			}
-			if !isASCII(s) && needsDecode(s) {
-				scratch = appendMUTF8(scratch[:0], s)
-				s = scratch
-			}
-			if err := fn(s); err != nil {
+			if scratch, err = emitString(s, scratch, fn); err != nil {
 				return err
 			}
 		}
 	}
 	return nil
+}
+
+// emitString passes s to fn, decoding MUTF-8 into scratch first when s is not
+// plain ASCII; it returns scratch for reuse.
+func emitString(s, scratch []byte, fn func([]byte) error) ([]byte, error) {
+	if !isASCII(s) && needsDecode(s) {
+		scratch = appendMUTF8(scratch[:0], s)
+		s = scratch
+	}
+	return scratch, fn(s)
 }
 
 // EachClass calls fn with the descriptor of every class definition, like

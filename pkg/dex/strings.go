@@ -89,11 +89,7 @@ func (f *File) EachString(fn func(s []byte) error) error {
 			if err != nil {
 				return err
 			}
-			if !isASCII(s) && needsDecode(s) {
-				scratch = appendMUTF8(scratch[:0], s)
-				s = scratch
-			}
-			if err := fn(s); err != nil {
+			if scratch, err = emitString(s, scratch, fn); err != nil {
 				return err
 			}
 		}

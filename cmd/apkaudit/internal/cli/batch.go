@@ -56,9 +56,7 @@ with no coordination; concatenate their outputs to merge them.
 			if err != nil {
 				return err
 			}
-			if len(policies) == 0 {
-				policies = g.config.Policies
-			}
+			policies = g.policyFiles(policies)
 			files, err := collectArtifacts(args)
 			if err != nil {
 				return err

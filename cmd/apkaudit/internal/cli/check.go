@@ -37,9 +37,7 @@ Waivers in .apkaudit.yaml and a --baseline keep reviewed findings in the report
 			if err != nil {
 				return err
 			}
-			if len(policies) == 0 {
-				policies = g.config.Policies
-			}
+			policies = g.policyFiles(policies)
 			r, err := scan.Check(args[0], policies, opt)
 			if err != nil {
 				return err

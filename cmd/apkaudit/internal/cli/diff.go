@@ -27,9 +27,7 @@ when one of them is at or above --fail-on.`,
 			if err != nil {
 				return err
 			}
-			if len(policies) == 0 {
-				policies = g.config.Policies
-			}
+			policies = g.policyFiles(policies)
 			res, err := scan.Diff(args[0], args[1], policies, opt)
 			if err != nil {
 				return err

@@ -241,3 +241,11 @@ func (g *globals) note(format string, args ...any) {
 		fmt.Fprintf(g.stderr, "apkaudit: "+format+"\n", args...)
 	}
 }
+
+// policyFiles returns the --policy files, or the config's policies when none were given.
+func (g *globals) policyFiles(flag []string) []string {
+	if len(flag) > 0 {
+		return flag
+	}
+	return g.config.Policies
+}
