@@ -1,6 +1,6 @@
 //go:build ignore
 
-// gen_snapshot writes catalogue.json from sdks/*.yaml, refusing a catalogue
+// gen_snapshot writes catalogue_gen.go from sdks/*.yaml, refusing a catalogue
 // with validation errors. Run it with go generate ./sdkdb.
 package main
 
@@ -27,7 +27,7 @@ func main() {
 	if bad > 0 {
 		os.Exit(1)
 	}
-	f, err := os.Create("catalogue.json")
+	f, err := os.Create("catalogue_gen.go")
 	if err == nil {
 		err = sdkdb.WriteSnapshot(f, c)
 		if cerr := f.Close(); err == nil {
@@ -38,5 +38,5 @@ func main() {
 		fmt.Fprintln(os.Stderr, err)
 		os.Exit(1)
 	}
-	fmt.Printf("catalogue.json: %d entries, version %s\n", len(c.Entries), c.Version)
+	fmt.Printf("catalogue_gen.go: %d entries, version %s\n", len(c.Entries), c.Version)
 }
