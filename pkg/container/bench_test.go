@@ -2,6 +2,7 @@ package container
 
 import (
 	"archive/zip"
+	"bytes"
 	"io"
 	"os"
 	"path/filepath"
@@ -89,5 +90,21 @@ func BenchmarkInflateAllDexArchiveZip(b *testing.B) {
 			total += int64(n)
 		}
 		b.SetBytes(total)
+	}
+}
+
+// BenchmarkOpenArchive opens the appium APK (3,841 entries): the central
+// directory, every local header and the layout checks.
+func BenchmarkOpenArchive(b *testing.B) {
+	data, err := os.ReadFile(benchAPK(b))
+	if err != nil {
+		b.Fatal(err)
+	}
+	r := bytes.NewReader(data)
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := OpenArchive(r, int64(len(data)), limits.Limits{}); err != nil {
+			b.Fatal(err)
+		}
 	}
 }

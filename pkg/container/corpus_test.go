@@ -11,6 +11,8 @@ import (
 	"testing"
 
 	"github.com/stretchr/testify/assert"
+
+	"github.com/apkaudit/apkaudit/pkg/limits"
 	"github.com/stretchr/testify/require"
 )
 
@@ -107,4 +109,33 @@ func zipCRC(zf *zip.File) (uint32, error) {
 		return 0, err
 	}
 	return h.Sum32(), nil
+}
+
+// TestCorpusMemMatchesReaderAt opens every real archive twice, from an
+// *os.File and from a Mem over the same bytes (the memory-mapped path reads
+// headers in place and inflates without buffers), and requires the same
+// entries, warnings and contents from both.
+func TestCorpusMemMatchesReaderAt(t *testing.T) {
+	files := corpusArchives(t)
+	require.NotEmpty(t, files)
+	for _, p := range files {
+		rel, _ := filepath.Rel(repoRoot(t), p)
+		t.Run(rel, func(t *testing.T) {
+			data, err := os.ReadFile(p)
+			require.NoError(t, err)
+			f, err := os.Open(p)
+			require.NoError(t, err)
+			defer f.Close()
+			viaFile, errFile := OpenArchive(f, int64(len(data)), limits.Limits{})
+			viaMem, errMem := OpenArchive(Mem(data), int64(len(data)), limits.Limits{})
+			require.Equal(t, errFile == nil, errMem == nil, "file: %v, mem: %v", errFile, errMem)
+			if errFile != nil {
+				return
+			}
+			require.NotNil(t, viaMem.mem, "the archive did not take the in-memory path")
+			if d := sameArchive(viaFile, viaMem, len(data) < 4<<20); d != "" {
+				t.Fatal(d)
+			}
+		})
+	}
 }

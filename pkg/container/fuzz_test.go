@@ -35,11 +35,19 @@ func FuzzOpenArchive(f *testing.F) {
 	lim := limits.Limits{EntrySize: 1 << 20, TotalSize: 8 << 20, Depth: 2, Entries: 1000}
 	f.Fuzz(func(t *testing.T, b []byte) {
 		a, err := OpenArchive(bytes.NewReader(b), int64(len(b)), lim)
+		// The in-memory path (a memory-mapped artifact) must see the same archive.
+		m, errMem := OpenArchive(Mem(b), int64(len(b)), lim)
+		if (err == nil) != (errMem == nil) {
+			t.Fatalf("ReaderAt: %v; Mem: %v", err, errMem)
+		}
 		if err != nil {
 			Sniff(bytes.NewReader(b), int64(len(b)))
 			return
 		}
 		walk(a)
+		if d := sameArchive(a, m, true); d != "" {
+			t.Fatal(d)
+		}
 	})
 }
 

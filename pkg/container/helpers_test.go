@@ -1,9 +1,12 @@
 package container
 
 import (
+	"bytes"
+	"fmt"
 	"os"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"testing"
 
 	"github.com/apkaudit/apkaudit/pkg/limits"
@@ -55,4 +58,44 @@ func openFile(t testing.TB, path string) *Archive {
 		t.Fatalf("%s: %v", path, err)
 	}
 	return a
+}
+
+// sameArchive compares two opens of the same bytes: entries, data offsets,
+// warnings and, when contents is set, every entry's bytes (and the archives
+// nested in them). It returns "" when they agree, else the first difference.
+func sameArchive(x, y *Archive, contents bool) string {
+	if len(x.Entries()) != len(y.Entries()) {
+		return fmt.Sprintf("%d entries vs %d", len(x.Entries()), len(y.Entries()))
+	}
+	var bx, by []byte
+	for i, ex := range x.Entries() {
+		ey := y.Entries()[i]
+		if ex.Name != ey.Name || ex.Offset != ey.Offset || ex.DataOffset() != ey.DataOffset() ||
+			ex.CompressedSize != ey.CompressedSize || ex.UncompressedSize != ey.UncompressedSize {
+			return fmt.Sprintf("entry %d: %+v vs %+v", i, *ex, *ey)
+		}
+		if !contents {
+			continue
+		}
+		var errx, erry error
+		bx, errx = x.ReadAll(ex, bx)
+		by, erry = y.ReadAll(ey, by)
+		if (errx == nil) != (erry == nil) || !bytes.Equal(bx, by) {
+			return fmt.Sprintf("entry %q: contents differ (errors %v, %v)", ex.Name, errx, erry)
+		}
+		nx, errx := x.Nested(ex)
+		ny, erry := y.Nested(ey)
+		if (errx == nil) != (erry == nil) {
+			return fmt.Sprintf("entry %q: nested open differs (errors %v, %v)", ex.Name, errx, erry)
+		}
+		if errx == nil {
+			if d := sameArchive(nx, ny, true); d != "" {
+				return ex.Name + "!/" + d
+			}
+		}
+	}
+	if wx, wy := x.Warnings(), y.Warnings(); !slices.Equal(wx, wy) {
+		return fmt.Sprintf("warnings differ:\n%q\n%q", wx, wy)
+	}
+	return ""
 }

@@ -23,7 +23,7 @@ var (
 	flatePool sync.Pool // io.ReadCloser that implement flate.Resetter
 )
 
-func getInflater(r *bufio.Reader) io.ReadCloser {
+func getInflater(r flate.Reader) io.ReadCloser {
 	if f, ok := flatePool.Get().(io.ReadCloser); ok {
 		if err := f.(flate.Resetter).Reset(r, nil); err == nil {
 			return f
@@ -83,7 +83,15 @@ func (a *Archive) check(e *Entry) error {
 func (a *Archive) source(e *Entry) *source {
 	if stored(e) {
 		n := min(int64(e.UncompressedSize), a.size-e.dataOff)
+		if a.mem != nil {
+			return &source{r: bytes.NewReader(a.mem[e.dataOff : e.dataOff+n])}
+		}
 		return &source{r: io.NewSectionReader(a.r, e.dataOff, n)}
+	}
+	if a.mem != nil {
+		// The inflater reads the mapped bytes directly (flate's *bytes.Reader path).
+		fr := getInflater(bytes.NewReader(a.mem[e.dataOff : e.dataOff+int64(e.CompressedSize)]))
+		return &source{r: fr, fr: fr, deflate: true}
 	}
 	br := bufioPool.Get().(*bufio.Reader)
 	br.Reset(io.NewSectionReader(a.r, e.dataOff, int64(e.CompressedSize)))
@@ -257,15 +265,19 @@ func (a *Archive) Nested(e *Entry) (*Archive, error) {
 	var size int64
 	if stored(e) && e.CompressedSize == e.UncompressedSize {
 		r, size = io.NewSectionReader(a.r, e.dataOff, int64(e.UncompressedSize)), int64(e.UncompressedSize)
+		if a.mem != nil {
+			r = Mem(a.mem[e.dataOff : e.dataOff+size])
+		}
 	} else {
 		a.total.used.Add(-int64(e.UncompressedSize)) // ReadAll charges it again
 		b, err := a.ReadAll(e, nil)
 		if err != nil {
 			return nil, err
 		}
-		r, size = bytes.NewReader(b), int64(len(b))
+		r, size = Mem(b), int64(len(b))
 	}
 	n := &Archive{r: r, size: size, lim: a.lim, depth: a.depth + 1, total: a.total}
+	n.setMem()
 	if err := n.init(); err != nil {
 		return nil, fmt.Errorf("container: nested archive %s: %w", quote(e.Name), err)
 	}

@@ -90,7 +90,10 @@ func FromReader(r io.ReaderAt, size int64, name string, opt Options) (inv *Inven
 	// work instead of competing with the largest DEX for a core.
 	b.tasks = append(b.tasks, task{cost: size / 8, run: func(*worker) {
 		h := sha256.New()
-		if _, err := io.Copy(h, io.NewSectionReader(r, 0, size)); err == nil {
+		if m, ok := r.(container.Mem); ok {
+			h.Write(m) // hashes the mapping in place
+			b.inv.Artifact.SHA256 = hex.EncodeToString(h.Sum(nil))
+		} else if _, err := io.Copy(h, io.NewSectionReader(r, 0, size)); err == nil {
 			b.inv.Artifact.SHA256 = hex.EncodeToString(h.Sum(nil))
 		}
 	}})

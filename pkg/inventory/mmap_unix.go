@@ -3,10 +3,11 @@
 package inventory
 
 import (
-	"bytes"
 	"io"
 	"os"
 	"syscall"
+
+	"github.com/apkaudit/apkaudit/pkg/container"
 )
 
 // maxMapped is the largest artifact mapped into memory.
@@ -29,5 +30,5 @@ func mapFile(f *os.File, size int64) (io.ReaderAt, func()) {
 	if err != nil {
 		return f, func() {}
 	}
-	return bytes.NewReader(data), func() { _ = syscall.Munmap(data) }
+	return container.Mem(data), func() { _ = syscall.Munmap(data) }
 }
