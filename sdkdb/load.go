@@ -9,12 +9,13 @@ import (
 	"io/fs"
 	"os"
 	"reflect"
-	"regexp"
 	"sort"
 	"strconv"
 	"strings"
 
 	"gopkg.in/yaml.v3"
+
+	"github.com/apkaudit/apkaudit/pkg/lazyre"
 )
 
 // MaxFileSize bounds one catalogue file; the embedded files are a few hundred KiB in all.
@@ -272,7 +273,7 @@ func checkKeys(name string, n *yaml.Node, t reflect.Type, prefix string, lines m
 	return nil
 }
 
-var yamlLine = regexp.MustCompile(`^line (\d+): (.*)$`)
+var yamlLine = lazyre.New(`^line (\d+): (.*)$`)
 
 // yamlError turns a yaml.v3 error into an *Error (or several, joined) with the file and line.
 func yamlError(name string, err error) error {
@@ -289,7 +290,7 @@ func yamlError(name string, err error) error {
 
 func lineError(name, msg string) *Error {
 	msg = strings.TrimSpace(msg)
-	if m := yamlLine.FindStringSubmatch(msg); m != nil {
+	if m := yamlLine().FindStringSubmatch(msg); m != nil {
 		line, _ := strconv.Atoi(m[1])
 		return &Error{File: name, Line: line, Msg: m[2]}
 	}

@@ -4,12 +4,12 @@ import (
 	"fmt"
 	"net/url"
 	"path"
-	"regexp"
 	"sort"
 	"strconv"
 	"strings"
 	"unicode"
 
+	"github.com/apkaudit/apkaudit/pkg/lazyre"
 	"github.com/apkaudit/apkaudit/pkg/permissions"
 )
 
@@ -52,12 +52,12 @@ var Categories = []string{
 }
 
 var (
-	kebab     = regexp.MustCompile(`^[a-z0-9]+(-[a-z0-9]+)*$`)
+	kebab     = lazyre.New(`^[a-z0-9]+(-[a-z0-9]+)*$`)
 	javaIdent = `[A-Za-z_$][A-Za-z0-9_$]*`
-	javaName  = regexp.MustCompile(`^` + javaIdent + `(\.` + javaIdent + `)*$`)
+	javaName  = lazyre.New(`^` + javaIdent + `(\.` + javaIdent + `)*$`)
 	// component: optional "*." prefix or ".*" suffix; ${applicationId} may stand for the first segments.
-	component = regexp.MustCompile(`^(\*\.|\$\{applicationId\}\.)?` + javaIdent + `(\.` + javaIdent + `)*(\.\*)?$`)
-	permName  = regexp.MustCompile(`^(\$\{applicationId\}|` + javaIdent + `)(\.` + javaIdent + `)+$`)
+	component = lazyre.New(`^(\*\.|\$\{applicationId\}\.)?` + javaIdent + `(\.` + javaIdent + `)*(\.\*)?$`)
+	permName  = lazyre.New(`^(\$\{applicationId\}|` + javaIdent + `)(\.` + javaIdent + `)+$`)
 )
 
 // Validate checks a catalogue and returns its problems sorted by file, line
@@ -135,7 +135,7 @@ func validateEntry(e *Entry, ids map[string]*Entry, familyURL bool) []Problem {
 	switch {
 	case e.ID == "":
 		add("id", false, "missing id")
-	case !kebab.MatchString(e.ID):
+	case !kebab().MatchString(e.ID):
 		add("id", false, "id %q is not kebab-case (lower-case letters, digits and single dashes)", e.ID)
 	}
 	for _, f := range []struct{ key, val string }{{"name", e.Name}, {"name_zh", e.NameZh}, {"vendor", e.Vendor}, {"category", e.Category}} {
@@ -146,7 +146,7 @@ func validateEntry(e *Entry, ids map[string]*Entry, familyURL bool) []Problem {
 	if e.Category != "" && !contains(Categories, e.Category) {
 		add("category", true, "unknown category %q (known: %s)", e.Category, strings.Join(Categories, ", "))
 	}
-	if e.Family != "" && !kebab.MatchString(e.Family) {
+	if e.Family != "" && !kebab().MatchString(e.Family) {
 		add("family", false, "family %q is not kebab-case", e.Family)
 	}
 	switch e.Confidence {
@@ -228,15 +228,15 @@ func checkSignal(kind, v string) string {
 	}
 	switch kind {
 	case "dex_packages", "classes":
-		if !javaName.MatchString(v) {
+		if !javaName().MatchString(v) {
 			return fmt.Sprintf("%q is not a dotted Java name", v)
 		}
 	case "components":
-		if !component.MatchString(v) {
+		if !component().MatchString(v) {
 			return fmt.Sprintf("%q is not a class name, a \"pkg.*\" or a \"*.Suffix\" pattern", v)
 		}
 	case "permissions_defined":
-		if !permName.MatchString(v) {
+		if !permName().MatchString(v) {
 			return fmt.Sprintf("%q is not a dotted permission name", v)
 		}
 	case "native_libs", "assets":
@@ -258,7 +258,7 @@ func checkSignal(kind, v string) string {
 // Platform names ("android.…") must be known; vendor and SDK permissions
 // (com.huawei.android.launcher.permission.CHANGE_BADGE, ${applicationId}.permission.X) pass.
 func checkPermission(name string) string {
-	if !permName.MatchString(name) {
+	if !permName().MatchString(name) {
 		return "not a full permission name (package.NAME)"
 	}
 	if strings.HasPrefix(name, "android.") && !permissions.Lookup(name).Known {

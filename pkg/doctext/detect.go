@@ -2,9 +2,10 @@ package doctext
 
 import (
 	"bytes"
-	"regexp"
 
 	xunicode "golang.org/x/text/encoding/unicode"
+
+	"github.com/apkaudit/apkaudit/pkg/lazyre"
 )
 
 // sniffLen is how much of the start of a document Detect looks at for
@@ -12,10 +13,10 @@ import (
 const sniffLen = 8192
 
 var (
-	htmlStart = regexp.MustCompile(`(?i)^\s*(<\?xml[^>]*>\s*)?(<!--.*?-->\s*)*<(!doctype\s+html|html|head|body|meta|title|div|p|h[1-6]|table|section|article|span|br)[\s/>]`)
-	htmlTags  = regexp.MustCompile(`(?i)</(p|div|td|tr|li|span|h[1-6]|table|body|html)>|<br\s*/?>`)
-	mdHeading = regexp.MustCompile(`(?m)^ {0,3}#{1,6}[ \t]+\S`)
-	mdTable   = regexp.MustCompile(`(?m)^ {0,3}\|?[ \t]*:?-{3,}:?[ \t]*\|[ \t]*:?-{3,}:?[ \t]*(\|[ \t]*:?-{3,}:?[ \t]*)*\|?[ \t]*$`)
+	htmlStart = lazyre.New(`(?i)^\s*(<\?xml[^>]*>\s*)?(<!--.*?-->\s*)*<(!doctype\s+html|html|head|body|meta|title|div|p|h[1-6]|table|section|article|span|br)[\s/>]`)
+	htmlTags  = lazyre.New(`(?i)</(p|div|td|tr|li|span|h[1-6]|table|body|html)>|<br\s*/?>`)
+	mdHeading = lazyre.New(`(?m)^ {0,3}#{1,6}[ \t]+\S`)
+	mdTable   = lazyre.New(`(?m)^ {0,3}\|?[ \t]*:?-{3,}:?[ \t]*\|[ \t]*:?-{3,}:?[ \t]*(\|[ \t]*:?-{3,}:?[ \t]*)*\|?[ \t]*$`)
 )
 
 // Detect reports the format of a document from its content: FormatPDF for
@@ -33,9 +34,9 @@ func Detect(data []byte) string {
 	}
 	sniff := sniffText(data)
 	switch {
-	case htmlStart.Match(sniff), len(htmlTags.FindAllIndex(sniff, 4)) >= 4:
+	case htmlStart().Match(sniff), len(htmlTags().FindAllIndex(sniff, 4)) >= 4:
 		return FormatHTML
-	case mdTable.Match(sniff), len(mdHeading.FindAllIndex(sniff, 2)) >= 2,
+	case mdTable().Match(sniff), len(mdHeading().FindAllIndex(sniff, 2)) >= 2,
 		bytes.HasPrefix(bytes.TrimLeft(sniff, " \t\r\n"), []byte("# ")):
 		return FormatMarkdown
 	}

@@ -6,14 +6,14 @@ import (
 	"encoding/xml"
 	"errors"
 	"io"
-	"regexp"
 
+	"github.com/apkaudit/apkaudit/pkg/lazyre"
 	"github.com/apkaudit/apkaudit/pkg/limits"
 )
 
 // headingStyle matches the names and ids of Word heading styles, English
 // and Chinese ("Heading 1", "heading1", "标题 1", "Title").
-var headingStyle = regexp.MustCompile(`(?i)^\s*(heading\s*\d|标题\s*\d?|title)\s*$`)
+var headingStyle = lazyre.New(`(?i)^\s*(heading\s*\d|标题\s*\d?|title)\s*$`)
 
 // extractDOCX reads word/document.xml from a DOCX zip with bounded reads
 // (declared and delivered size both capped by lim.PolicySize) and streams
@@ -121,11 +121,11 @@ func readDOCXStyles(f *zip.File, lim limits.Limits, headings map[string]bool) er
 		switch se.Name.Local {
 		case "style":
 			id = attr(se, "styleId")
-			if headingStyle.MatchString(id) {
+			if headingStyle().MatchString(id) {
 				headings[id] = true
 			}
 		case "name":
-			if id != "" && headingStyle.MatchString(attr(se, "val")) {
+			if id != "" && headingStyle().MatchString(attr(se, "val")) {
 				headings[id] = true
 			}
 		case "outlineLvl":

@@ -1,19 +1,20 @@
 package doctext
 
 import (
-	"regexp"
 	"strings"
+
+	"github.com/apkaudit/apkaudit/pkg/lazyre"
 )
 
 var (
-	mdATX      = regexp.MustCompile(`^ {0,3}(#{1,6})(?:[ \t]+(.*?))?(?:[ \t]+#+)?[ \t]*$`)
-	mdSetext   = regexp.MustCompile(`^ {0,3}(=+|-+)[ \t]*$`)
-	mdRule     = regexp.MustCompile(`^ {0,3}((\*[ \t]*){3,}|(-[ \t]*){3,}|(_[ \t]*){3,})$`)
-	mdFence    = regexp.MustCompile("^ {0,3}(```|~~~)")
-	mdLink     = regexp.MustCompile(`!?\[([^\]]*)\]\(([^)\s]*)(?:\s+"[^"]*")?\)`)
-	mdAutoLink = regexp.MustCompile(`<((?:https?|mailto):[^>\s]+)>`)
-	mdBreak    = regexp.MustCompile(`(?i)<br\s*/?>`)
-	mdQuote    = regexp.MustCompile(`^ {0,3}(> ?)+`)
+	mdATX      = lazyre.New(`^ {0,3}(#{1,6})(?:[ \t]+(.*?))?(?:[ \t]+#+)?[ \t]*$`)
+	mdSetext   = lazyre.New(`^ {0,3}(=+|-+)[ \t]*$`)
+	mdRule     = lazyre.New(`^ {0,3}((\*[ \t]*){3,}|(-[ \t]*){3,}|(_[ \t]*){3,})$`)
+	mdFence    = lazyre.New("^ {0,3}(```|~~~)")
+	mdLink     = lazyre.New(`!?\[([^\]]*)\]\(([^)\s]*)(?:\s+"[^"]*")?\)`)
+	mdAutoLink = lazyre.New(`<((?:https?|mailto):[^>\s]+)>`)
+	mdBreak    = lazyre.New(`(?i)<br\s*/?>`)
+	mdQuote    = lazyre.New(`^ {0,3}(> ?)+`)
 )
 
 // extractMarkdown reads Markdown line by line: "#" headings (and setext
@@ -26,7 +27,7 @@ func extractMarkdown(b *builder, text string) {
 	table := 0
 	for i := 0; i < len(src); i++ {
 		raw, no := src[i], i+1
-		if mdFence.MatchString(raw) {
+		if mdFence().MatchString(raw) {
 			fenced = !fenced
 			continue
 		}
@@ -34,9 +35,9 @@ func extractMarkdown(b *builder, text string) {
 			b.add(no, raw, false)
 			continue
 		}
-		line := mdQuote.ReplaceAllString(raw, "")
+		line := mdQuote().ReplaceAllString(raw, "")
 		// A pipe table starts at a row followed by a separator row.
-		if table == 0 && i+1 < len(src) && strings.Contains(line, "|") && mdTable.MatchString(mdQuote.ReplaceAllString(src[i+1], "")) {
+		if table == 0 && i+1 < len(src) && strings.Contains(line, "|") && mdTable().MatchString(mdQuote().ReplaceAllString(src[i+1], "")) {
 			table = b.newTable()
 			b.addRow(no, table, mdCells(line))
 			i++
@@ -49,18 +50,18 @@ func extractMarkdown(b *builder, text string) {
 			}
 			table = 0
 		}
-		if m := mdATX.FindStringSubmatch(line); m != nil {
+		if m := mdATX().FindStringSubmatch(line); m != nil {
 			b.add(no, mdInline(m[2]), true)
 			continue
 		}
-		if mdSetext.MatchString(line) {
+		if mdSetext().MatchString(line) {
 			// An underline turns the line right above into a heading.
 			if n := len(b.doc.Lines); n > 0 && b.doc.Lines[n-1].No == no-1 && b.doc.Lines[n-1].Table == 0 && strings.TrimSpace(src[i-1]) != "" {
 				b.doc.Lines[n-1].Heading = true
 				continue
 			}
 		}
-		if mdRule.MatchString(line) || mdSetext.MatchString(line) {
+		if mdRule().MatchString(line) || mdSetext().MatchString(line) {
 			continue
 		}
 		b.add(no, mdInline(line), false)
@@ -94,15 +95,15 @@ func mdCells(line string) []string {
 // mdInline removes inline markup: links keep their text (or the URL when
 // the text is empty), <br> becomes a space, and **, __, ` and ~~ go.
 func mdInline(s string) string {
-	s = mdLink.ReplaceAllStringFunc(s, func(m string) string {
-		sub := mdLink.FindStringSubmatch(m)
+	s = mdLink().ReplaceAllStringFunc(s, func(m string) string {
+		sub := mdLink().FindStringSubmatch(m)
 		if strings.TrimSpace(sub[1]) == "" {
 			return sub[2]
 		}
 		return sub[1]
 	})
-	s = mdAutoLink.ReplaceAllString(s, "$1")
-	s = mdBreak.ReplaceAllString(s, " ")
+	s = mdAutoLink().ReplaceAllString(s, "$1")
+	s = mdBreak().ReplaceAllString(s, " ")
 	s = strings.NewReplacer("**", "", "__", "", "~~", "", "`", "", `\*`, "*", `\_`, "_", `\#`, "#").Replace(s)
 	return s
 }

@@ -1,12 +1,13 @@
 package doctext
 
 import (
-	"regexp"
 	"strings"
 	"unicode"
 	"unicode/utf8"
 
 	"golang.org/x/text/unicode/norm"
+
+	"github.com/apkaudit/apkaudit/pkg/lazyre"
 )
 
 // normalize applies NFKC (full-width forms become ASCII), drops zero-width
@@ -95,4 +96,4 @@ func width(s string) int {
 }
 
 // listStart matches the start of a numbered item ("1.", "2、", "(一)", "第三条").
-var listStart = regexp.MustCompile(`^(\d{1,3}[.、)）]|[(（][一二三四五六七八九十\d]{1,3}[)）]|[一二三四五六七八九十]{1,3}、|第[一二三四五六七八九十百\d]{1,4}[条章节])`)
+var listStart = lazyre.New(`^(\d{1,3}[.、)）]|[(（][一二三四五六七八九十\d]{1,3}[)）]|[一二三四五六七八九十]{1,3}、|第[一二三四五六七八九十百\d]{1,4}[条章节])`)

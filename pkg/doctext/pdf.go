@@ -775,7 +775,7 @@ func (x *pdfExtractor) continues(a, b pdfLine, text string) bool {
 		return false
 	case math.Abs(a.h-b.h) > 0.15*a.h:
 		return false
-	case strings.ContainsRune("•·●○■□◆-*", first), listStart.MatchString(next):
+	case strings.ContainsRune("•·●○■□◆-*", first), listStart().MatchString(next):
 		return false
 	}
 	return true

@@ -1,11 +1,11 @@
 package policy
 
 import (
-	"regexp"
 	"strings"
 	"sync"
 	"unicode/utf8"
 
+	"github.com/apkaudit/apkaudit/pkg/lazyre"
 	"github.com/apkaudit/apkaudit/pkg/permissions"
 )
 
@@ -78,10 +78,10 @@ var permDict = sync.OnceValue(func() *dict[[]permTarget] {
 
 var (
 	// permLiteral matches android.permission.X and vendor permissions (com.x.permission.Y).
-	permLiteral = regexp.MustCompile(`\b[a-z][a-z0-9_]*(?:\.[a-z0-9_]+)*\.permission\.[A-Za-z][A-Za-z0-9_]*`)
+	permLiteral = lazyre.New(`\b[a-z][a-z0-9_]*(?:\.[a-z0-9_]+)*\.permission\.[A-Za-z][A-Za-z0-9_]*`)
 	// permBare matches upper-case names such as READ_EXTERNAL_STORAGE, kept
 	// only when android.permission.<name> is a known platform permission.
-	permBare = regexp.MustCompile(`\b[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+\b`)
+	permBare = lazyre.New(`\b[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+\b`)
 )
 
 // contextWords make a noisy phrase count when they are within contextWindow
@@ -167,12 +167,12 @@ type permHit struct {
 func permissionsIn(text, folded string, inSection bool) []permHit {
 	var out []permHit
 	orig := nfkc(text)
-	for _, m := range permLiteral.FindAllStringIndex(orig, -1) {
+	for _, m := range permLiteral().FindAllStringIndex(orig, -1) {
 		if !negated(orig, m[0]) {
 			out = append(out, permHit{orig[m[0]:m[1]], orig[m[0]:m[1]]})
 		}
 	}
-	for _, m := range permBare.FindAllStringIndex(orig, -1) {
+	for _, m := range permBare().FindAllStringIndex(orig, -1) {
 		if m[0] > 0 && orig[m[0]-1] == '.' {
 			continue // part of a literal
 		}

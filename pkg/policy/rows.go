@@ -6,6 +6,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/apkaudit/apkaudit/pkg/doctext"
+	"github.com/apkaudit/apkaudit/pkg/lazyre"
 )
 
 // line is a doctext line with its table cells resolved: plain-text lines
@@ -36,14 +37,14 @@ func prepare(doc *doctext.Document) []line {
 
 var (
 	// numbering matches list and heading numbers: "1.", "1、", "(1)", "（一）", "一、", "第三条", bullets.
-	numbering = regexp.MustCompile(`^\s*(?:第[一二三四五六七八九十百0-9]+[章节部分条][、.．:：]?|[一二三四五六七八九十]+\s*[、.．]|[（(][一二三四五六七八九十]+[)）]|\d{1,3}\s*[、.．]|[（(]\d{1,3}[)）]|\d{1,3}[)）]|[•●·▪◆\-*])`)
-	levelRes  = []*regexp.Regexp{
-		regexp.MustCompile(`^\s*(?:第[一二三四五六七八九十百0-9]+[章节部分条]|[一二三四五六七八九十]+\s*[、.．])`),
-		regexp.MustCompile(`^\s*[（(][一二三四五六七八九十]+[)）]`),
-		regexp.MustCompile(`^\s*\d{1,2}\s*[、.．]`),
-		regexp.MustCompile(`^\s*[（(]\d{1,2}[)）]`),
+	numbering = lazyre.New(`^\s*(?:第[一二三四五六七八九十百0-9]+[章节部分条][、.．:：]?|[一二三四五六七八九十]+\s*[、.．]|[（(][一二三四五六七八九十]+[)）]|\d{1,3}\s*[、.．]|[（(]\d{1,3}[)）]|\d{1,3}[)）]|[•●·▪◆\-*])`)
+	levelRes  = []func() *regexp.Regexp{
+		lazyre.New(`^\s*(?:第[一二三四五六七八九十百0-9]+[章节部分条]|[一二三四五六七八九十]+\s*[、.．])`),
+		lazyre.New(`^\s*[（(][一二三四五六七八九十]+[)）]`),
+		lazyre.New(`^\s*\d{1,2}\s*[、.．]`),
+		lazyre.New(`^\s*[（(]\d{1,2}[)）]`),
 	}
-	numberedItem = regexp.MustCompile(`^\s*(?:\d{1,3}\s*[、.．)）]|[（(]\d{1,3}[)）])\s*([^\d].*)$`)
+	numberedItem = lazyre.New(`^\s*(?:\d{1,3}\s*[、.．)）]|[（(]\d{1,3}[)）])\s*([^\d].*)$`)
 )
 
 // numberEnd returns the length of the list number or bullet that starts
@@ -61,7 +62,7 @@ func numberEnd(re *regexp.Regexp, s string) int {
 
 // stripNumbering removes a leading list number or bullet.
 func stripNumbering(s string) string {
-	return strings.TrimSpace(s[numberEnd(numbering, s):])
+	return strings.TrimSpace(s[numberEnd(numbering(), s):])
 }
 
 // headingLevel returns the level of a numbered heading-like line (1 = 一、,
@@ -72,7 +73,7 @@ func headingLevel(text string) int {
 		return 0
 	}
 	for i, re := range levelRes {
-		if numberEnd(re, text) > 0 {
+		if numberEnd(re(), text) > 0 {
 			return i + 1
 		}
 	}
@@ -193,7 +194,7 @@ func extractRows(path string, lines []line, m *matcher) ([]SDKRow, []bool) {
 			continue
 		}
 		closeRow()
-		if mm := numberedItem.FindStringSubmatch(l.Text); mm != nil {
+		if mm := numberedItem().FindStringSubmatch(l.Text); mm != nil {
 			name, rest := mm[1], ""
 			if k, v, ok := splitKV(mm[1]); ok {
 				name, rest = k, v

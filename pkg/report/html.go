@@ -8,6 +8,7 @@ import (
 	"io"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/apkaudit/apkaudit/pkg/audit"
@@ -16,8 +17,11 @@ import (
 //go:embed templates/report.html.tmpl
 var templateFS embed.FS
 
-// htmlTemplate is parsed once; html/template escapes every value by context.
-var htmlTemplate = template.Must(template.New("report.html.tmpl").ParseFS(templateFS, "templates/report.html.tmpl"))
+// htmlTemplate is parsed on first use (not at every start of the CLI) and
+// once; html/template escapes every value by context.
+var htmlTemplate = sync.OnceValue(func() *template.Template {
+	return template.Must(template.New("report.html.tmpl").ParseFS(templateFS, "templates/report.html.tmpl"))
+})
 
 // htmlRenderer writes one self-contained HTML page (inline CSS and a little
 // inline JavaScript, no external assets) in the report language.
@@ -31,7 +35,7 @@ func (htmlRenderer) Render(w io.Writer, results []*audit.Result, o Options) erro
 	}
 	page := newHTMLPage(results, o)
 	var buf bytes.Buffer
-	if err := htmlTemplate.Execute(&buf, page); err != nil {
+	if err := htmlTemplate().Execute(&buf, page); err != nil {
 		return fmt.Errorf("report: html: %w", err)
 	}
 	_, err := w.Write(buf.Bytes())
