@@ -64,6 +64,7 @@ func (a *Archive) check(e *Entry) error {
 	if e == nil || e.Index < 0 || e.Index >= len(a.entries) || a.entries[e.Index] != e {
 		return errors.New("container: entry does not belong to this archive")
 	}
+	a.localHeader(e)
 	if e.lfhErr != nil {
 		return e.lfhErr
 	}

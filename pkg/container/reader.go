@@ -80,14 +80,21 @@ type Entry struct {
 	// Index is the entry's position in the central directory.
 	Index int
 
+	arc     *Archive
 	dataOff int64 // start of the entry's data; -1 when the local header is unreadable
 	lfhErr  error // why the local header could not be used
+	lfhRead bool  // the local header was read (guarded by arc.lfhMu)
 	dup     bool  // a later entry of a name seen before
 }
 
 // DataOffset returns where the entry's (compressed) data starts, or -1 when
 // its local header could not be read.
-func (e *Entry) DataOffset() int64 { return e.dataOff }
+func (e *Entry) DataOffset() int64 {
+	if e.arc != nil {
+		e.arc.localHeader(e)
+	}
+	return e.dataOff
+}
 
 // IsDir reports whether the entry names a directory.
 func (e *Entry) IsDir() bool { return strings.HasSuffix(e.Name, "/") }
@@ -127,6 +134,9 @@ type Archive struct {
 	prefix  int64 // bytes before the first local header
 	comment string
 	sigBlk  *SigningBlock
+
+	lfhMu      sync.Mutex // guards reading local headers (Entry.lfhRead, dataOff, lfhErr)
+	layoutOnce sync.Once
 
 	mu       sync.Mutex
 	warnings []string
@@ -168,7 +178,10 @@ func (a *Archive) Limits() limits.Limits { return a.lim }
 func (a *Archive) Comment() string { return a.comment }
 
 // Prefix returns how many bytes precede the first entry (0 for a normal zip).
-func (a *Archive) Prefix() int64 { return a.prefix }
+func (a *Archive) Prefix() int64 {
+	a.CheckLayout()
+	return a.prefix
+}
 
 // SigningBlock returns the APK Signing Block that precedes the central
 // directory, or nil when there is none.
@@ -178,6 +191,7 @@ func (a *Archive) SigningBlock() *SigningBlock { return a.sigBlk }
 // found by OpenArchive, and those found while reading entries (CRC
 // mismatches, for example). They signal tampering or packing.
 func (a *Archive) Warnings() []string {
+	a.CheckLayout()
 	a.mu.Lock()
 	defer a.mu.Unlock()
 	w := append([]string(nil), a.warnings...)
@@ -312,9 +326,32 @@ func (a *Archive) init() error {
 		return err
 	}
 	a.readSigningBlock()
-	a.checkLayout()
-	a.checkV1Signatures()
 	return nil
+}
+
+// CheckLayout reads every local header and looks for what tools read
+// differently: data before the first entry, overlapping entries, bytes that
+// belong to no entry, headers that disagree with the central directory, JAR
+// signature files that do not fit. Its findings are warnings. OpenArchive
+// leaves this to the first call of CheckLayout, Warnings or Prefix, so a
+// caller can run it beside other work: on a 3,841-entry APK it is one read
+// per entry. It is safe to call from several goroutines, and entries can be
+// read meanwhile; each local header is read once.
+func (a *Archive) CheckLayout() {
+	a.layoutOnce.Do(func() {
+		a.checkLayout()
+		a.checkV1Signatures()
+	})
+}
+
+// localHeader reads e's local header once.
+func (a *Archive) localHeader(e *Entry) {
+	a.lfhMu.Lock()
+	defer a.lfhMu.Unlock()
+	if !e.lfhRead {
+		e.lfhRead = true
+		a.readLocalHeader(e)
+	}
 }
 
 func (a *Archive) sigAt(off int64, sig uint32) bool {
@@ -452,6 +489,7 @@ func (a *Archive) readCentralDirectory(cd []byte, cdOff int64, d directoryEnd) e
 			e = new(Entry) // more records than the end record declared
 		}
 		*e = Entry{
+			arc:              a,
 			Flags:            binary.LittleEndian.Uint16(b[8:]),
 			Method:           binary.LittleEndian.Uint16(b[10:]),
 			CRC32:            binary.LittleEndian.Uint32(b[16:]),
@@ -634,7 +672,7 @@ func (a *Archive) readLocalHeader(e *Entry) {
 // entry, overlapping entries and bytes that belong to no entry.
 func (a *Archive) checkLayout() {
 	for _, e := range a.entries {
-		a.readLocalHeader(e)
+		a.localHeader(e)
 		if e.lfhErr != nil {
 			a.warnf("entry %q is unreadable: %v", e.Name, e.lfhErr)
 		}

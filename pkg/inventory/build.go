@@ -98,6 +98,7 @@ func FromReader(r io.ReaderAt, size int64, name string, opt Options) (inv *Inven
 		}
 	}})
 	b.runTasks()
+	b.collectWarnings()
 	if b.manErr != nil {
 		// Fail closed: without the manifest no permission can be checked.
 		return nil, fmt.Errorf("AndroidManifest.xml is unreadable: %w", b.manErr)
@@ -156,7 +157,9 @@ type builder struct {
 	manErr error
 	tasks  []task
 	want   func() []string // sync.OnceValue over opt.WantStrings
-	dexes  int             // DEX entries queued, for the DexFiles limit
+	// archives are the artifact's archive and those nested in it, for their warnings.
+	archives []archiveAt
+	dexes    int // DEX entries queued, for the DexFiles limit
 	// basePrefix is "base.apk!/" for the base APK of a split bundle, whose manifest is the app's.
 	basePrefix string
 }
@@ -172,6 +175,21 @@ func (b *builder) unanalysed(p string, err error) {
 	b.inv.Unanalysed = append(b.inv.Unanalysed, Unanalysed{Path: p, Reason: err.Error()})
 	b.inv.Warnings = append(b.inv.Warnings, Warning{Source: p, Message: "not analysed: " + err.Error()})
 	b.mu.Unlock()
+}
+
+// archiveAt is an archive read during the build and where it sits in the artifact.
+type archiveAt struct {
+	a      *container.Archive
+	prefix string // "" for the artifact, "base.apk!/" for a split
+}
+
+// collectWarnings records the warnings of every archive read, once all reading is done.
+func (b *builder) collectWarnings() {
+	for _, at := range b.archives {
+		for _, w := range at.a.Warnings() {
+			b.warn(strings.TrimSuffix(at.prefix, "!/")+"zip", "%s", w)
+		}
+	}
 }
 
 // read dispatches on the artifact kind; a is the archive Identify opened, nil for non-archives.
@@ -233,8 +251,13 @@ type dexJob struct {
 // readArchive walks one archive. prefix names where it sits inside the artifact ("" for the top level,
 // "base.apk!/" for a split); depth counts nesting.
 func (b *builder) readArchive(a *container.Archive, kind container.Kind, prefix string, depth int) error {
-	for _, w := range a.Warnings() {
-		b.warn(strings.TrimSuffix(prefix, "!/")+"zip", "%s", w)
+	// The archive's warnings are collected after every task ran (collectWarnings):
+	// reading entries adds some (a CRC mismatch, an entry cut at its size).
+	b.archives = append(b.archives, archiveAt{a: a, prefix: prefix})
+	if prefix == "" {
+		// The artifact's layout check reads one local header per entry (3,841
+		// reads for a large APK): a task of the pool, beside the DEX work.
+		b.tasks = append(b.tasks, task{cost: int64(len(a.Entries())) << 12, run: func(*worker) { a.CheckLayout() }})
 	}
 	var (
 		jobs        []dexJob

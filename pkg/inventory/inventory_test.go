@@ -2,6 +2,9 @@ package inventory
 
 import (
 	"archive/zip"
+	"bytes"
+	"encoding/binary"
+	"io"
 	"os"
 	"path/filepath"
 	"sort"
@@ -11,6 +14,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/apkaudit/apkaudit/pkg/container"
 	"github.com/apkaudit/apkaudit/pkg/dex"
 	"github.com/apkaudit/apkaudit/pkg/manifest"
 )
@@ -143,4 +147,52 @@ func writeZip(t *testing.T, path string, files map[string][]byte) {
 	}
 	require.NoError(t, zw.Close())
 	require.NoError(t, f.Close())
+}
+
+// TestWarningsRaisedWhileReading: warnings the zip layer raises while entries
+// are read (here a DEX whose data does not match the CRC the central
+// directory declares) reach the inventory, and so do the layout warnings the
+// pool computes beside the DEX work.
+func TestWarningsRaisedWhileReading(t *testing.T) {
+	clean, err := Build(fixture(t, "miitee.apk"), Options{})
+	require.NoError(t, err)
+	for _, w := range clean.Warnings {
+		require.NotContains(t, w.String(), "CRC", "the fixture itself is sound")
+	}
+	data, err := os.ReadFile(fixture(t, "miitee.apk"))
+	require.NoError(t, err)
+	cd := bytes.Index(data, []byte("PK\x01\x02"))
+	require.Positive(t, cd)
+	found := false
+	for off := cd; off >= 0 && off+46 < len(data); {
+		nameLen := int(binary.LittleEndian.Uint16(data[off+28:]))
+		if string(data[off+46:off+46+nameLen]) == "classes2.dex" {
+			binary.LittleEndian.PutUint32(data[off+16:], binary.LittleEndian.Uint32(data[off+16:])^1)
+			found = true
+			break
+		}
+		next := bytes.Index(data[off+4:], []byte("PK\x01\x02"))
+		if next < 0 {
+			break
+		}
+		off += 4 + next
+	}
+	require.True(t, found, "no central directory record for classes2.dex")
+	data = append(data, 0, 0, 0, 0) // bytes after the end record: a layout warning
+	for _, mem := range []bool{false, true} {
+		var r io.ReaderAt = bytes.NewReader(data)
+		if mem {
+			r = container.Mem(data)
+		}
+		inv, err := FromReader(r, int64(len(data)), "miitee.apk", Options{Jobs: 2})
+		require.NoError(t, err)
+		var all []string
+		for _, w := range inv.Warnings {
+			all = append(all, w.String())
+		}
+		joined := strings.Join(all, "\n")
+		assert.Contains(t, joined, `entry "classes2.dex" has CRC`, "mem=%v", mem)
+		assert.Contains(t, joined, "after the end of central directory record", "mem=%v", mem)
+		assert.Equal(t, clean.Code.Classes, inv.Code.Classes, "the data is kept and its classes counted")
+	}
 }
