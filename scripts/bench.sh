@@ -20,6 +20,8 @@ work=$(mktemp -d); trap 'rm -rf "$work"' EXIT
 for t in aapt dexdump baksmali /usr/bin/time; do command -v "$t" >/dev/null || { echo "bench.sh: $t missing (apt-get install aapt dexdump libsmali-java androguard time)" >&2; exit 1; }; done
 [ -f "$ext/npm/appium-uiautomator2-server-v10.6.6.apk" ] || { echo "bench.sh: run make corpus first" >&2; exit 1; }
 
+# Static binaries (as released): a cgo build links libc dynamically and starts slower.
+export CGO_ENABLED=0
 go build -o "$work/apkaudit" ./cmd/apkaudit
 go build -o "$work/inflate-floor" ./scripts/inflate-floor
 go build -o "$work/synth-apk" ./scripts/synth-apk
