@@ -56,13 +56,19 @@ func Build(filename string, opt Options) (*Inventory, error) {
 	if st.Size() == 0 {
 		return nil, errors.New("file is empty")
 	}
-	r, release := mapFile(f, st.Size())
+	r, release, drop := mapFile(f, st.Size())
 	defer release()
-	return FromReader(r, st.Size(), filename, opt)
+	return fromReader(r, st.Size(), filename, opt, drop)
 }
 
 // FromReader reads an artifact of size bytes held in r; name is recorded as its path.
 func FromReader(r io.ReaderAt, size int64, name string, opt Options) (inv *Inventory, err error) {
+	return fromReader(r, size, name, opt, func(int64, int64) {})
+}
+
+// fromReader is FromReader with drop, which gives back the resident pages of
+// a byte range of a memory-mapped r that the scan no longer needs.
+func fromReader(r io.ReaderAt, size int64, name string, opt Options, drop func(off, n int64)) (inv *Inventory, err error) {
 	opt.Limits = opt.Limits.WithDefaults()
 	if opt.Jobs <= 0 {
 		opt.Jobs = runtime.NumCPU()
@@ -76,7 +82,7 @@ func FromReader(r io.ReaderAt, size int64, name string, opt Options) (inv *Inven
 	if err != nil {
 		return nil, err
 	}
-	b := &builder{opt: opt, inv: &Inventory{Artifact: Artifact{Path: name, Size: size}}}
+	b := &builder{opt: opt, inv: &Inventory{Artifact: Artifact{Path: name, Size: size}}, top: archive, drop: drop}
 	b.want = sync.OnceValue(func() []string {
 		if opt.WantStrings == nil {
 			return nil
@@ -91,7 +97,13 @@ func FromReader(r io.ReaderAt, size int64, name string, opt Options) (inv *Inven
 	b.tasks = append(b.tasks, task{cost: size / 8, run: func(*worker) {
 		h := sha256.New()
 		if m, ok := r.(container.Mem); ok {
-			h.Write(m) // hashes the mapping in place
+			// Hash the mapping in place, giving its pages back behind the hash.
+			const chunk = 8 << 20
+			for off := 0; off < len(m); off += chunk {
+				end := min(off+chunk, len(m))
+				h.Write(m[off:end])
+				b.drop(int64(off), int64(end-off))
+			}
 			b.inv.Artifact.SHA256 = hex.EncodeToString(h.Sum(nil))
 		} else if _, err := io.Copy(h, io.NewSectionReader(r, 0, size)); err == nil {
 			b.inv.Artifact.SHA256 = hex.EncodeToString(h.Sum(nil))
@@ -159,7 +171,9 @@ type builder struct {
 	want   func() []string // sync.OnceValue over opt.WantStrings
 	// archives are the artifact's archive and those nested in it, for their warnings.
 	archives []archiveAt
-	dexes    int // DEX entries queued, for the DexFiles limit
+	top      *container.Archive // the artifact's own archive; nil for a bare DEX or manifest
+	drop     func(off, n int64) // gives back the resident pages of a range of the mapped artifact
+	dexes    int                // DEX entries queued, for the DexFiles limit
 	// basePrefix is "base.apk!/" for the base APK of a split bundle, whose manifest is the app's.
 	basePrefix string
 }
@@ -257,7 +271,12 @@ func (b *builder) readArchive(a *container.Archive, kind container.Kind, prefix 
 	if prefix == "" {
 		// The artifact's layout check reads one local header per entry (3,841
 		// reads for a large APK): a task of the pool, beside the DEX work.
-		b.tasks = append(b.tasks, task{cost: int64(len(a.Entries())) << 12, run: func(*worker) { a.CheckLayout() }})
+		b.tasks = append(b.tasks, task{cost: int64(len(a.Entries())) << 12, run: func(*worker) {
+			a.CheckLayout()
+			// The headers it touched are scattered over the whole file; the
+			// DEX being inflated fault their pages back in as they go.
+			b.drop(0, a.Size())
+		}})
 	}
 	var (
 		jobs        []dexJob
@@ -474,6 +493,9 @@ func (b *builder) queueDex(j dexJob) {
 	}
 	b.tasks = append(b.tasks, task{cost: int64(j.e.UncompressedSize), run: func(w *worker) {
 		data, err := j.a.ReadAll(j.e, w.buf[:0])
+		if j.a == b.top {
+			b.drop(j.e.DataOffset(), int64(j.e.CompressedSize)) // its bytes are in data now
+		}
 		if cap(data) > cap(w.buf) {
 			w.buf = data[:0]
 		}

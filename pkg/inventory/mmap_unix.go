@@ -10,25 +10,51 @@ import (
 	"github.com/apkaudit/apkaudit/pkg/container"
 )
 
-// maxMapped is the largest artifact mapped into memory.
-const maxMapped = 24 << 20
-
 // mapFile maps f read-only, so the zip layer's many small reads (local
 // headers, gap checks, compressed data) and the hash become memory reads
-// instead of system calls. The returned release must be called once nothing
-// refers to the mapping any more; every reader copies what it keeps.
-// When mapping fails (a pipe, a special file), f itself is returned.
+// instead of system calls and copies. The returned release must be called
+// once nothing refers to the mapping any more; every reader copies what it
+// keeps. When mapping fails (a pipe, a special file), f itself is returned.
 //
-// Only artifacts up to maxMapped bytes are mapped: the pages of a mapping
-// count as resident once touched, and peak memory must stay bounded by the
-// DEX in flight, not grow with the artifact. Larger files are read with pread.
-func mapFile(f *os.File, size int64) (io.ReaderAt, func()) {
-	if size <= 0 || size > maxMapped || int64(int(size)) != size {
-		return f, func() {}
+// The pages of a mapping count as resident once touched, and peak memory must
+// follow the DEX in flight, not the artifact's size. Where the system can give
+// pages back (drop: madvise DONTNEED, Linux), the scan drops every range it is
+// done with and any artifact is mapped; elsewhere only artifacts up to
+// maxMappedKept bytes are, and larger ones are read with pread. drop is never
+// nil; a dropped range reads the same bytes again (from the page cache) if it
+// is touched later.
+func mapFile(f *os.File, size int64) (r io.ReaderAt, release func(), drop func(off, n int64)) {
+	noDrop := func(int64, int64) {}
+	if size <= 0 || int64(int(size)) != size || (!canDropPages && size > maxMappedKept) {
+		return f, func() {}, noDrop
 	}
 	data, err := syscall.Mmap(int(f.Fd()), 0, int(size), syscall.PROT_READ, syscall.MAP_SHARED)
 	if err != nil {
-		return f, func() {}
+		return f, func() {}, noDrop
 	}
-	return container.Mem(data), func() { _ = syscall.Munmap(data) }
+	page := int64(os.Getpagesize())
+	drop = func(off, n int64) {
+		if start, end := wholePages(off, n, size, page); start < end {
+			dropPages(data[start:end])
+		}
+	}
+	return container.Mem(data), func() { _ = syscall.Munmap(data) }, drop
 }
+
+// wholePages returns the pages that lie wholly inside [off, off+n) of a
+// mapping of size bytes: dropping a page that is partly outside the range
+// would drop bytes still in use. start >= end when there is none.
+func wholePages(off, n, size, page int64) (start, end int64) {
+	if off < 0 || n <= 0 || off >= size {
+		return 0, 0
+	}
+	start = (off + page - 1) / page * page
+	end = min(off+n, size)
+	if end < size {
+		end = end / page * page // the mapping's last page may be partial: it is wholly ours
+	}
+	return start, end
+}
+
+// maxMappedKept is the largest artifact mapped where pages cannot be dropped.
+const maxMappedKept = 24 << 20

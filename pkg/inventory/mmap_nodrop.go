@@ -1,0 +1,7 @@
+//go:build unix && !linux
+
+package inventory
+
+const canDropPages = false
+
+func dropPages([]byte) {}
