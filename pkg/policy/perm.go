@@ -187,12 +187,74 @@ func permissionsIn(text, folded string, inSection bool) []permHit {
 			continue
 		}
 		ctx := inSection || nearContext(f, h.start, h.end)
+		readOnly := readsOnly(f, h.start, h.end)
 		for _, t := range h.val {
-			if t.noisy && !ctx {
+			if t.noisy && !ctx || readOnly && writes(t.name) {
 				continue
 			}
 			out = append(out, permHit{t.name, h.phrase})
 		}
 	}
 	return out
+}
+
+// readVerbs introduce a group phrase read-only: 读取通讯录 discloses
+// READ_CONTACTS, not WRITE_CONTACTS, which 通讯录 alone stands for too.
+var readVerbs = []string{"读取", "查看", "查询"}
+
+// dataVerbs make a group phrase read-only when its object is data, not the
+// permission: 获取短信信息 reads SMS, 获取短信权限 asks for the SMS group.
+var (
+	dataVerbs   = []string{"获取", "收集", "访问", "采集", "使用"}
+	dataObjects = []string{"信息", "内容", "数据", "列表", "记录", "联系人", "号码", "文件", "照片", "图片"}
+	possessives = []string{"您的", "你的", "用户的", "用户", "的"}
+)
+
+// readsOnly reports whether the phrase at f[i:j] is the object of a reading
+// verb in its clause: 读取（您的）通讯录, or 获取短信信息.
+func readsOnly(f string, i, j int) bool {
+	before := f[max(0, i-24):i] // at most 8 Han runes
+	for len(before) > 0 && !utf8.RuneStart(before[0]) {
+		before = before[1:]
+	}
+	if k := strings.LastIndexFunc(before, clauseBreak); k >= 0 {
+		before = before[k+1:]
+	}
+	for trimmed := true; trimmed; {
+		trimmed = false
+		for _, p := range possessives {
+			if strings.HasSuffix(before, p) {
+				before, trimmed = strings.TrimSuffix(before, p), true
+			}
+		}
+	}
+	if strings.HasSuffix(before, "读写") {
+		return false
+	}
+	for _, v := range readVerbs {
+		if strings.HasSuffix(before, v) {
+			return true
+		}
+	}
+	after := f[j:]
+	for _, v := range dataVerbs {
+		if strings.HasSuffix(before, v) {
+			for _, o := range dataObjects {
+				if strings.HasPrefix(after, o) {
+					return true
+				}
+			}
+		}
+	}
+	return false
+}
+
+// writes reports whether permission name changes data or acts rather than
+// reads: the members of a group a read-only phrase does not disclose.
+func writes(name string) bool {
+	switch name {
+	case "android.permission.SEND_SMS", "android.permission.CALL_PHONE":
+		return true
+	}
+	return strings.HasPrefix(name, "android.permission.WRITE_")
 }
