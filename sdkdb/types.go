@@ -44,6 +44,10 @@ type Entry struct {
 	// DataCollected lists personal-information types in Chinese, as the vendor documents them.
 	DataCollected    []string `yaml:"data_collected,omitempty" json:"data_collected,omitempty"`
 	PrivacyPolicyURL string   `yaml:"privacy_policy_url,omitempty" json:"privacy_policy_url,omitempty"`
+	// NoPrivacyPolicy says, with its evidence, why no privacy policy exists to
+	// link (an open-source library, a framework used only in the vendor's own
+	// apps); it stands instead of PrivacyPolicyURL, never beside it.
+	NoPrivacyPolicy string `yaml:"no_privacy_policy,omitempty" json:"no_privacy_policy,omitempty"`
 	// Confidence is H, M or L for the identification evidence.
 	Confidence string   `yaml:"confidence,omitempty" json:"confidence,omitempty"`
 	Sources    []string `yaml:"sources,omitempty" json:"sources,omitempty"`

@@ -193,6 +193,9 @@ func validateEntry(e *Entry, ids map[string]*Entry, familyURL bool) []Problem {
 			add("permissions."+strconv.Itoa(i), true, "permission %q: %s", p, msg)
 		}
 	}
+	if e.PrivacyPolicyURL != "" && e.NoPrivacyPolicy != "" {
+		add("no_privacy_policy", false, "no_privacy_policy says no policy exists, but privacy_policy_url gives one: keep one of them")
+	}
 	if e.PrivacyPolicyURL != "" {
 		if msg := checkURL(e.PrivacyPolicyURL); msg != "" {
 			add("privacy_policy_url", true, "privacy_policy_url %q: %s", e.PrivacyPolicyURL, msg)
@@ -214,7 +217,7 @@ func validateEntry(e *Entry, ids map[string]*Entry, familyURL bool) []Problem {
 		if len(e.Aliases) == 0 {
 			add("aliases", true, "Chinese SDK without aliases: policies name it by its Chinese names")
 		}
-		if e.PrivacyPolicyURL == "" && !familyURL && e.Category != "packer" {
+		if e.PrivacyPolicyURL == "" && e.NoPrivacyPolicy == "" && !familyURL && e.Category != "packer" {
 			add("privacy_policy_url", true, "Chinese SDK without privacy_policy_url (and no member of its family has one)")
 		}
 	}

@@ -61,6 +61,8 @@ func TestValidate(t *testing.T) {
 		{"bare permission", entryYAML("a", "  permissions: [READ_PHONE_STATE]\n"), "not a full permission name", 10, true},
 		{"chinese without aliases", "- id: a\n  name: A\n  name_zh: 甲\n  vendor: 甲公司\n  category: ads\n  privacy_policy_url: https://a.cn/p\n  signals: {meta_data: [K]}\n", "without aliases", 1, true},
 		{"chinese without url", "- id: a\n  name: A\n  name_zh: 甲\n  aliases: [甲]\n  vendor: 甲公司\n  category: ads\n  signals: {meta_data: [K]}\n", "without privacy_policy_url", 1, true},
+		{"chinese open-source library: no policy to link", "- id: a\n  name: A\n  name_zh: 甲\n  aliases: [甲]\n  vendor: 甲公司\n  category: ads\n  no_privacy_policy: Apache-2.0 library, collects nothing\n  signals: {meta_data: [K]}\n", "", 0, false},
+		{"no policy and a policy", "- id: a\n  name: A\n  name_zh: 甲\n  aliases: [甲]\n  vendor: 甲公司\n  category: ads\n  privacy_policy_url: https://a.cn/p\n  no_privacy_policy: open source\n  signals: {meta_data: [K]}\n", "keep one of them", 8, false},
 		{"foreign without aliases ok", "- id: a\n  name: A\n  name_zh: 甲\n  vendor: Google LLC\n  category: ads\n  signals: {meta_data: [K]}\n", "", 0, false},
 		{"unknown related", entryYAML("a", "  related: [nope]\n"), `unknown id "nope"`, 10, true},
 		{"duplicate value", "- id: a\n  name: A\n  name_zh: 甲\n  vendor: V\n  category: ads\n  signals:\n    meta_data: [K, K]\n", `lists "K" twice`, 7, true},

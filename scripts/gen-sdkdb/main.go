@@ -375,6 +375,7 @@ func overlay(e, o *Entry) {
 	str(&e.Category, o.Category)
 	str(&e.Family, o.Family)
 	str(&e.PrivacyPolicyURL, o.PrivacyPolicyURL)
+	str(&e.NoPrivacyPolicy, o.NoPrivacyPolicy)
 	str(&e.Confidence, o.Confidence)
 	if o.Notes != "" {
 		e.Notes = strings.TrimSpace(e.Notes + " " + o.Notes)

@@ -191,7 +191,7 @@ func writeEntry(w io.Writer, e *sdkdb.Entry, format string) error {
 		{"strings", strings.Join(e.Signals.Strings, " ")}, {"weak", strings.Join(e.Signals.Weak, " ")},
 		{"min_signals", fmt.Sprint(e.MinSignals)}, {"nested_in", strings.Join(e.NestedIn, " ")},
 		{"permissions", strings.Join(e.Permissions, " ")}, {"data_collected", strings.Join(e.DataCollected, "; ")},
-		{"privacy_policy_url", e.PrivacyPolicyURL}, {"confidence", e.Confidence}, {"sources", strings.Join(e.Sources, "; ")},
+		{"privacy_policy_url", e.PrivacyPolicyURL}, {"no_privacy_policy", e.NoPrivacyPolicy}, {"confidence", e.Confidence}, {"sources", strings.Join(e.Sources, "; ")},
 		{"related", strings.Join(e.Related, " ")}, {"notes", e.Notes},
 	}
 	for _, p := range kv {
