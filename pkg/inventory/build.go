@@ -302,7 +302,7 @@ func (b *builder) readArchive(a *container.Archive, kind container.Kind, prefix 
 			manifestEnt = e
 		case !isAAB && name == "AndroidManifest.xml":
 			manifestEnt = e
-		case !isAAB && name == "resources.arsc":
+		case !isAAB && name == "resources.arsc", isAAB && name == "base/resources.pb":
 			arsc = e
 		case strings.HasSuffix(lower, ".dex"):
 			jobs = append(jobs, dexJob{a: a, e: e, name: prefix + name})
@@ -392,18 +392,24 @@ func needsManifest(k container.Kind) bool {
 	return k == container.KindAPK || k == container.KindAAB
 }
 
-// readManifest decodes the manifest (AXML, or an AAB's protobuf), resolving the label through resources.arsc.
-func (b *builder) readManifest(a *container.Archive, e, arsc *container.Entry) error {
+// readManifest decodes the manifest (AXML, or an AAB's protobuf), resolving
+// the label through the resource table (resources.arsc, or an AAB's
+// base/resources.pb).
+func (b *builder) readManifest(a *container.Archive, e, table *container.Entry) error {
 	data, err := a.ReadAll(e, nil)
 	if err != nil {
 		return err
 	}
 	var res *manifest.Resources
-	if arsc != nil {
-		if raw, err := a.ReadAll(arsc, nil); err != nil {
-			b.warn("resources.arsc", "not read: %v", err)
-		} else if res, err = manifest.LoadResources(raw); err != nil {
-			b.warn("resources.arsc", "not read: %v", err)
+	if table != nil {
+		load := manifest.LoadResources
+		if strings.HasSuffix(table.Name, ".pb") {
+			load = manifest.LoadProtoResources
+		}
+		if raw, err := a.ReadAll(table, nil); err != nil {
+			b.warn(table.Name, "not read: %v", err)
+		} else if res, err = load(raw); err != nil {
+			b.warn(table.Name, "not read: %v", err)
 			res = nil
 		}
 	}

@@ -6,7 +6,9 @@ import (
 	"encoding/binary"
 	"io"
 	"os"
+	"os/exec"
 	"path/filepath"
+	"regexp"
 	"sort"
 	"strings"
 	"testing"
@@ -194,5 +196,52 @@ func TestWarningsRaisedWhileReading(t *testing.T) {
 		assert.Contains(t, joined, `entry "classes2.dex" has CRC`, "mem=%v", mem)
 		assert.Contains(t, joined, "after the end of central directory record", "mem=%v", mem)
 		assert.Equal(t, clean.Code.Classes, inv.Code.Classes, "the data is kept and its classes counted")
+	}
+}
+
+// TestAABLabelFromResourcesPB: a bundle's label is resolved through
+// base/resources.pb; the oracle is aapt2 dump badging of the base module
+// repackaged as a proto-format APK.
+func TestAABLabelFromResourcesPB(t *testing.T) {
+	aapt2, err := exec.LookPath("aapt2")
+	if err != nil {
+		t.Skip("aapt2 not installed (make deps: Debian's aapt)")
+	}
+	dir := filepath.Join("..", "..", "..", "shared", "corpus", "apk", "bundletool")
+	for _, name := range []string{"install-time-permanent-modules.aab", "watch-face-from-tool.aab"} {
+		aab := filepath.Join(dir, name)
+		if _, err := os.Stat(aab); err != nil {
+			t.Skip("shared corpus absent")
+		}
+		t.Run(name, func(t *testing.T) {
+			zr, err := zip.OpenReader(aab)
+			require.NoError(t, err)
+			defer zr.Close()
+			apk := filepath.Join(t.TempDir(), "base.apk")
+			out := map[string][]byte{}
+			for _, f := range zr.File {
+				target := map[string]string{"base/manifest/AndroidManifest.xml": "AndroidManifest.xml", "base/resources.pb": "resources.pb"}[f.Name]
+				if target == "" {
+					continue
+				}
+				rc, err := f.Open()
+				require.NoError(t, err)
+				out[target], err = io.ReadAll(rc)
+				require.NoError(t, err)
+				rc.Close()
+			}
+			writeZip(t, apk, out)
+			badging, err := exec.Command(aapt2, "dump", "badging", apk).Output()
+			require.NoError(t, err)
+			m := regexp.MustCompile(`(?m)^application-label:'(.*)'$`).FindSubmatch(badging)
+			require.NotNil(t, m, "aapt2 gives no label")
+
+			inv, err := Build(aab, Options{NoCode: true})
+			require.NoError(t, err)
+			assert.Equal(t, string(m[1]), inv.App.Label)
+			for _, w := range inv.Warnings {
+				assert.NotContains(t, w.String(), "unresolved resource reference")
+			}
+		})
 	}
 }

@@ -5,13 +5,15 @@ import (
 	"sort"
 )
 
-// Resources is a resource table (resources.arsc) opened for lookups.
+// Resources is a resource table opened for lookups: an APK's resources.arsc
+// (LoadResources) or an App Bundle module's resources.pb (LoadProtoResources).
 // LoadResources only walks the chunk headers; entries and strings are decoded
 // on demand, so opening a 32 MB framework table is cheap. A Resources is not
 // safe for concurrent use (it caches decoded strings).
 type Resources struct {
 	strings *stringPool
 	pkgs    map[uint32]*resPackage
+	pb      map[uint32]pbValue // the values of a resources.pb, by resource ID
 }
 
 type resPackage struct {
@@ -220,6 +222,9 @@ func configRank(c []byte) int {
 func (r *Resources) value(id uint32) (typ uint8, data uint32, s string, ok bool) {
 	if r == nil {
 		return 0, 0, "", false
+	}
+	if r.pb != nil {
+		return r.pbLookup(id)
 	}
 	p := r.pkgs[id>>24]
 	if p == nil && len(r.pkgs) == 1 && (id>>24 == 0x7f || id>>24 == 0) {

@@ -149,6 +149,26 @@ func FuzzParseProto(f *testing.F) {
 	})
 }
 
+func FuzzLoadProtoResources(f *testing.F) {
+	dir := filepath.Join(repoRoot(f), "..", "shared", "corpus", "apk", "bundletool")
+	// The small tables only: the fuzzer minimises every new input.
+	for _, e := range [][2]string{{"watch-face-from-tool.aab", "base/resources.pb"}, {"install-time-permanent-modules.aab", "java/resources.pb"}, {"install-time-permanent-modules.aab", "assets/resources.pb"}} {
+		if b, err := zipEntry(filepath.Join(dir, e[0]), e[1]); err == nil && b != nil {
+			f.Add(b)
+		}
+	}
+	recoverPanics = false
+	f.Fuzz(func(t *testing.T, b []byte) {
+		r, err := LoadProtoResources(b)
+		if err != nil {
+			return
+		}
+		for id := range r.pb {
+			r.String(id)
+		}
+	})
+}
+
 func FuzzParseXML(f *testing.F) {
 	root := filepath.Join(repoRoot(f), "..", "shared", "corpus", "apk", "fdroidserver", "source-files")
 	for _, p := range []string{

@@ -20,10 +20,11 @@ const (
 	xmlAttrResourceID   = 5
 	xmlAttrCompiledItem = 6
 
-	itemRef    = 1
-	itemStr    = 2
-	itemRawStr = 3
-	itemPrim   = 7
+	itemRef       = 1
+	itemStr       = 2
+	itemRawStr    = 3
+	itemStyledStr = 4
+	itemPrim      = 7
 
 	refID = 2
 
@@ -196,7 +197,7 @@ func (p *protoParser) item(msg []byte, a *attr) error {
 				}
 				return nil
 			})
-		case itemStr, itemRawStr:
+		case itemStr, itemRawStr, itemStyledStr:
 			return p.fields(v, func(num protowire.Number, typ protowire.Type, s []byte, _ uint64) error {
 				if num == 1 && typ == protowire.BytesType {
 					a.str, a.hasStr = string(s), true
