@@ -290,6 +290,14 @@ func (e *evaluator) sdkRules() {
 				fmt.Sprintf("%s is embedded inside %s, which the policy does not list either", s.Entry.Name, s.Via),
 				fmt.Sprintf("「%s」随「%s」一同嵌入，政策均未列出", nameZh(s.Entry), s.Via),
 				evidenceLines(s.Evidence), e.noWording())
+		case s.Entry.NoPrivacyPolicy != "":
+			// An open-source library or a vendor's in-house framework: no third
+			// party receives data through it, so its absence from the list is
+			// worth a look, not a finding at the rule's severity.
+			e.addAt(Low, RuleUndisclosedSDK, s.ID(),
+				fmt.Sprintf("%s is embedded and not listed; it has no privacy policy of its own (%s): list it if it processes personal information", s.Entry.Name, s.Entry.NoPrivacyPolicy),
+				fmt.Sprintf("应用嵌入了「%s」，隐私政策未列出；该组件没有自己的隐私政策（开源库或厂商自研框架），如其处理个人信息，请在清单中列明", nameZh(s.Entry)),
+				evidenceLines(s.Evidence), e.noWording())
 		case len(c.family) > 0:
 			row := c.family[0]
 			e.addAt(Medium, RuleUndisclosedSDK, s.ID(),
