@@ -54,8 +54,8 @@ var ruleTexts = []RuleText{
 		ID:      audit.RuleUndisclosedSDK,
 		Title:   "Embedded SDK not disclosed",
 		TitleZh: "嵌入的SDK未在隐私政策中披露",
-		Help:    "An SDK is embedded in the build (see the evidence) and no row or mention in the policy covers it. Add it to the SDK list or remove it from the build. Presence is not use: the evidence shows the SDK is compiled in, not that it runs.",
-		HelpZh:  "构建中嵌入了某 SDK（见证据），但隐私政策的 SDK 清单或正文均未涉及。请将其加入 SDK 清单，或从构建中移除。嵌入不等于调用：证据只说明 SDK 被编译进应用。",
+		Help:    "An SDK is embedded in the build (see the evidence) and no row or mention in the policy covers it. Add it to the SDK list or remove it from the build. Presence is not use: the evidence shows the SDK is compiled in, not that it runs. Severity is lower where the omission matters less: medium when the policy names only the SDK's family, low for an open-source library or in-house framework with no privacy policy of its own, info for an SDK bundled inside another.",
+		HelpZh:  "构建中嵌入了某 SDK（见证据），但隐私政策的 SDK 清单或正文均未涉及。请将其加入 SDK 清单，或从构建中移除。嵌入不等于调用：证据只说明 SDK 被编译进应用。政策仅列出 SDK 所属产品系列时为中危；无自身隐私政策的开源库或厂商自研框架为低危；随其他 SDK 一同嵌入的为提示。",
 	},
 	{
 		ID:      audit.RuleUndisclosedSDKData,
