@@ -166,3 +166,28 @@ func TestDiffFixtures(t *testing.T) {
 		"high undisclosed-sdk xiaomi-push",
 	}, findingKeys(res.Findings, audit.Medium))
 }
+
+// TestCheckErrorPrecedence: the policy is read while the artifact is scanned,
+// and its error still comes first, as when the two ran in turn; a good policy
+// with a bad artifact reports the artifact.
+func TestCheckErrorPrecedence(t *testing.T) {
+	dir := t.TempDir()
+	badAPK := filepath.Join(dir, "bad.apk")
+	require.NoError(t, os.WriteFile(badAPK, []byte("not a zip at all"), 0o644))
+	missing := filepath.Join(dir, "missing-policy.txt")
+	good := seed(t, "002_8cf391e277f1a318.txt")
+
+	_, err := scan.Check(badAPK, []string{missing}, options(t))
+	var ie *scan.InputError
+	require.ErrorAs(t, err, &ie)
+	assert.Equal(t, missing, ie.Path, "the policy's error comes first")
+
+	_, err = scan.Check(badAPK, []string{good}, options(t))
+	require.ErrorAs(t, err, &ie)
+	assert.Equal(t, badAPK, ie.Path)
+
+	r, err := scan.Check(filepath.Join(repoRoot(t), "testdata", "fixtures", "apk", "miitee.apk"), []string{good}, options(t))
+	require.NoError(t, err)
+	require.NotNil(t, r.Disclosure)
+	assert.NotEmpty(t, r.Disclosure.Permissions, "the policy read in parallel is used")
+}

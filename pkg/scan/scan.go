@@ -5,6 +5,7 @@ package scan
 
 import (
 	"errors"
+	"fmt"
 	"os"
 	"strings"
 	"sync"
@@ -123,14 +124,33 @@ func unwrapPathError(err error) error {
 
 // Check inspects the artifact, reads the policies and applies every rule.
 func Check(path string, policies []string, opt Options) (*audit.Result, error) {
-	d, err := Policy(policies, opt)
-	if err != nil {
-		return nil, err
+	// The policy is read while the artifact is scanned: the scan keeps one core
+	// on its largest DEX and leaves the other partly idle, and a PDF or a long
+	// HTML policy takes tens of milliseconds. A policy error still wins over an
+	// artifact error, as when the two ran in turn.
+	type read struct {
+		d   *policy.Disclosure
+		err error
 	}
+	policyRead := make(chan read, 1)
+	go func() {
+		defer func() {
+			if p := recover(); p != nil {
+				policyRead <- read{err: fmt.Errorf("internal error while reading the policy: %v", p)}
+			}
+		}()
+		d, err := Policy(policies, opt)
+		policyRead <- read{d, err}
+	}()
 	r, err := Inspect(path, opt)
+	pr := <-policyRead
+	if pr.err != nil {
+		return nil, pr.err
+	}
 	if err != nil {
 		return nil, err
 	}
+	d := pr.d
 	r.Disclosure = d
 	r.Findings = audit.Evaluate(audit.Input{Inventory: r.Inventory, SDKs: r.SDKs, Disclosure: d, Catalogue: opt.Catalogue}, opt.Config)
 	r.Summary = audit.Summarise(r.Findings)
