@@ -150,11 +150,25 @@ func Check(path string, policies []string, opt Options) (*audit.Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	d := pr.d
+	return withDisclosure(r, pr.d, opt), nil
+}
+
+// CheckDisclosure is Check against a policy already read by Policy: batch
+// reads the policy once for all its artifacts.
+func CheckDisclosure(path string, d *policy.Disclosure, opt Options) (*audit.Result, error) {
+	r, err := Inspect(path, opt)
+	if err != nil {
+		return nil, err
+	}
+	return withDisclosure(r, d, opt), nil
+}
+
+// withDisclosure re-evaluates an inspect result against the policy d.
+func withDisclosure(r *audit.Result, d *policy.Disclosure, opt Options) *audit.Result {
 	r.Disclosure = d
 	r.Findings = audit.Evaluate(audit.Input{Inventory: r.Inventory, SDKs: r.SDKs, Disclosure: d, Catalogue: opt.Catalogue}, opt.Config)
 	r.Summary = audit.Summarise(r.Findings)
-	return r, nil
+	return r
 }
 
 // DiffResult is what changed between two builds and, when policies were

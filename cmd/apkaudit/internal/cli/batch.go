@@ -19,6 +19,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/apkaudit/apkaudit/pkg/audit"
+	"github.com/apkaudit/apkaudit/pkg/policy"
 	"github.com/apkaudit/apkaudit/pkg/report"
 	"github.com/apkaudit/apkaudit/pkg/scan"
 )
@@ -195,8 +196,14 @@ func (g *globals) runBatch(files, policies []string, opt scan.Options) error {
 	bw := bufio.NewWriter(w)
 	defer bw.Flush()
 	o := g.reportOptions("inspect", opt.Catalogue)
+	var disclosure *policy.Disclosure // read once, for every artifact
 	if len(policies) > 0 {
 		o.Command = "check"
+		d, err := scan.Policy(policies, opt)
+		if err != nil {
+			return err
+		}
+		disclosure = d
 	}
 	var (
 		mu               sync.Mutex
@@ -210,7 +217,7 @@ func (g *globals) runBatch(files, policies []string, opt scan.Options) error {
 		go func() {
 			defer wg.Done()
 			for path := range ch {
-				line, fails, err := g.batchOne(path, policies, opt, o)
+				line, fails, err := g.batchOne(path, disclosure, opt, o)
 				mu.Lock()
 				switch {
 				case err != nil:
@@ -248,7 +255,7 @@ func (g *globals) runBatch(files, policies []string, opt scan.Options) error {
 }
 
 // batchOne returns the JSON line for one artifact.
-func (g *globals) batchOne(path string, policies []string, opt scan.Options, o report.Options) (line []byte, fails bool, err error) {
+func (g *globals) batchOne(path string, disclosure *policy.Disclosure, opt scan.Options, o report.Options) (line []byte, fails bool, err error) {
 	jsonl, _ := report.Lookup("jsonl")
 	defer func() {
 		if p := recover(); p != nil {
@@ -257,8 +264,8 @@ func (g *globals) batchOne(path string, policies []string, opt scan.Options, o r
 		}
 	}()
 	var r *audit.Result
-	if len(policies) > 0 {
-		r, err = scan.Check(path, policies, opt)
+	if disclosure != nil {
+		r, err = scan.CheckDisclosure(path, disclosure, opt)
 		if err == nil {
 			g.config.ApplyWaivers(r.Findings, g.now())
 			r.Summary = audit.Summarise(r.Findings)

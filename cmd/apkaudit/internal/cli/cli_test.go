@@ -397,3 +397,49 @@ func TestNoTimestampIsDeterministic(t *testing.T) {
 		assert.Equal(t, a, b, format)
 	}
 }
+
+// TestBatchWithPolicy: batch --policy reads the policy once and writes a check
+// object per artifact (findings against it); an unreadable policy stops the
+// batch with one line and exit 2 before any artifact is read.
+func TestBatchWithPolicy(t *testing.T) {
+	fixtures := filepath.Join(root, "testdata", "fixtures", "apk")
+	policyFile := demo("privacy-policy.html")
+	code, out, stderr := run(t, "batch", "--quiet", "--jobs", "2", "--policy", policyFile, fixtures)
+	require.Contains(t, []int{0, 1}, code, stderr)
+	lines := strings.Split(strings.TrimSpace(out), "\n")
+	require.Len(t, lines, 3, "miitee, miitee-v2, packed")
+	for _, l := range lines {
+		var doc struct {
+			Command  string `json:"command"`
+			Findings []struct {
+				Rule string `json:"rule"`
+			} `json:"findings"`
+		}
+		require.NoError(t, json.Unmarshal([]byte(l), &doc), l)
+		assert.NotEmpty(t, doc.Findings, "checked against the policy")
+	}
+	// The same findings as check gives for one of them.
+	_, one, _ := run(t, "check", "--format", "json", "--no-timestamp", filepath.Join(fixtures, "miitee.apk"), "--policy", policyFile)
+	var single struct {
+		Findings []json.RawMessage `json:"findings"`
+	}
+	require.NoError(t, json.Unmarshal([]byte(one), &single))
+	found := false
+	for _, l := range lines {
+		if strings.Contains(l, `miitee.apk"`) {
+			var doc struct {
+				Findings []json.RawMessage `json:"findings"`
+			}
+			require.NoError(t, json.Unmarshal([]byte(l), &doc))
+			assert.Len(t, doc.Findings, len(single.Findings))
+			found = true
+		}
+	}
+	assert.True(t, found)
+
+	code, out, stderr = run(t, "batch", "--quiet", "--policy", filepath.Join(t.TempDir(), "missing.html"), fixtures)
+	assert.Equal(t, 2, code)
+	assert.Empty(t, out)
+	assert.Contains(t, stderr, "missing.html")
+	assert.Equal(t, 1, strings.Count(strings.TrimSpace(stderr), "\n")+1, stderr)
+}
