@@ -191,3 +191,36 @@ func TestCheckErrorPrecedence(t *testing.T) {
 	require.NotNil(t, r.Disclosure)
 	assert.NotEmpty(t, r.Disclosure.Permissions, "the policy read in parallel is used")
 }
+
+// TestDiffErrorOrder: diff reads the policy and the old build while it scans
+// the new one, and reports errors in the order policy, old, new.
+func TestDiffErrorOrder(t *testing.T) {
+	dir := t.TempDir()
+	bad := func(name string) string {
+		p := filepath.Join(dir, name)
+		require.NoError(t, os.WriteFile(p, []byte("not an artifact"), 0o644))
+		return p
+	}
+	oldBad, newBad := bad("old.apk"), bad("new.apk")
+	good := filepath.Join(repoRoot(t), "testdata", "fixtures", "apk", "miitee.apk")
+	policyFile := seed(t, "002_8cf391e277f1a318.txt")
+	var ie *scan.InputError
+	for _, tt := range []struct {
+		name          string
+		old, new, pol string
+		want          string
+	}{
+		{"policy first", oldBad, newBad, filepath.Join(dir, "missing.txt"), filepath.Join(dir, "missing.txt")},
+		{"then the old build", oldBad, newBad, policyFile, oldBad},
+		{"then the new build", good, newBad, policyFile, newBad},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := scan.Diff(tt.old, tt.new, []string{tt.pol}, options(t))
+			require.ErrorAs(t, err, &ie)
+			assert.Equal(t, tt.want, ie.Path)
+		})
+	}
+	r, err := scan.Diff(good, filepath.Join(repoRoot(t), "testdata", "fixtures", "apk", "miitee-v2.apk"), []string{policyFile}, options(t))
+	require.NoError(t, err)
+	assert.NotEmpty(t, r.Diff.AddedSDKs, "miitee-v2 adds an SDK")
+}

@@ -88,6 +88,14 @@ func Inspect(path string, opt Options) (*audit.Result, error) {
 	return r, nil
 }
 
+// recoverInto turns a panic in a goroutine the scan started into *err: the
+// CLI's own recover only sees the goroutine it runs on.
+func recoverInto(err *error, what string) {
+	if p := recover(); p != nil {
+		*err = fmt.Errorf("internal error while reading %s: %v", what, p)
+	}
+}
+
 // ErrNoPolicy is returned by Check when no policy document was given.
 var ErrNoPolicy = errors.New("no policy document given (use --policy FILE or set policies in .apkaudit.yaml)")
 
@@ -134,13 +142,10 @@ func Check(path string, policies []string, opt Options) (*audit.Result, error) {
 	}
 	policyRead := make(chan read, 1)
 	go func() {
-		defer func() {
-			if p := recover(); p != nil {
-				policyRead <- read{err: fmt.Errorf("internal error while reading the policy: %v", p)}
-			}
-		}()
-		d, err := Policy(policies, opt)
-		policyRead <- read{d, err}
+		var pr read
+		defer func() { policyRead <- pr }()
+		defer recoverInto(&pr.err, "the policy")
+		pr.d, pr.err = Policy(policies, opt)
 	}()
 	r, err := Inspect(path, opt)
 	pr := <-policyRead
@@ -182,20 +187,34 @@ type DiffResult struct {
 
 // Diff compares two builds; with policies it also checks what the new build added.
 func Diff(oldPath, newPath string, policies []string, opt Options) (*DiffResult, error) {
-	var d *policy.Disclosure
+	// The policy and the old build are read while the new build is scanned;
+	// errors are reported in that order (policy, old, new), as when they ran in turn.
+	var (
+		d              *policy.Disclosure
+		oldR           *audit.Result
+		errPol, errOld error
+		wg             sync.WaitGroup
+	)
 	if len(policies) > 0 {
-		var err error
-		if d, err = Policy(policies, opt); err != nil {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			defer recoverInto(&errPol, "the policy")
+			d, errPol = Policy(policies, opt)
+		}()
+	}
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		defer recoverInto(&errOld, oldPath)
+		oldR, errOld = Inspect(oldPath, opt)
+	}()
+	newR, errNew := Inspect(newPath, opt)
+	wg.Wait()
+	for _, err := range []error{errPol, errOld, errNew} {
+		if err != nil {
 			return nil, err
 		}
-	}
-	oldR, err := Inspect(oldPath, opt)
-	if err != nil {
-		return nil, err
-	}
-	newR, err := Inspect(newPath, opt)
-	if err != nil {
-		return nil, err
 	}
 	res := &DiffResult{Diff: diff.Compare(diff.Build{Inventory: oldR.Inventory, SDKs: oldR.SDKs},
 		diff.Build{Inventory: newR.Inventory, SDKs: newR.SDKs}), Disclosure: d}
