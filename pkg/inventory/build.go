@@ -9,6 +9,7 @@ import (
 	"os"
 	"path"
 	"runtime"
+	"runtime/debug"
 	"sort"
 	"strings"
 	"sync"
@@ -73,9 +74,10 @@ func fromReader(r io.ReaderAt, size int64, name string, opt Options, drop func(o
 	if opt.Jobs <= 0 {
 		opt.Jobs = runtime.NumCPU()
 	}
+	defer debug.SetPanicOnFault(debug.SetPanicOnFault(true))
 	defer func() {
 		if p := recover(); p != nil {
-			inv, err = nil, fmt.Errorf("internal error while reading the artifact: %v", p)
+			inv, err = nil, fmt.Errorf("internal error while reading the artifact: %w", readerPanic(p))
 		}
 	}()
 	kind, archive, err := container.Identify(r, size, opt.Limits)
@@ -108,7 +110,7 @@ func fromReader(r io.ReaderAt, size int64, name string, opt Options, drop func(o
 		} else if _, err := io.Copy(h, io.NewSectionReader(r, 0, size)); err == nil {
 			b.inv.Artifact.SHA256 = hex.EncodeToString(h.Sum(nil))
 		}
-	}})
+	}, fail: func(err error) { b.warn("apkaudit", "SHA-256 not computed: %v", err) }})
 	b.runTasks()
 	b.collectWarnings()
 	if b.manErr != nil {
@@ -125,6 +127,10 @@ func fromReader(r io.ReaderAt, size int64, name string, opt Options, drop func(o
 type task struct {
 	cost int64
 	run  func(w *worker)
+	// fail records why run panicked (a page of the memory-mapped artifact
+	// that can no longer be read, a reader bug); nil reports the panic as a
+	// warning.
+	fail func(error)
 }
 
 // worker is the state one pool goroutine reuses across tasks: one inflate buffer
@@ -146,9 +152,12 @@ func (b *builder) runTasks() {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
+			// A fault reading the mapping (the file was truncated meanwhile)
+			// panics instead of killing the process; runTask recovers it.
+			debug.SetPanicOnFault(true)
 			w := &worker{pk: map[string]*int{}}
 			for t := range ch {
-				t.run(w)
+				b.runTask(t, w)
 			}
 			b.mergePackages(w.pk)
 		}()
@@ -158,6 +167,30 @@ func (b *builder) runTasks() {
 	}
 	close(ch)
 	wg.Wait()
+}
+
+// runTask runs t, turning a panic into t.fail's error: one failed task is
+// partial analysis, never a crash of the whole scan.
+func (b *builder) runTask(t task, w *worker) {
+	defer func() {
+		if p := recover(); p != nil {
+			err := readerPanic(p)
+			if t.fail != nil {
+				t.fail(err)
+			} else {
+				b.warn("apkaudit", "%v", err)
+			}
+		}
+	}()
+	t.run(w)
+}
+
+// readerPanic describes a panic recovered from a reader.
+func readerPanic(p any) error {
+	if f, ok := p.(interface{ Addr() uintptr }); ok {
+		return fmt.Errorf("the file could not be read at a memory-mapped address (%#x): it changed or shrank while it was read", f.Addr())
+	}
+	return fmt.Errorf("reader failed: %v", p)
 }
 
 type builder struct {
@@ -276,7 +309,7 @@ func (b *builder) readArchive(a *container.Archive, kind container.Kind, prefix 
 			// The headers it touched are scattered over the whole file; the
 			// DEX being inflated fault their pages back in as they go.
 			b.drop(0, a.Size())
-		}})
+		}, fail: func(err error) { b.warn("zip", "layout not checked: %v", err) }})
 	}
 	var (
 		jobs        []dexJob
@@ -337,7 +370,7 @@ func (b *builder) readArchive(a *container.Archive, kind container.Kind, prefix 
 		}
 		b.tasks = append(b.tasks, task{cost: int64(manifestEnt.UncompressedSize), run: func(*worker) {
 			b.manErr = b.readManifest(a, manifestEnt, arsc)
-		}})
+		}, fail: func(err error) { b.manErr = err }})
 	}
 	if b.opt.NoCode {
 		b.inv.Code.DexFiles += len(jobs)
@@ -512,7 +545,7 @@ func (b *builder) queueDex(j dexJob) {
 		if err := b.scanDex(data, w.pk, j.name); err != nil {
 			b.unanalysed(j.name, err)
 		}
-	}})
+	}, fail: func(err error) { b.unanalysed(j.name, err) }})
 }
 
 // scanDex parses one DEX image and counts its classes per package into pk.
