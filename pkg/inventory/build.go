@@ -314,7 +314,7 @@ func (b *builder) readArchive(a *container.Archive, kind container.Kind, prefix 
 	var (
 		jobs        []dexJob
 		manifestEnt *container.Entry
-		arsc        *container.Entry
+		table       *container.Entry // resources.arsc, or an AAB's base/resources.pb
 	)
 	isAAB := kind == container.KindAAB
 	isBundle := kind == container.KindAPKS || kind == container.KindXAPK || kind == container.KindAPKM
@@ -336,7 +336,7 @@ func (b *builder) readArchive(a *container.Archive, kind container.Kind, prefix 
 		case !isAAB && name == "AndroidManifest.xml":
 			manifestEnt = e
 		case !isAAB && name == "resources.arsc", isAAB && name == "base/resources.pb":
-			arsc = e
+			table = e
 		case strings.HasSuffix(lower, ".dex"):
 			jobs = append(jobs, dexJob{a: a, e: e, name: prefix + name})
 		case strings.HasSuffix(lower, ".class"):
@@ -369,7 +369,7 @@ func (b *builder) readArchive(a *container.Archive, kind container.Kind, prefix 
 			return errors.New("no AndroidManifest.xml in the archive: permissions and components cannot be read")
 		}
 		b.tasks = append(b.tasks, task{cost: int64(manifestEnt.UncompressedSize), run: func(*worker) {
-			b.manErr = b.readManifest(a, manifestEnt, arsc)
+			b.manErr = b.readManifest(a, manifestEnt, table)
 		}, fail: func(err error) { b.manErr = err }})
 	}
 	if b.opt.NoCode {
