@@ -12,7 +12,7 @@ FUZZTIME  ?= 60s
 SMOKETIME ?= 10s
 EXTERNAL  := testdata/external
 APT_PKGS  := aapt dexdump libsmali-java zipalign apksigner android-framework-res \
-             libreoffice-writer-nogui fonts-wqy-microhei chromium protobuf-compiler
+             libreoffice-writer-nogui fonts-wqy-microhei chromium protobuf-compiler binutils
 SUDO      := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .PHONY: all build test deps corpus catalogue fixtures malformed policy-docs vet unit fuzz-smoke fuzz bench validate-sdkdb clean

@@ -1,0 +1,307 @@
+package native
+
+import (
+	"bufio"
+	"bytes"
+	"debug/elf"
+	"encoding/binary"
+	"errors"
+	"os"
+	"os/exec"
+	"regexp"
+	"sort"
+	"strings"
+	"testing"
+
+	"github.com/apkaudit/apkaudit/pkg/limits"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+func TestFixture(t *testing.T) {
+	f, err := Open(fixture(t), limits.Limits{})
+	require.NoError(t, err)
+	assert.Equal(t, "libapkaudit-jni.so", f.Soname)
+	assert.Equal(t, []string{"libm.so.6"}, f.Needed)
+	assert.Equal(t, 64, f.Bits)
+	assert.NotEmpty(t, f.ABI)
+	var got []JNIMethod
+	for _, m := range f.JNI {
+		got = append(got, JNIMethod{Class: m.Class, Method: m.Method, Args: m.Args})
+	}
+	assert.ElementsMatch(t, []JNIMethod{
+		{Class: "cn.example.sdk.Push", Method: "init"},
+		{Class: "com.example.my_sdk.Util", Method: "get_id"},
+		{Class: "com.example.Codec", Method: "decode", Args: "Ljava/lang/String;I"},
+		{Class: "com.example.Codec", Method: "decode", Args: "[[B"},
+		{Class: "com.example.Outer$Inner", Method: "run"},
+		{Class: "com.example.Café", Method: "ping"},
+	}, got, "Java_com_example_Bad_4x and Java_helper are not JNI names")
+	assert.Equal(t, []string{"cn.example.sdk.service.PushProtocol", "com.example.Outer$Inner"}, f.ClassStrings,
+		"platform classes, two-segment names and prose are not kept")
+	assert.Equal(t, []string{"cn.example.sdk.Push", "cn.example.sdk.service.PushProtocol", "com.example.Café",
+		"com.example.Codec", "com.example.Outer$Inner", "com.example.my_sdk.Util"}, f.Classes())
+	assert.Empty(t, f.Warnings)
+}
+
+// TestOracle checks every library of the dev set and the fixture against
+// binutils: readelf -h (class, machine), readelf -A (ARM CPU architecture),
+// readelf -d (SONAME, NEEDED), nm -D --defined-only (Java_* exports) and
+// readelf -p (the strings of the .rodata sections).
+func TestOracle(t *testing.T) {
+	for _, tool := range []string{"readelf", "nm"} {
+		if _, err := exec.LookPath(tool); err != nil {
+			t.Fatalf("%s (binutils) is the oracle of this test: install binutils (make deps)", tool)
+		}
+	}
+	files := append([]string{fixture(t)}, devSet(t)...)
+	if len(files) == 1 {
+		t.Log("testdata/external/sdk-binaries is absent (make corpus): only the fixture is checked")
+	}
+	for _, path := range files {
+		t.Run(strings.TrimPrefix(path, "../../testdata/external/sdk-binaries/"), func(t *testing.T) {
+			f, err := Open(path, limits.Limits{})
+			require.NoError(t, err)
+			hdr := run(t, "readelf", "-h", path)
+			want := oracleABI(t, hdr, run(t, "readelf", "-A", path))
+			assert.Equal(t, want, f.ABI, "ABI")
+			dyn := run(t, "readelf", "-d", "-W", path)
+			assert.Equal(t, bracketed(dyn, "(SONAME)"), optional(f.Soname), "SONAME")
+			assert.Equal(t, bracketed(dyn, "(NEEDED)"), f.Needed, "NEEDED")
+
+			var exports []string
+			for _, line := range lines(run(t, "nm", "-D", "--defined-only", path)) {
+				fields := strings.Fields(line)
+				if len(fields) == 3 && strings.HasPrefix(fields[2], "Java_") && strings.ContainsAny(fields[1], "Tt") {
+					exports = append(exports, fields[2])
+				}
+			}
+			var decoded []string
+			for _, m := range f.JNI {
+				decoded = append(decoded, m.Symbol)
+			}
+			for _, s := range exports {
+				if _, ok := DecodeJNI(s); !ok {
+					continue // the fixture's deliberate non-JNI names
+				}
+				assert.Contains(t, decoded, s)
+			}
+			assert.Subset(t, exports, decoded)
+
+			assert.Equal(t, oracleClassStrings(t, path), f.ClassStrings, "class strings")
+		})
+	}
+}
+
+func run(t *testing.T, name string, args ...string) string {
+	t.Helper()
+	out, err := exec.Command(name, args...).Output()
+	require.NoError(t, err, "%s %v", name, args)
+	return string(out)
+}
+
+func lines(s string) []string { return strings.Split(strings.TrimSpace(s), "\n") }
+
+func optional(s string) []string {
+	if s == "" {
+		return nil
+	}
+	return []string{s}
+}
+
+// bracketed returns the [values] of readelf -d lines tagged tag.
+func bracketed(out, tag string) []string {
+	var v []string
+	for _, line := range lines(out) {
+		if strings.Contains(line, tag) {
+			if i, j := strings.Index(line, "["), strings.LastIndex(line, "]"); i >= 0 && j > i {
+				v = append(v, line[i+1:j])
+			}
+		}
+	}
+	return v
+}
+
+// oracleABI maps readelf's Class and Machine (and for ARM its Tag_CPU_arch) to an Android ABI.
+func oracleABI(t *testing.T, hdr, attrs string) string {
+	field := func(name string) string {
+		for _, line := range lines(hdr) {
+			if k, v, ok := strings.Cut(line, ":"); ok && strings.TrimSpace(k) == name {
+				return strings.TrimSpace(v)
+			}
+		}
+		t.Fatalf("readelf -h printed no %s", name)
+		return ""
+	}
+	class, machine := field("Class"), field("Machine")
+	switch {
+	case machine == "AArch64":
+		return "arm64-v8a"
+	case machine == "ARM":
+		if m := regexp.MustCompile(`Tag_CPU_arch: v(\d+)`).FindStringSubmatch(attrs); m != nil && m[1] < "7" && len(m[1]) == 1 {
+			return "armeabi"
+		}
+		return "armeabi-v7a"
+	case machine == "Intel 80386":
+		return "x86"
+	case machine == "Advanced Micro Devices X86-64":
+		return "x86_64"
+	case strings.HasPrefix(machine, "MIPS") && class == "ELF32":
+		return "mips"
+	case strings.HasPrefix(machine, "MIPS"):
+		return "mips64"
+	}
+	t.Fatalf("no Android ABI for %s %s", class, machine)
+	return ""
+}
+
+// classShape is a JVM internal class name of three segments or more.
+var classShape = regexp.MustCompile(`^[A-Za-z_$][A-Za-z0-9_$]*(/[A-Za-z_$][A-Za-z0-9_$]*){2,}$`)
+
+// oracleClassStrings lists, from readelf -p of every .rodata* section, the
+// class-shaped strings outside the platform packages, dotted, sorted, unique.
+func oracleClassStrings(t *testing.T, path string) []string {
+	ef, err := elf.Open(path)
+	require.NoError(t, err)
+	defer ef.Close()
+	seen := map[string]bool{}
+	var out []string
+	for _, s := range ef.Sections {
+		if s.Type != elf.SHT_PROGBITS || !strings.HasPrefix(s.Name, ".rodata") {
+			continue
+		}
+		dump := run(t, "readelf", "-W", "-p", s.Name, path)
+		sc := bufio.NewScanner(strings.NewReader(dump))
+		sc.Buffer(nil, 1<<20)
+		for sc.Scan() {
+			line := sc.Text()
+			i := strings.Index(line, "]  ")
+			if !strings.HasPrefix(strings.TrimSpace(line), "[") || i < 0 {
+				continue
+			}
+			str := line[i+3:]
+			first, _, _ := strings.Cut(str, "/")
+			if !classShape.MatchString(str) || len(str) > maxClassName || platformPackages[first] {
+				continue
+			}
+			c := strings.ReplaceAll(str, "/", ".")
+			if !seen[c] {
+				seen[c] = true
+				out = append(out, c)
+			}
+		}
+	}
+	sort.Strings(out)
+	return out
+}
+
+// section64 is the byte offset of field off of section i's header in an ELF64 little-endian image.
+func section64(t *testing.T, b []byte, name string, off int) int {
+	t.Helper()
+	ef, err := elf.NewFile(bytes.NewReader(b))
+	require.NoError(t, err)
+	require.Equal(t, elf.ELFCLASS64, ef.Class)
+	shoff := binary.LittleEndian.Uint64(b[0x28:])
+	shentsize := binary.LittleEndian.Uint16(b[0x3a:])
+	for i, s := range ef.Sections {
+		if s.Name == name {
+			return int(shoff) + i*int(shentsize) + off
+		}
+	}
+	t.Fatalf("no section %s", name)
+	return 0
+}
+
+// ELF64 section header field offsets.
+const (
+	shFlags  = 8
+	shOffset = 24
+	shSize   = 32
+	shLink   = 40
+)
+
+// TestHostile feeds libraries broken on purpose, each generated from the
+// fixture, and wants one typed error, never a panic.
+func TestHostile(t *testing.T) {
+	good, err := os.ReadFile(fixture(t))
+	require.NoError(t, err)
+	patch := func(name string, field int, width int, v uint64) []byte {
+		b := bytes.Clone(good)
+		at := section64(t, b, name, field)
+		if width == 4 {
+			binary.LittleEndian.PutUint32(b[at:], uint32(v))
+		} else {
+			binary.LittleEndian.PutUint64(b[at:], v)
+		}
+		return b
+	}
+	flags := func(name string, add elf.SectionFlag) []byte {
+		b := bytes.Clone(good)
+		at := section64(t, b, name, shFlags)
+		binary.LittleEndian.PutUint64(b[at:], binary.LittleEndian.Uint64(b[at:])|uint64(add))
+		return b
+	}
+	exe := func() []byte {
+		path := t.TempDir() + "/exe"
+		cmd := exec.Command("cc", "-no-pie", "-x", "c", "-o", path, "-")
+		cmd.Stdin = strings.NewReader("int main(void) { return 0; }\n")
+		out, err := cmd.CombinedOutput()
+		require.NoError(t, err, "cc -no-pie: %s", out)
+		b, err := os.ReadFile(path)
+		require.NoError(t, err)
+		return b
+	}
+	tests := []struct {
+		name string
+		in   []byte
+		want error
+	}{
+		{"empty", nil, ErrFormat},
+		{"text", []byte(strings.Repeat("not an ELF file\n", 8)), ErrFormat},
+		{"truncated-10", good[:len(good)/10], ErrFormat},
+		{"truncated-50", good[:len(good)/2], ErrFormat},
+		{"truncated-headers", good[:len(good)-8], ErrFormat},
+		{"dynsym-past-end", patch(".dynsym", shSize, 8, 1<<40), ErrFormat},
+		{"dynstr-offset-past-end", patch(".dynstr", shOffset, 8, uint64(len(good))+1), ErrFormat},
+		{"rodata-past-end", patch(".rodata", shSize, 8, uint64(len(good))), ErrFormat},
+		{"dynamic-link-out-of-range", patch(".dynamic", shLink, 4, 9999), ErrFormat},
+		{"dynsym-link-out-of-range", patch(".dynsym", shLink, 4, 9999), ErrFormat},
+		{"rodata-compressed", flags(".rodata", elf.SHF_COMPRESSED), ErrFormat},
+		{"dynstr-compressed", flags(".dynstr", elf.SHF_COMPRESSED), ErrFormat},
+		{"executable", exe(), ErrFormat},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := NewFile(bytes.NewReader(tt.in), int64(len(tt.in)), limits.Limits{})
+			require.Error(t, err)
+			assert.True(t, errors.Is(err, tt.want), "%v is not %v", err, tt.want)
+			assert.True(t, strings.HasPrefix(err.Error(), "native: "), err.Error())
+		})
+	}
+}
+
+func TestSizeLimit(t *testing.T) {
+	good, err := os.ReadFile(fixture(t))
+	require.NoError(t, err)
+	_, err = NewFile(bytes.NewReader(good), int64(len(good)), limits.Limits{EntrySize: int64(len(good)) - 1})
+	assert.ErrorIs(t, err, limits.ErrLimit)
+	_, err = NewFile(bytes.NewReader(good), int64(len(good)), limits.Limits{EntrySize: int64(len(good))})
+	assert.NoError(t, err)
+}
+
+// TestScanWindows checks that a class name split across two read windows is still found.
+func TestScanWindows(t *testing.T) {
+	name := "cn/example/sdk/Split"
+	b := append(bytes.Repeat([]byte{0}, window-7), []byte(name)...)
+	b = append(b, 0)
+	b = append(b, []byte(strings.Repeat("x", maxClassName+10)+"/a/b")...)
+	b = append(b, 0)
+	var got []string
+	require.NoError(t, scanStrings(bytes.NewReader(b), func(s []byte) bool {
+		if c, ok := className(s); ok {
+			got = append(got, c)
+		}
+		return true
+	}))
+	assert.Equal(t, []string{"cn.example.sdk.Split"}, got, "the over-long run is no name")
+}
