@@ -402,7 +402,9 @@ func overlay(e, o *Entry) {
 	a.Assets = append(a.Assets, b.Assets...)
 	a.VersionFiles = append(a.VersionFiles, b.VersionFiles...)
 	a.Strings = append(a.Strings, b.Strings...)
+	a.JNIClasses = append(a.JNIClasses, b.JNIClasses...)
 	a.Weak = append(a.Weak, b.Weak...)
+	e.Version = append(e.Version, o.Version...)
 }
 
 // renamed maps sdk-facts ids that are renamed or split here to the catalogue id used in related/nested_in.
@@ -461,6 +463,7 @@ func finish(e *Entry, drop []string) {
 	sg.Assets = clean(sg.Assets, true)
 	sg.VersionFiles = clean(sg.VersionFiles, true)
 	sg.Strings = clean(sg.Strings, true)
+	sg.JNIClasses = clean(sg.JNIClasses, true)
 	sg.Weak = clean(sg.Weak, false)
 	e.Aliases = clean(e.Aliases, false)
 	e.VendorAliases = clean(e.VendorAliases, false)
