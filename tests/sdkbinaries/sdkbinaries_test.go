@@ -120,11 +120,11 @@ type report struct {
 	} `json:"sdks"`
 }
 
-// inspect runs the binary on files (absolute paths) and returns each file's report by path.
-// A file inspect refuses (exit 2) has no report.
-func inspect(t *testing.T, bin string, files []string) map[string]report {
+// inspect runs the binary on files (absolute paths) and returns each file's
+// report by path, and for a file inspect refuses (exit 2) its one-line reason.
+func inspect(t *testing.T, bin string, files []string) (map[string]report, map[string]string) {
 	t.Helper()
-	out := map[string]report{}
+	out, refused := map[string]report{}, map[string]string{}
 	for _, f := range files {
 		cmd := exec.Command(bin, "inspect", "--format", "json", f)
 		stdout, err := cmd.Output()
@@ -133,7 +133,7 @@ func inspect(t *testing.T, bin string, files []string) map[string]report {
 			if ee, ok := err.(*exec.ExitError); ok {
 				stderr = strings.TrimSpace(string(ee.Stderr))
 				if ee.ExitCode() == 2 {
-					t.Logf("not read: %s", stderr)
+					refused[f] = stderr
 					continue
 				}
 			}
@@ -145,7 +145,7 @@ func inspect(t *testing.T, bin string, files []string) map[string]report {
 		}
 		out[f] = r
 	}
-	return out
+	return out, refused
 }
 
 // score counts SDK detections for one input kind.
@@ -180,7 +180,7 @@ func TestSDKBinaries(t *testing.T) {
 	for _, r := range rows {
 		files = append(files, filepath.Join(dir, r.file))
 	}
-	reports := inspect(t, bin, files)
+	reports, refused := inspect(t, bin, files)
 
 	scores := map[string]*score{}
 	var negatives, versionWant, versionRight int
@@ -220,7 +220,7 @@ func TestSDKBinaries(t *testing.T) {
 				negatives++
 			}
 			if !read {
-				t.Errorf("%s: not read, though its gate %q is enabled", r.file, r.needs)
+				t.Errorf("%s: not read, though its gate %q is enabled: %s", r.file, r.needs, refused[path])
 			}
 		}
 		if len(r.versions) == 0 {
