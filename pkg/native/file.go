@@ -126,7 +126,7 @@ func NewFile(r io.ReaderAt, size int64, lim limits.Limits) (*File, error) {
 	if err := f.readSymbols(ef); err != nil {
 		return nil, err
 	}
-	if err := f.readClassStrings(ef); err != nil {
+	if err := f.readClassStrings(ef, size); err != nil {
 		return nil, err
 	}
 	if len(ef.Sections) == 0 {

@@ -9,7 +9,7 @@ import (
 
 // Bounds of the class-string scan of the read-only data.
 const (
-	// MaxScan is the most read-only-data bytes scanned in one library.
+	// MaxScan is the most read-only-data bytes scanned in one library (never more than its size).
 	MaxScan = 64 << 20
 	// MaxClassStrings is the most class names kept from one library.
 	MaxClassStrings = 4096
@@ -27,12 +27,21 @@ var platformPackages = map[string]bool{
 // readClassStrings scans the read-only data sections (.rodata*) in fixed
 // windows for NUL-terminated strings shaped like JVM internal class names
 // with at least three segments ("cn/jpush/android/service/PushProtocol").
-func (f *File) readClassStrings(ef *elf.File) error {
+func (f *File) readClassStrings(ef *elf.File, size int64) error {
 	seen := map[string]bool{}
-	budget := int64(MaxScan)
+	// Section headers may describe the same bytes many times over: never scan
+	// more than the file holds, nor the same range twice.
+	budget := min(int64(MaxScan), size)
+	type span struct{ off, n uint64 }
+	scanned := map[span]bool{}
 	for _, s := range ef.Sections {
 		if s.Type != elf.SHT_PROGBITS || !strings.HasPrefix(s.Name, ".rodata") || s.Flags&elf.SHF_EXECINSTR != 0 {
 			continue
+		}
+		if sp := (span{s.Offset, s.FileSize}); scanned[sp] {
+			continue
+		} else {
+			scanned[sp] = true
 		}
 		n := int64(s.FileSize)
 		if n > budget {
