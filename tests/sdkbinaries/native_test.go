@@ -1,7 +1,6 @@
 package sdkbinaries_test
 
 import (
-	"os"
 	"path"
 	"path/filepath"
 	"sort"
@@ -22,19 +21,12 @@ import (
 // exactly the annotated ones. Once so-artifact is enabled, TestSDKBinaries
 // scores the same files through the real scan.
 func TestNativeSignals(t *testing.T) {
-	repo, err := filepath.Abs("../..")
-	if err != nil {
-		t.Fatal(err)
-	}
-	dir := filepath.Join(repo, binariesDir)
-	if _, err := os.Stat(dir); err != nil {
-		t.Skipf("%s is absent (run make corpus, or scripts/fetch-sdk-binaries.sh): the SDK-binaries dev set is not scored", binariesDir)
-	}
+	repo, dir := devSet(t)
 	cat, err := sdkdb.Embedded()
 	if err != nil {
 		t.Fatal(err)
 	}
-	var s score
+	s := kindScores{}
 	for _, r := range readAnnotation(t, filepath.Join(repo, annotationFile)) {
 		if r.kind != "so" {
 			continue
@@ -45,24 +37,15 @@ func TestNativeSignals(t *testing.T) {
 			continue
 		}
 		got := nativeMatches(cat, path.Base(r.file), lib.Classes())
-		s.files++
-		s.want += len(r.sdks)
-		s.reported += len(got)
-		for _, id := range r.sdks {
-			if contains(got, id) {
-				s.found++
-				s.correct++
-			} else {
-				t.Errorf("%s: %s not found from its name or JNI classes %v (got %v)", r.file, id, lib.Classes(), got)
-			}
+		missed, extra := s.add(r.kind, r.sdks, got)
+		for _, id := range missed {
+			t.Errorf("%s: %s not found from its name or JNI classes %v (got %s)", r.file, id, lib.Classes(), joinIDs(got))
 		}
-		for _, id := range got {
-			if !contains(r.sdks, id) {
-				t.Errorf("%s: %s matched but is not in the file", r.file, id)
-			}
+		for _, id := range extra {
+			t.Errorf("%s: %s matched but is not in the file", r.file, id)
 		}
 	}
-	t.Logf("so files %2d  SDKs %2d  found %2d  reported %2d  recall %.2f  precision %.2f (catalogue native signals through pkg/native)", s.files, s.want, s.found, s.reported, s.recall(), s.precision())
+	s.log(t, "catalogue native signals through pkg/native: ")
 }
 
 // nativeMatches returns the ids of the entries whose strong native signals match a library.

@@ -148,7 +148,7 @@ func inspect(t *testing.T, bin string, files []string) (map[string]report, map[s
 	return out, refused
 }
 
-// score counts SDK detections for one input kind.
+// score counts SDK detections over a set of files.
 type score struct{ files, want, found, reported, correct int }
 
 func (s score) recall() float64    { return ratio(s.found, s.want) }
@@ -161,60 +161,113 @@ func ratio(a, b int) float64 {
 	return float64(a) / float64(b)
 }
 
-func TestSDKBinaries(t *testing.T) {
+// add counts one file whose annotation lists want and for which got was
+// reported, and returns the annotated SDKs missed and the reported ones that
+// are not in the file.
+func (s *score) add(want, got []string) (missed, extra []string) {
+	s.files++
+	s.want += len(want)
+	s.reported += len(got)
+	for _, id := range want {
+		if contains(got, id) {
+			s.found++
+			s.correct++
+		} else {
+			missed = append(missed, id)
+		}
+	}
+	for _, id := range got {
+		if !contains(want, id) {
+			extra = append(extra, id)
+		}
+	}
+	return missed, extra
+}
+
+// kindScores are scores per input kind.
+type kindScores map[string]*score
+
+func (k kindScores) add(kind string, want, got []string) (missed, extra []string) {
+	if k[kind] == nil {
+		k[kind] = &score{}
+	}
+	return k[kind].add(want, got)
+}
+
+// log logs each kind's score and the total, each line prefixed, and returns the total.
+func (k kindScores) log(t *testing.T, prefix string) score {
+	t.Helper()
+	kinds := make([]string, 0, len(k))
+	for kind := range k {
+		kinds = append(kinds, kind)
+	}
+	sort.Strings(kinds)
+	var all score
+	for _, kind := range append(kinds, "all") {
+		s := k[kind]
+		if kind == "all" {
+			s = &all
+		} else {
+			all.files += s.files
+			all.want += s.want
+			all.found += s.found
+			all.reported += s.reported
+			all.correct += s.correct
+		}
+		t.Logf("%s%-4s files %2d  SDKs %2d  found %2d  reported %2d  recall %.2f  precision %.2f", prefix, kind, s.files, s.want, s.found, s.reported, s.recall(), s.precision())
+	}
+	return all
+}
+
+// devSet returns the repository root and the dev set's directory, and skips t when the set is absent.
+func devSet(t *testing.T) (repo, dir string) {
+	t.Helper()
 	repo, err := filepath.Abs("../..")
 	if err != nil {
 		t.Fatal(err)
 	}
-	dir := filepath.Join(repo, binariesDir)
+	dir = filepath.Join(repo, binariesDir)
 	if _, err := os.Stat(dir); err != nil {
 		t.Skipf("%s is absent (run make corpus, or scripts/fetch-sdk-binaries.sh): the SDK-binaries dev set is not scored", binariesDir)
 	}
+	return repo, dir
+}
+
+func TestSDKBinaries(t *testing.T) {
+	repo, dir := devSet(t)
 	rows := readAnnotation(t, filepath.Join(repo, annotationFile))
 	bin := filepath.Join(t.TempDir(), "apkaudit")
 	if out, err := exec.Command("go", "build", "-o", bin, filepath.Join(repo, "cmd", "apkaudit")).CombinedOutput(); err != nil {
 		t.Fatalf("go build: %v\n%s", err, out)
 	}
-
 	var files []string
 	for _, r := range rows {
 		files = append(files, filepath.Join(dir, r.file))
 	}
 	reports, refused := inspect(t, bin, files)
 
-	scores := map[string]*score{}
+	scored, whole := kindScores{}, kindScores{}
 	var negatives, versionWant, versionRight int
 	skipped := map[string]int{}
 	for _, r := range rows {
 		path := filepath.Join(dir, r.file)
 		rep, read := reports[path]
-		got := map[string]string{}
+		var got []string
+		version := map[string]string{}
 		for _, s := range rep.SDKs {
-			got[s.ID] = s.Version
+			got = append(got, s.ID)
+			version[s.ID] = s.Version
 		}
+		whole.add(r.kind, r.sdks, got)
 		if !enabled[r.needs] {
 			skipped[r.needs]++
 		} else {
-			s := scores[r.kind]
-			if s == nil {
-				s = &score{}
-				scores[r.kind] = s
+			missed, extra := scored.add(r.kind, r.sdks, got)
+			for _, id := range missed {
+				t.Errorf("%s: %s not detected (got %s)", r.file, id, joinIDs(got))
 			}
-			s.files++
-			s.want += len(r.sdks)
-			s.reported += len(got)
-			for _, id := range r.sdks {
-				if _, ok := got[id]; ok {
-					s.found++
-					s.correct++
-				} else {
-					t.Errorf("%s: %s not detected (got %s)", r.file, id, ids(got))
-				}
-			}
-			for id := range got {
-				if !contains(r.sdks, id) {
-					t.Errorf("%s: %s reported but not in the file (annotation: %s)", r.file, id, strings.Join(r.sdks, ","))
-				}
+			for _, id := range extra {
+				t.Errorf("%s: %s reported but not in the file (annotation: %s)", r.file, id, joinIDs(r.sdks))
 			}
 			if len(r.sdks) == 0 {
 				negatives++
@@ -231,37 +284,28 @@ func TestSDKBinaries(t *testing.T) {
 			continue
 		}
 		for id, want := range r.versions {
-			if _, ok := got[id]; !ok {
+			if !contains(got, id) {
 				continue // a missed SDK is counted by recall
 			}
 			versionWant++
-			if got[id] == want {
+			if version[id] == want {
 				versionRight++
 			} else {
-				t.Logf("%s: %s version %q, want %q", r.file, id, got[id], want)
+				t.Logf("%s: %s version %q, want %q", r.file, id, version[id], want)
 			}
 		}
 	}
 
-	kinds := make([]string, 0, len(scores))
-	for k := range scores {
-		kinds = append(kinds, k)
+	all := scored.log(t, "")
+	t.Logf("(%d negatives among the scored files)", negatives)
+	whole.log(t, "whole set, every gate: ")
+	gates := make([]string, 0, len(skipped))
+	for gate := range skipped {
+		gates = append(gates, gate)
 	}
-	sort.Strings(kinds)
-	var all score
-	for _, k := range kinds {
-		s := scores[k]
-		t.Logf("%-4s files %2d  SDKs %2d  found %2d  reported %2d  recall %.2f  precision %.2f", k, s.files, s.want, s.found, s.reported, s.recall(), s.precision())
-		all.files += s.files
-		all.want += s.want
-		all.found += s.found
-		all.reported += s.reported
-		all.correct += s.correct
-	}
-	t.Logf("all  files %2d  SDKs %2d  found %2d  reported %2d  recall %.2f  precision %.2f  (%d negatives)", all.files, all.want, all.found, all.reported, all.recall(), all.precision(), negatives)
-	logWholeSet(t, rows, reports, dir)
-	for gate, n := range skipped {
-		t.Logf("gate %s is not enabled yet: %d expectations not scored", gate, n)
+	sort.Strings(gates)
+	for _, gate := range gates {
+		t.Logf("gate %s is not enabled yet: %d expectations not scored", gate, skipped[gate])
 	}
 	if all.recall() < minRecall || all.precision() < minPrecision {
 		t.Errorf("recall %.2f, precision %.2f: want at least %.2f and %.2f", all.recall(), all.precision(), minRecall, minPrecision)
@@ -275,59 +319,12 @@ func TestSDKBinaries(t *testing.T) {
 	}
 }
 
-func ids(m map[string]string) string {
-	l := make([]string, 0, len(m))
-	for id := range m {
-		l = append(l, id)
-	}
-	sort.Strings(l)
-	if len(l) == 0 {
+// joinIDs joins ids for a message, "none" when there are none.
+func joinIDs(ids []string) string {
+	if len(ids) == 0 {
 		return "none"
 	}
+	l := append([]string(nil), ids...)
+	sort.Strings(l)
 	return strings.Join(l, ",")
-}
-
-// logWholeSet logs recall and precision per kind over every row, gated or not:
-// what a user sees today on the whole set.
-func logWholeSet(t *testing.T, rows []row, reports map[string]report, dir string) {
-	t.Helper()
-	per := map[string]*score{}
-	all := &score{}
-	for _, r := range rows {
-		got := map[string]bool{}
-		for _, s := range reports[filepath.Join(dir, r.file)].SDKs {
-			got[s.ID] = true
-		}
-		for _, s := range []*score{per[r.kind], all} {
-			if s == nil {
-				s = &score{}
-				per[r.kind] = s
-			}
-			s.files++
-			s.want += len(r.sdks)
-			s.reported += len(got)
-			for _, id := range r.sdks {
-				if got[id] {
-					s.found++
-				}
-			}
-			for id := range got {
-				if contains(r.sdks, id) {
-					s.correct++
-				}
-			}
-		}
-	}
-	kinds := make([]string, 0, len(per))
-	for k := range per {
-		kinds = append(kinds, k)
-	}
-	sort.Strings(kinds)
-	for _, k := range append(kinds, "all") {
-		s := per[k]
-		if k == "all" {
-			s = all
-		}
-		t.Logf("whole set, every gate: %-4s files %2d  SDKs %2d  found %2d  reported %2d  recall %.2f  precision %.2f", k, s.files, s.want, s.found, s.reported, s.recall(), s.precision())
-	}
 }

@@ -1,7 +1,6 @@
 package sdkbinaries_test
 
 import (
-	"os"
 	"os/exec"
 	"path/filepath"
 	"regexp"
@@ -19,14 +18,7 @@ import (
 // pattern, must be the annotated version; for an SDK whose file carries no
 // version, no location may yield one.
 func TestVersionLocations(t *testing.T) {
-	repo, err := filepath.Abs("../..")
-	if err != nil {
-		t.Fatal(err)
-	}
-	dir := filepath.Join(repo, binariesDir)
-	if _, err := os.Stat(dir); err != nil {
-		t.Skipf("%s is absent (run make corpus, or scripts/fetch-sdk-binaries.sh): the SDK-binaries dev set is not scored", binariesDir)
-	}
+	repo, dir := devSet(t)
 	for _, tool := range []string{"unzip", "javap"} {
 		if _, err := exec.LookPath(tool); err != nil {
 			t.Fatalf("%s is this test's oracle: install it (unzip, openjdk-17-jdk-headless)", tool)
