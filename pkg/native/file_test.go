@@ -6,6 +6,7 @@ import (
 	"debug/elf"
 	"encoding/binary"
 	"errors"
+	"io"
 	"os"
 	"os/exec"
 	"regexp"
@@ -304,4 +305,52 @@ func TestScanWindows(t *testing.T) {
 		return true
 	}))
 	assert.Equal(t, []string{"cn.example.sdk.Split"}, got, "the over-long run is no name")
+}
+
+// countingReader counts the bytes read through it.
+type countingReader struct {
+	r io.ReaderAt
+	n int64
+}
+
+func (c *countingReader) ReadAt(p []byte, off int64) (int, error) {
+	n, err := c.r.ReadAt(p, off)
+	c.n += int64(n)
+	return n, err
+}
+
+// TestDuplicateRodataHeaders: section headers that all describe the whole file
+// as .rodata must not make the class-string scan read the file once per header.
+func TestDuplicateRodataHeaders(t *testing.T) {
+	good, err := os.ReadFile(fixture(t))
+	require.NoError(t, err)
+	want, err := NewFile(bytes.NewReader(good), int64(len(good)), limits.Limits{})
+	require.NoError(t, err)
+
+	b := bytes.Clone(good)
+	ef, err := elf.NewFile(bytes.NewReader(good))
+	require.NoError(t, err)
+	rodataName := binary.LittleEndian.Uint32(b[section64(t, b, ".rodata", 0):])
+	patched := 0
+	for _, s := range ef.Sections {
+		if !strings.HasPrefix(s.Name, ".note") && !strings.HasPrefix(s.Name, ".comment") &&
+			!strings.HasPrefix(s.Name, ".eh_frame") && !strings.HasPrefix(s.Name, ".init_array") &&
+			!strings.HasPrefix(s.Name, ".fini_array") && s.Name != ".symtab" && s.Name != ".strtab" {
+			continue
+		}
+		at := section64(t, b, s.Name, 0)
+		binary.LittleEndian.PutUint32(b[at:], rodataName)
+		binary.LittleEndian.PutUint32(b[at+4:], uint32(elf.SHT_PROGBITS))
+		binary.LittleEndian.PutUint64(b[at+shFlags:], uint64(elf.SHF_ALLOC))
+		binary.LittleEndian.PutUint64(b[at+shOffset:], 0)
+		binary.LittleEndian.PutUint64(b[at+shSize:], uint64(len(b)))
+		patched++
+	}
+	require.GreaterOrEqual(t, patched, 4, "the fixture has sections to patch")
+
+	cr := &countingReader{r: bytes.NewReader(b)}
+	got, err := NewFile(cr, int64(len(b)), limits.Limits{})
+	require.NoError(t, err)
+	assert.Subset(t, got.ClassStrings, want.ClassStrings, "the real .rodata is still scanned")
+	assert.Less(t, cr.n, int64(4*len(b)), "%d section headers over the whole file: %d bytes read from %d", patched, cr.n, len(b))
 }
