@@ -23,11 +23,14 @@
 // # Hostile input
 //
 // The library is parsed by Go's debug/elf. That parser trusts the section
-// headers: before any section is read, its type, flags, offset and size are
-// checked against the real size of the input, the dynamic symbol count is
-// checked against [MaxSymbols], compressed sections are refused, and the
-// read-only data is scanned in fixed-size windows, so no allocation follows
-// from a size the file merely claims. A panic inside debug/elf is recovered
-// and reported as a *[FormatError]. Every error matches [ErrFormat] or
-// [limits.ErrLimit].
+// headers: before a section is read, its offset and size are checked against
+// the real size of the input and its link against the section count, the
+// dynamic symbol count is checked against [MaxSymbols], compressed sections
+// are refused, and the read-only data is scanned in fixed-size windows, never
+// more of it than the file holds, so no allocation follows from a size the
+// file merely claims. A panic inside debug/elf is recovered. An input that is
+// no ELF shared library is an error matching [ErrFormat] (or [limits.ErrLimit]
+// for one over the size limit); a library with an unreadable part (packers
+// corrupt section headers on purpose) is returned with what could be read and
+// a warning in [File.Warnings] for each part that could not.
 package native

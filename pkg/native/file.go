@@ -97,7 +97,10 @@ func Open(name string, lim limits.Limits) (*File, error) {
 
 // NewFile reads the ELF shared library held in r, which is size bytes long,
 // within lim (lim.EntrySize bounds size). The caller owns r; the File keeps
-// no reference to it.
+// no reference to it. An error means the input is no ELF shared library (or
+// is over the size limit). A library whose dynamic section, symbol table or
+// read-only data cannot be read, as packers make them, is returned with what
+// could be read and a warning for each part that could not.
 func NewFile(r io.ReaderAt, size int64, lim limits.Limits) (*File, error) {
 	lim = lim.WithDefaults()
 	if size > lim.EntrySize {
@@ -113,58 +116,60 @@ func NewFile(r io.ReaderAt, size int64, lim limits.Limits) (*File, error) {
 	if ef.Type != elf.ET_DYN {
 		return nil, &FormatError{Off: 16, Msg: fmt.Sprintf("ELF type %v, not a shared library (ET_DYN)", ef.Type)}
 	}
-	f := &File{Machine: ef.Machine.String(), Bits: bits(ef.Class)}
-	for _, s := range ef.Sections {
-		if err := checkSection(s, size); err != nil {
-			return nil, err
-		}
-	}
-	f.ABI = abi(ef)
-	if err := f.readDynamic(ef); err != nil {
-		return nil, err
-	}
-	if err := f.readSymbols(ef); err != nil {
-		return nil, err
-	}
-	if err := f.readClassStrings(ef, size); err != nil {
-		return nil, err
-	}
+	f := &File{Machine: ef.Machine.String(), Bits: bits(ef.Class), ABI: abi(ef)}
 	if len(ef.Sections) == 0 {
 		f.Warnings = append(f.Warnings, "no section headers: names, JNI exports and class strings were not read")
+		return f, nil
+	}
+	for _, part := range []struct {
+		what string
+		read func(*elf.File, int64) error
+	}{
+		{"the dynamic section (soname, needed libraries)", f.readDynamic},
+		{"the dynamic symbols (JNI exports)", f.readSymbols},
+		{"the read-only data (class strings)", f.readClassStrings},
+	} {
+		if err := part.read(ef, size); err != nil {
+			f.Warnings = append(f.Warnings, fmt.Sprintf("%s not read: %v", part.what, err))
+		}
 	}
 	return f, nil
 }
 
-// checkSection refuses a section that says it holds bytes the file does not
-// have, and a compressed section other than debug information (which is never
-// read): debug/elf would inflate it to whatever size its header claims.
-func checkSection(s *elf.Section, size int64) error {
-	if s.Type == elf.SHT_NOBITS || s.Type == elf.SHT_NULL {
+// usable refuses a section that says it holds bytes the file does not have,
+// a compressed section (debug/elf would inflate it to whatever size its header
+// claims), and one whose sh_link names no section. Sections nobody reads are
+// never checked: packers leave garbage in them on purpose.
+func usable(ef *elf.File, s *elf.Section, size int64) error {
+	if s == nil || s.Type == elf.SHT_NOBITS || s.Type == elf.SHT_NULL {
 		return nil
 	}
 	if s.Offset > uint64(size) || s.FileSize > uint64(size)-s.Offset {
 		return &FormatError{Off: int64(s.Offset), Msg: fmt.Sprintf("section %q of %d bytes runs past the end of the file", s.Name, s.FileSize)}
 	}
-	if s.Flags&elf.SHF_COMPRESSED != 0 && !strings.HasPrefix(s.Name, ".debug") {
+	if s.Flags&elf.SHF_COMPRESSED != 0 {
 		return &FormatError{Off: int64(s.Offset), Msg: fmt.Sprintf("section %q is compressed", s.Name)}
 	}
-	return nil
-}
-
-// checkLink refuses a section whose sh_link names no section.
-func checkLink(ef *elf.File, s *elf.Section) error {
 	if int(s.Link) >= len(ef.Sections) {
 		return &FormatError{Off: int64(s.Offset), Msg: fmt.Sprintf("section %q links to section %d of %d", s.Name, s.Link, len(ef.Sections))}
 	}
 	return nil
 }
 
-func (f *File) readDynamic(ef *elf.File) error {
+// usableWithLink checks s and the section its sh_link names (its string table).
+func usableWithLink(ef *elf.File, s *elf.Section, size int64) error {
+	if err := usable(ef, s, size); err != nil {
+		return err
+	}
+	return usable(ef, ef.Sections[s.Link], size)
+}
+
+func (f *File) readDynamic(ef *elf.File, size int64) error {
 	ds := ef.SectionByType(elf.SHT_DYNAMIC)
 	if ds == nil {
 		return nil
 	}
-	if err := checkLink(ef, ds); err != nil {
+	if err := usableWithLink(ef, ds, size); err != nil {
 		return err
 	}
 	var needed, soname []string
@@ -181,7 +186,7 @@ func (f *File) readDynamic(ef *elf.File) error {
 	return nil
 }
 
-func (f *File) readSymbols(ef *elf.File) error {
+func (f *File) readSymbols(ef *elf.File, size int64) error {
 	ss := ef.SectionByType(elf.SHT_DYNSYM)
 	if ss == nil {
 		return nil
@@ -193,8 +198,16 @@ func (f *File) readSymbols(ef *elf.File) error {
 	if n := ss.FileSize / entSize; n > MaxSymbols {
 		return &limits.LimitError{What: "native library dynamic symbols", Limit: MaxSymbols, Value: int64(n)}
 	}
-	if err := checkLink(ef, ss); err != nil {
+	if err := usableWithLink(ef, ss, size); err != nil {
 		return err
+	}
+	// DynamicSymbols also reads the GNU symbol-version sections.
+	for _, t := range []elf.SectionType{elf.SHT_GNU_VERSYM, elf.SHT_GNU_VERNEED, elf.SHT_GNU_VERDEF} {
+		if s := ef.SectionByType(t); s != nil {
+			if err := usableWithLink(ef, s, size); err != nil {
+				return err
+			}
+		}
 	}
 	var syms []elf.Symbol
 	err := guard(func() (err error) { syms, err = ef.DynamicSymbols(); return err })

@@ -63,6 +63,7 @@ func TestOracle(t *testing.T) {
 		t.Run(strings.TrimPrefix(path, "../../testdata/external/sdk-binaries/"), func(t *testing.T) {
 			f, err := Open(path, limits.Limits{})
 			require.NoError(t, err)
+			assert.Empty(t, f.Warnings, "a real library reads whole")
 			hdr := run(t, "readelf", "-h", path)
 			want := oracleABI(t, hdr, run(t, "readelf", "-A", path))
 			assert.Equal(t, want, f.ABI, "ABI")
@@ -222,7 +223,9 @@ const (
 )
 
 // TestHostile feeds libraries broken on purpose, each generated from the
-// fixture, and wants one typed error, never a panic.
+// fixture: an input that is no ELF shared library is one typed error; a
+// library with an unreadable part is read with a warning for each part it
+// spoils (.dynstr serves two); never a panic.
 func TestHostile(t *testing.T) {
 	good, err := os.ReadFile(fixture(t))
 	require.NoError(t, err)
@@ -255,28 +258,42 @@ func TestHostile(t *testing.T) {
 	tests := []struct {
 		name string
 		in   []byte
-		want error
+		err  error  // the error wanted, or nil
+		warn string // with no error: the warning wanted
 	}{
-		{"empty", nil, ErrFormat},
-		{"text", []byte(strings.Repeat("not an ELF file\n", 8)), ErrFormat},
-		{"truncated-10", good[:len(good)/10], ErrFormat},
-		{"truncated-50", good[:len(good)/2], ErrFormat},
-		{"truncated-headers", good[:len(good)-8], ErrFormat},
-		{"dynsym-past-end", patch(".dynsym", shSize, 8, 1<<40), ErrFormat},
-		{"dynstr-offset-past-end", patch(".dynstr", shOffset, 8, uint64(len(good))+1), ErrFormat},
-		{"rodata-past-end", patch(".rodata", shSize, 8, uint64(len(good))), ErrFormat},
-		{"dynamic-link-out-of-range", patch(".dynamic", shLink, 4, 9999), ErrFormat},
-		{"dynsym-link-out-of-range", patch(".dynsym", shLink, 4, 9999), ErrFormat},
-		{"rodata-compressed", flags(".rodata", elf.SHF_COMPRESSED), ErrFormat},
-		{"dynstr-compressed", flags(".dynstr", elf.SHF_COMPRESSED), ErrFormat},
-		{"executable", exe(), ErrFormat},
+		{"empty", nil, ErrFormat, ""},
+		{"text", []byte(strings.Repeat("not an ELF file\n", 8)), ErrFormat, ""},
+		{"truncated-10", good[:len(good)/10], ErrFormat, ""},
+		{"truncated-50", good[:len(good)/2], ErrFormat, ""},
+		{"truncated-headers", good[:len(good)-8], ErrFormat, ""},
+		{"executable", exe(), ErrFormat, ""},
+		{"dynsym-past-end", patch(".dynsym", shSize, 8, 1<<40), nil, "dynamic symbols (JNI exports) not read"},
+		{"dynstr-offset-past-end", patch(".dynstr", shOffset, 8, uint64(len(good))+1), nil, "not read: native: section \".dynstr\""},
+		{"rodata-past-end", patch(".rodata", shSize, 8, uint64(len(good))), nil, "section .rodata not scanned"},
+		{"dynamic-link-out-of-range", patch(".dynamic", shLink, 4, 9999), nil, "dynamic section (soname, needed libraries) not read"},
+		{"dynsym-link-out-of-range", patch(".dynsym", shLink, 4, 9999), nil, "dynamic symbols (JNI exports) not read"},
+		{"rodata-compressed", flags(".rodata", elf.SHF_COMPRESSED), nil, "is compressed"},
+		{"dynstr-compressed", flags(".dynstr", elf.SHF_COMPRESSED), nil, "is compressed"},
+		{"versym-past-end", patch(".gnu.version", shSize, 8, 1<<40), nil, "dynamic symbols (JNI exports) not read"},
+		{"unread-section-garbage", patch(".comment", shOffset, 8, 1<<50), nil, ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			_, err := NewFile(bytes.NewReader(tt.in), int64(len(tt.in)), limits.Limits{})
-			require.Error(t, err)
-			assert.True(t, errors.Is(err, tt.want), "%v is not %v", err, tt.want)
-			assert.True(t, strings.HasPrefix(err.Error(), "native: "), err.Error())
+			f, err := NewFile(bytes.NewReader(tt.in), int64(len(tt.in)), limits.Limits{})
+			if tt.err != nil {
+				require.Error(t, err)
+				assert.True(t, errors.Is(err, tt.err), "%v is not %v", err, tt.err)
+				assert.True(t, strings.HasPrefix(err.Error(), "native: "), err.Error())
+				return
+			}
+			require.NoError(t, err)
+			if tt.warn == "" {
+				assert.Empty(t, f.Warnings, "a garbage header of a section nobody reads costs nothing")
+				assert.Equal(t, "libapkaudit-jni.so", f.Soname)
+				return
+			}
+			require.NotEmpty(t, f.Warnings)
+			assert.Contains(t, strings.Join(f.Warnings, "\n"), tt.warn)
 		})
 	}
 }

@@ -39,6 +39,9 @@ func FuzzELF(f *testing.F) {
 				t.Fatalf("empty class or method from %q", m.Symbol)
 			}
 		}
+		if nf.ABI == "" && nf.Machine == "" {
+			t.Fatal("a File without its machine")
+		}
 		if len(nf.ClassStrings) > MaxClassStrings {
 			t.Fatalf("%d class strings", len(nf.ClassStrings))
 		}

@@ -2,6 +2,7 @@ package native
 
 import (
 	"debug/elf"
+	"fmt"
 	"io"
 	"sort"
 	"strings"
@@ -42,6 +43,10 @@ func (f *File) readClassStrings(ef *elf.File, size int64) error {
 			continue
 		} else {
 			scanned[sp] = true
+		}
+		if err := usable(ef, s, size); err != nil {
+			f.Warnings = append(f.Warnings, fmt.Sprintf("section %s not scanned for class strings: %v", s.Name, err))
+			continue
 		}
 		n := int64(s.FileSize)
 		if n > budget {
