@@ -20,6 +20,7 @@ var allowed = map[string][]string{
 	"pkg/manifest":    {"pkg/limits"},
 	"pkg/dex":         {"pkg/limits"},
 	"pkg/native":      {"pkg/limits"},
+	"pkg/classfile":   {"pkg/dex"},
 	"pkg/doctext":     {"pkg/limits", "pkg/lazyre"},
 	"pkg/inventory":   {"pkg/container", "pkg/manifest", "pkg/dex", "pkg/permissions", "pkg/limits"},
 	"pkg/sdk":         {"pkg/inventory", "sdkdb", "pkg/manifest"},
