@@ -12,7 +12,7 @@ FUZZTIME  ?= 60s
 SMOKETIME ?= 10s
 EXTERNAL  := testdata/external
 APT_PKGS  := aapt dexdump libsmali-java zipalign apksigner android-framework-res \
-             libreoffice-writer-nogui fonts-wqy-microhei chromium protobuf-compiler
+             libreoffice-writer-nogui fonts-wqy-microhei chromium protobuf-compiler binutils
 SUDO      := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .PHONY: all build test deps corpus catalogue fixtures malformed policy-docs vet unit fuzz-smoke fuzz bench validate-sdkdb clean
@@ -31,10 +31,11 @@ deps:
 	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends $$missing >/dev/null; \
 	fi
 
-## corpus: the large real corpus (androguard examples, framework-res, npm APKs, JPush jars), git-ignored.
+## corpus: the large real corpus (androguard examples, framework-res, npm APKs, JPush jars, SDK binaries), git-ignored.
 corpus:
 	@if [ -d ../shared/corpus ]; then bash ../shared/corpus/fetch-external.sh $(EXTERNAL); \
 	else echo "../shared/corpus is absent: corpus tests will skip"; fi
+	bash scripts/fetch-sdk-binaries.sh $(EXTERNAL)/sdk-binaries
 
 ## fixtures: APKs from testdata/fixtures/src (aapt + smali + cc + zipalign + apksigner) and policy documents.
 fixtures: policy-docs malformed

@@ -19,6 +19,8 @@ var allowed = map[string][]string{
 	"pkg/container":   {"pkg/limits"},
 	"pkg/manifest":    {"pkg/limits"},
 	"pkg/dex":         {"pkg/limits"},
+	"pkg/native":      {"pkg/limits"},
+	"pkg/classfile":   {"pkg/dex"},
 	"pkg/doctext":     {"pkg/limits", "pkg/lazyre"},
 	"pkg/inventory":   {"pkg/container", "pkg/manifest", "pkg/dex", "pkg/permissions", "pkg/limits"},
 	"pkg/sdk":         {"pkg/inventory", "sdkdb", "pkg/manifest"},
@@ -31,6 +33,7 @@ var allowed = map[string][]string{
 	"tests/malformed": {},
 	"cmd/apkaudit/internal/cli": {"pkg/scan", "pkg/report", "pkg/audit", "pkg/limits", "sdkdb", "pkg/inventory",
 		"pkg/diff", "pkg/sdk", "pkg/policy", "pkg/manifest"},
+	"tests/sdkbinaries": {},
 }
 
 const module = "github.com/apkaudit/apkaudit/"
