@@ -19,6 +19,7 @@ var allowed = map[string][]string{
 	"pkg/container":   {"pkg/limits"},
 	"pkg/manifest":    {"pkg/limits"},
 	"pkg/dex":         {"pkg/limits"},
+	"pkg/piapi":       {},
 	"pkg/doctext":     {"pkg/limits", "pkg/lazyre"},
 	"pkg/inventory":   {"pkg/container", "pkg/manifest", "pkg/dex", "pkg/permissions", "pkg/limits"},
 	"pkg/sdk":         {"pkg/inventory", "sdkdb", "pkg/manifest"},
