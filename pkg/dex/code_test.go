@@ -386,17 +386,7 @@ func TestScanCodeHostile(t *testing.T) {
 	}
 	require.NotZero(t, switches, "packed-switch method")
 	classDef0 := int(le32(orig, 0x64))
-	// setULEB writes v over the uleb128 at it, keeping its length.
-	setULEB := func(b []byte, it codeRef, v uint32) {
-		for i := range it.ulebLen {
-			c := byte(v>>(7*i)) & 0x7f
-			if i < it.ulebLen-1 {
-				c |= 0x80
-			}
-			b[it.uleb+i] = c
-		}
-	}
-
+	uleb := func(b []byte, it codeRef) []byte { return b[it.uleb : it.uleb+it.ulebLen] }
 	tests := []struct {
 		name      string
 		mutate    func(b []byte)
@@ -404,8 +394,8 @@ func TestScanCodeHostile(t *testing.T) {
 		malformed int    // methods cut short when it does not
 	}{
 		{"insns_size past the end", func(b []byte) { binary.LittleEndian.PutUint32(b[items[0].code+12:], 0x7fffffff) }, "insns_size runs past the end of the file", 0},
-		{"code_off past the end", func(b []byte) { setULEB(b, items[0], 1<<(7*items[0].ulebLen)-1) }, "code_item past the end of the file", 0},
-		{"code_item header cut by the end", func(b []byte) { setULEB(b, items[0], uint32(len(b)-8)) }, "code_item past the end of the file", 0},
+		{"code_off past the end", func(b []byte) { setULEB128(t, uleb(b, items[0]), 1<<(7*items[0].ulebLen)-1) }, "code_item past the end of the file", 0},
+		{"code_item header cut by the end", func(b []byte) { setULEB128(t, uleb(b, items[0]), uint32(len(b)-8)) }, "code_item past the end of the file", 0},
 		{"class data cut by the end", func(b []byte) { binary.LittleEndian.PutUint32(b[classDef0+24:], uint32(len(b)-2)) }, "truncated", 0},
 		{"class_data_off past the end", func(b []byte) { binary.LittleEndian.PutUint32(b[classDef0+24:], 0xfffffff0) }, "class_data_off past the end of the file", 0},
 		{"instruction count that lies", func(b []byte) {
@@ -494,4 +484,111 @@ func TestScanCodeWorkBudget(t *testing.T) {
 	_, err = f.ScanCode(q)
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), "work budget exhausted")
+}
+
+// codeContainer lays real DEX images end to end as one DEX 041 container,
+// as buildContainer does, and also moves the two kinds of offsets toV41
+// leaves alone that the code walker follows: each encoded method's code_off
+// (rewritten in place, its uleb128 length kept) and each call_site_id's
+// call_site_off.
+func codeContainer(t *testing.T, dexes ...[]byte) []byte {
+	t.Helper()
+	var out []byte
+	var starts []int
+	for _, d := range dexes {
+		base := len(out)
+		starts = append(starts, base)
+		n := toV41(t, d, base)
+		shift := uint32(base + headerSizeV41 - headerSize)
+		at := func(off uint32) int { return int(off) - base } // container offset → offset in n
+		classN, classOff := le32(n, 0x60), le32(n, 0x64)
+		for i := range classN {
+			cd := le32(n, at(classOff)+classDefSize*int(i)+24)
+			if cd == 0 {
+				continue
+			}
+			var sizes [4]uint32
+			p := at(cd)
+			for j := range sizes {
+				sizes[j], p, _ = uleb128(n, p, len(n))
+			}
+			for range 2 * (sizes[0] + sizes[1]) {
+				_, p, _ = uleb128(n, p, len(n))
+			}
+			for range sizes[2] + sizes[3] {
+				_, p, _ = uleb128(n, p, len(n))
+				_, p, _ = uleb128(n, p, len(n))
+				code, next, _ := uleb128(n, p, len(n))
+				if code != 0 {
+					setULEB128(t, n[p:next], code+shift)
+				}
+				p = next
+			}
+		}
+		if m := le32(n, 0x34); m != 0 {
+			for i := range le32(n, at(m)) {
+				item := at(m) + 4 + mapItemSize*int(i)
+				if binary.LittleEndian.Uint16(n[item:]) != typeCallSiteIDItem {
+					continue
+				}
+				ids := at(le32(n, item+8))
+				for j := range le32(n, item+4) {
+					p := ids + callSiteIDSize*int(j)
+					binary.LittleEndian.PutUint32(n[p:], le32(n, p)+shift)
+				}
+			}
+		}
+		out = append(out, n...)
+	}
+	for _, s := range starts {
+		binary.LittleEndian.PutUint32(out[s+0x70:], uint32(len(out)))
+	}
+	for _, s := range starts {
+		resign(out, s, int(le32(out, s+0x20)))
+	}
+	return out
+}
+
+// setULEB128 writes v over the uleb128 in b, keeping its length.
+func setULEB128(t *testing.T, b []byte, v uint32) {
+	t.Helper()
+	require.Less(t, uint64(v), uint64(1)<<(7*len(b)), "the moved offset needs a longer uleb128")
+	for i := range b {
+		c := byte(v>>(7*i)) & 0x7f
+		if i < len(b)-1 {
+			c |= 0x80
+		}
+		b[i] = c
+	}
+}
+
+// TestScanCodeContainer: a DEX 041 container is walked DEX by DEX, with
+// every offset relative to the container, and gives the hits of its DEX
+// files scanned one by one.
+func TestScanCodeContainer(t *testing.T) {
+	_, q := tableQuery(t)
+	first, second := fixture(t, "classes039.dex"), fixture(t, "code039.dex")
+	var want []Hit
+	var wantStats CodeStats
+	for _, b := range [][]byte{first, second} {
+		f, err := Parse(b)
+		require.NoError(t, err)
+		s, err := f.ScanCode(q)
+		require.NoError(t, err)
+		want = append(want, s.Hits...)
+		wantStats.Methods += s.Stats.Methods
+		wantStats.Instructions += s.Stats.Instructions
+		wantStats.Invokes += s.Stats.Invokes
+	}
+	slices.SortFunc(want, compareHits)
+	f, err := Parse(codeContainer(t, first, second))
+	require.NoError(t, err)
+	require.Len(t, f.Headers, 2)
+	s, err := f.ScanCode(q)
+	require.NoError(t, err)
+	assert.Equal(t, want, s.Hits)
+	assert.Equal(t, wantStats.Methods, s.Stats.Methods)
+	assert.Equal(t, wantStats.Instructions, s.Stats.Instructions)
+	assert.Equal(t, wantStats.Invokes, s.Stats.Invokes)
+	assert.NotEmpty(t, s.Hits)
 }

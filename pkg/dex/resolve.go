@@ -248,6 +248,7 @@ func (f *File) resolveHandles(k int, r *resolved) error {
 	if !found {
 		return nil
 	}
+	budget := newWork(f) // call sites sharing one long array cost their bytes each time
 	for cs := range cN {
 		at := int(binary.LittleEndian.Uint32(f.data[cOff+callSiteIDSize*cs:]))
 		if at >= d.limit {
@@ -269,6 +270,9 @@ func (f *File) resolveHandles(k int, r *resolved) error {
 			for _, t := range r.refs[eventKey(evHandle, uint32(v.bits))] {
 				r.add(eventKey(evCallSite, uint32(cs)), int(t))
 			}
+		}
+		if err := budget.spend(p-at, at); err != nil {
+			return err
 		}
 	}
 	return nil
