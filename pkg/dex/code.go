@@ -309,24 +309,27 @@ func (w *walker) walkCode(d *dexInfo, off int, r *resolved, st *CodeStats) error
 func (w *walker) walkInsns(ins []byte, r *resolved, st *CodeStats) (int, string) {
 	w.ringN, w.ringNext = 0, 0
 	n := len(ins) / 2
+	insns, invokes := 0, 0
 	for pc := 0; pc < n; {
 		at := 2 * pc
 		u := uint16(ins[at]) | uint16(ins[at+1])<<8
 		op := byte(u)
-		width := uint64(opWidth[op])
-		act := opAct[op]
+		width := uint64(opWidth(op))
+		act := opAct(op)
 		if act == actNop && (u == packedSwitchPayload || u == sparseSwitchPayload || u == arrayDataPayload) {
 			var ok bool
 			if width, ok = payloadWidth(ins, pc, n, u); !ok {
+				st.Instructions, st.Invokes = st.Instructions+insns, st.Invokes+invokes
 				return at, "truncated switch or array payload"
 			}
 		}
 		if width > uint64(n-pc) {
+			st.Instructions, st.Invokes = st.Instructions+insns, st.Invokes+invokes
 			return at, "instruction runs past the end of its code_item"
 		}
-		st.Instructions++
-		if opInvoke[op] {
-			st.Invokes++
+		insns++
+		if opIsInvoke(op) {
+			invokes++
 		}
 		if act > actNop {
 			idx := uint32(ins[at+2]) | uint32(ins[at+3])<<8
@@ -356,6 +359,7 @@ func (w *walker) walkInsns(ins []byte, r *resolved, st *CodeStats) (int, string)
 		}
 		pc += int(width)
 	}
+	st.Instructions, st.Invokes = st.Instructions+insns, st.Invokes+invokes
 	return 0, ""
 }
 

@@ -352,7 +352,7 @@ func insnOffsets(b []byte, off int) []int {
 	for pc := 0; pc < n; {
 		out = append(out, off+codeItemHeader+2*pc)
 		u := binary.LittleEndian.Uint16(ins[2*pc:])
-		w := uint64(opWidth[byte(u)])
+		w := uint64(opWidth(byte(u)))
 		if u == packedSwitchPayload || u == sparseSwitchPayload || u == arrayDataPayload {
 			w, _ = payloadWidth(ins, pc, n, u)
 		}

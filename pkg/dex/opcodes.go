@@ -106,12 +106,22 @@ var opcodeRanges = []struct {
 	{0xff, 0xff, "21c", actNone, false},         // const-method-type
 }
 
-// opWidth, opAct and opInvoke are opcodeRanges indexed by opcode.
-var (
-	opWidth  [256]uint8
-	opAct    [256]opAction
-	opInvoke [256]bool
+// opInfo is opcodeRanges indexed by opcode, packed in one byte so the
+// walker's hot loop makes one table load per instruction: the width in code
+// units in the low three bits (1-5), the action above them, and the invoke
+// flag in the top bit.
+var opInfo [256]uint8
+
+const (
+	infoWidthMask   = 0x07
+	infoActionShift = 3
+	infoActionMask  = 0x0f << infoActionShift
+	infoInvoke      = 0x80
 )
+
+func opWidth(op byte) uint8   { return opInfo[op] & infoWidthMask }
+func opAct(op byte) opAction  { return opAction(opInfo[op] & infoActionMask >> infoActionShift) }
+func opIsInvoke(op byte) bool { return opInfo[op]&infoInvoke != 0 }
 
 func init() {
 	next := 0
@@ -120,9 +130,10 @@ func init() {
 			panic("dex: opcodeRanges is not a contiguous cover of 0x00-0xff")
 		}
 		for op := int(r.lo); op <= int(r.hi); op++ {
-			opWidth[op] = r.format[0] - '0'
-			opAct[op] = r.act
-			opInvoke[op] = r.invoke
+			opInfo[op] = (r.format[0] - '0') | uint8(r.act)<<infoActionShift
+			if r.invoke {
+				opInfo[op] |= infoInvoke
+			}
 		}
 		next = int(r.hi) + 1
 	}
