@@ -18,12 +18,15 @@ type Hit struct {
 	// Count is the number of instructions: invokes, field reads or
 	// const-strings, as dexdump -d lists them.
 	Count int
-	// Reflective hits are not calls: the class passes the target's class
-	// name or member name, as a string constant, to Class.forName,
-	// ClassLoader.loadClass, Class.getMethod, getDeclaredMethod, getField or
-	// getDeclaredField. The constant is the last const-string loaded into
-	// the argument register earlier in the same method, so reflection whose
-	// names are computed at run time is not seen.
+	// Reflective hits are not calls: the class names the target's class
+	// (a string constant passed to Class.forName or ClassLoader.loadClass,
+	// or a const-class of it) and passes the target's member name, as a
+	// string constant, to Class.getMethod, getDeclaredMethod, getField or
+	// getDeclaredField. Count is the number of such member lookups. A name
+	// is seen when it is the last const-string loaded into the argument
+	// register earlier in the same method, so names computed at run time,
+	// and members looked up on a class the class never names (obj.getClass()),
+	// are not seen.
 	Reflective bool
 }
 
@@ -105,26 +108,45 @@ func (s *CodeScan) addClass(f *File, k int, q *Query, r *resolved, class uint32,
 	}
 	name := DecodeMUTF8(desc)
 	first := len(s.Hits)
+	// Reflection counts where the class both names a target's class (a
+	// string passed to Class.forName or loadClass, or a const-class) and
+	// passes its member name to getMethod, getField and the like: either
+	// alone is too common to mean the target (Class.forName("android.os.Build"),
+	// getField("CONTENT_URI")).
+	var classesNamed map[int32]bool
 	for _, e := range events {
 		kind, idx := eventKind(e.key>>32), uint32(e.key)
-		var targets []int32
 		switch kind {
-		case evReflectClass, evReflectMethod, evReflectField:
+		case evReflectClass, evClassConst:
+			if classesNamed == nil {
+				classesNamed = map[int32]bool{}
+			}
+			if kind == evReflectClass {
+				classesNamed[r.nameOf[idx]] = true
+			} else {
+				classesNamed[r.typeName[idx]] = true
+			}
+		}
+	}
+	for _, e := range events {
+		kind, idx := eventKind(e.key>>32), uint32(e.key)
+		switch kind {
+		case evReflectClass, evClassConst:
+		case evReflectMethod, evReflectField:
 			n := &q.names[r.nameOf[idx]]
-			switch kind {
-			case evReflectClass:
-				targets = n.classOf
-			case evReflectMethod:
-				targets = n.methods
-			default:
+			targets := n.methods
+			if kind == evReflectField {
 				targets = n.fields
 			}
+			for _, t := range targets {
+				if classesNamed[q.classNameOf[t]] {
+					s.Hits = append(s.Hits, Hit{Target: int(t), Class: name, Count: e.n, Reflective: true})
+				}
+			}
 		default:
-			targets = r.refs[e.key]
-		}
-		reflective := kind >= evReflectClass
-		for _, t := range targets {
-			s.Hits = append(s.Hits, Hit{Target: int(t), Class: name, Count: e.n, Reflective: reflective})
+			for _, t := range r.refs[e.key] {
+				s.Hits = append(s.Hits, Hit{Target: int(t), Class: name, Count: e.n})
+			}
 		}
 	}
 	// Merge the hits of this class that reach the same target the same way
@@ -354,6 +376,10 @@ func (w *walker) walkInsns(ins []byte, r *resolved, st *CodeStats) (int, string)
 			case actMethodHandle:
 				if r.handles.has(idx) {
 					w.events = append(w.events, eventKey(evHandle, idx))
+				}
+			case actConstClass:
+				if r.types.has(idx) {
+					w.events = append(w.events, eventKey(evClassConst, idx))
 				}
 			}
 		}

@@ -55,6 +55,21 @@ type dexdumpCode struct {
 	pendingSites, pendingHandles map[string]map[int]int // class → index → count
 	handles                      map[int]handleText
 	sites                        map[int][]int // call site → method handles it holds
+	// reflection evidence per class: the reflection names loaded by
+	// const-string, the target classes named by const-class, and the
+	// reflection entry points invoked ("Ljava/lang/Class;.forName").
+	reflect map[string]*reflectEvidence
+}
+
+type reflectEvidence struct{ strings, constClasses, calls map[string]bool }
+
+func (res *dexdumpCode) evidence(class string) *reflectEvidence {
+	e := res.reflect[class]
+	if e == nil {
+		e = &reflectEvidence{map[string]bool{}, map[string]bool{}, map[string]bool{}}
+		res.reflect[class] = e
+	}
+	return e
 }
 
 type handleText struct{ typ, class, name string }
@@ -66,17 +81,25 @@ type oracleTargets struct {
 	targets  []Target
 	byMember map[string][]int
 	classes  map[string]bool
+	names    map[string]bool // dotted class names and member names of the targets
+	reflect  map[string]bool // "Lcls;.name" of the reflection entry points
 }
 
 func newOracleTargets(t testing.TB) *oracleTargets {
 	_, q := tableQuery(t)
-	o := &oracleTargets{q: q, targets: q.Targets(), byMember: map[string][]int{}, classes: map[string]bool{}}
+	o := &oracleTargets{q: q, targets: q.Targets(), byMember: map[string][]int{}, classes: map[string]bool{},
+		names: map[string]bool{}, reflect: map[string]bool{}}
 	for i, tg := range o.targets {
 		if tg.Kind != StringTarget {
 			k := tg.Class + "." + tg.Name
 			o.byMember[k] = append(o.byMember[k], i)
 			o.classes[tg.Class] = true
+			o.names[dottedClass(tg.Class)] = true
+			o.names[tg.Name] = true
 		}
+	}
+	for _, r := range reflectAPIs {
+		o.reflect[r.class+"."+r.name] = true
 	}
 	return o
 }
@@ -161,7 +184,7 @@ func hexIndex(s, marker []byte, last bool) int64 {
 func readDexdump(r io.Reader, o *oracleTargets) (*dexdumpCode, error) {
 	res := &dexdumpCode{refs: map[string]map[uint64]int{}, table: map[string]int{}, statics: map[string]string{},
 		pendingSites: map[string]map[int]int{}, pendingHandles: map[string]map[int]int{},
-		handles: map[int]handleText{}, sites: map[int][]int{}}
+		handles: map[int]handleText{}, sites: map[int][]int{}, reflect: map[string]*reflectEvidence{}}
 	br := bufio.NewReaderSize(r, 1<<20)
 	var refs map[uint64]int
 	class, section, field := "", "", ""
@@ -210,7 +233,14 @@ func readDexdump(r io.Reader, o *oracleTargets) (*dexdumpCode, error) {
 					end := bytes.LastIndex(rest, markString) - 2 // before `" `
 					if end > q {
 						credit(o.str(rest[q+1 : end]))
+						if o.names[string(rest[q+1:end])] {
+							res.evidence(class).strings[string(rest[q+1:end])] = true
+						}
 					}
+				}
+			case bytes.Equal(op, []byte("const-class")):
+				if c, _, ok := strings.Cut(string(rest[bytes.IndexByte(rest, ',')+2:]), " //"); ok && o.classes[c] {
+					res.evidence(class).constClasses[c] = true
 				}
 			case bytes.Equal(op, []byte("invoke-custom")) || bytes.Equal(op, []byte("invoke-custom/range")):
 				idx := int(hexIndex(rest, markSite, false))
@@ -223,6 +253,9 @@ func readDexdump(r io.Reader, o *oracleTargets) (*dexdumpCode, error) {
 			case isInvoke:
 				refs[eventKey(evInvoke, uint32(hexIndex(rest, markMethod, false)))]++
 				credit(memberTargets(o, rest, markMethod, MethodTarget))
+				if m := memberText(rest, markMethod); o.reflect[m] {
+					res.evidence(class).calls[m] = true
+				}
 			case bytes.HasPrefix(op, []byte("iget")) || bytes.HasPrefix(op, []byte("sget")):
 				refs[eventKey(evField, uint32(hexIndex(rest, markField, false)))]++
 				credit(memberTargets(o, rest, markField, FieldTarget))
@@ -288,29 +321,45 @@ func endsWithStringMark(s []byte) bool {
 	return i+len(markString) < len(s)
 }
 
-// memberTargets reads the member an invoke or field instruction names,
+// memberRef returns the member an invoke or field instruction names,
 // ", Lcls;.name:sig" before the marker (and before ", (proto)" for
-// invoke-polymorphic), and returns the targets it reaches.
-func memberTargets(o *oracleTargets, rest, marker []byte, kind TargetKind) []int {
+// invoke-polymorphic), as "Lcls;" and "name:sig".
+func memberRef(rest, marker []byte) (class, member []byte) {
 	m := bytes.Index(rest, marker)
 	if m < 0 {
-		return nil
+		return nil, nil
 	}
 	text := rest[:m]
 	i := bytes.LastIndex(text, memberStart)
 	if i < 0 {
-		return nil
+		return nil, nil
 	}
 	text = text[i+2:]
 	if j := bytes.IndexAny(text, ", "); j >= 0 {
 		text = text[:j]
 	}
 	semi := bytes.Index(text, []byte(";."))
-	if semi < 0 || !o.classes[string(text[:semi+1])] {
+	if semi < 0 {
+		return nil, nil
+	}
+	return text[:semi+1], text[semi+2:]
+}
+
+// memberTargets returns the targets the member an instruction names reaches.
+func memberTargets(o *oracleTargets, rest, marker []byte, kind TargetKind) []int {
+	class, member := memberRef(rest, marker)
+	if class == nil || !o.classes[string(class)] {
 		return nil
 	}
-	name, sig, _ := strings.Cut(string(text[semi+2:]), ":")
-	return o.member(kind, string(text[:semi+1]), name, sig)
+	name, sig, _ := strings.Cut(string(member), ":")
+	return o.member(kind, string(class), name, sig)
+}
+
+// memberText returns "Lcls;.name" of the member an instruction names.
+func memberText(rest, marker []byte) string {
+	class, member := memberRef(rest, marker)
+	name, _, _ := bytes.Cut(member, []byte(":"))
+	return string(class) + "." + string(name)
 }
 
 func countIn(m map[int]int, k int) map[int]int {
@@ -374,10 +423,11 @@ func (res *dexdumpCode) resolveHandles(o *oracleTargets) {
 
 // ourCode is the same view from this package.
 type ourCode struct {
-	stats   CodeStats
-	refs    map[string]map[uint64]int
-	table   map[string]int
-	statics map[string]string
+	stats      CodeStats
+	refs       map[string]map[uint64]int
+	table      map[string]int
+	statics    map[string]string
+	reflective []Hit // with Class in MUTF-8, as dexdump prints it
 }
 
 func scanOurs(t *testing.T, data []byte, o *oracleTargets) *ourCode {
@@ -388,8 +438,11 @@ func scanOurs(t *testing.T, data []byte, o *oracleTargets) *ourCode {
 	require.NoError(t, err)
 	out.stats = scan.Stats
 	for _, h := range scan.Hits {
-		if !h.Reflective {
-			out.table[fmt.Sprintf("%d %s", h.Target, EncodeMUTF8(nil, h.Class))] += h.Count
+		h.Class = string(EncodeMUTF8(nil, h.Class))
+		if h.Reflective {
+			out.reflective = append(out.reflective, h)
+		} else {
+			out.table[fmt.Sprintf("%d %s", h.Target, h.Class)] += h.Count
 		}
 	}
 	// Every reference: every index is a target.
@@ -577,6 +630,7 @@ func TestCodeDexdumpOracle(t *testing.T) {
 		rejected                bool
 		methods, insns, invokes int
 		hits, refs, statics     int
+		reflective              int
 		calls                   map[string]int // table hits by target, for the log
 	}
 	results := make([]outcome, len(inputs))
@@ -619,9 +673,9 @@ func TestCodeDexdumpOracle(t *testing.T) {
 					continue
 				}
 				got := scanOurs(t, in.data, o)
-				compareCode(t, in.name, want, got)
+				compareCode(t, in.name, o, want, got)
 				results[i] = outcome{methods: got.stats.Methods, insns: got.stats.Instructions, invokes: got.stats.Invokes,
-					hits: len(got.table), statics: len(got.statics), calls: got.table}
+					hits: len(got.table), statics: len(got.statics), calls: got.table, reflective: len(got.reflective)}
 				for _, m := range got.refs {
 					results[i].refs += len(m)
 				}
@@ -647,6 +701,7 @@ func TestCodeDexdumpOracle(t *testing.T) {
 		total.invokes += r.invokes
 		total.hits += r.hits
 		total.statics += r.statics
+		total.reflective += r.reflective
 		for k, n := range r.calls {
 			var tg int
 			fmt.Sscanf(k, "%d", &tg)
@@ -655,8 +710,8 @@ func TestCodeDexdumpOracle(t *testing.T) {
 	}
 	t.Logf("%d distinct DEX images (%d standalone files, %d classes*.dex entries in zips); %d rejected by dexdump",
 		len(inputs), loose, inZips, rejected)
-	t.Logf("agreed with dexdump -d: %d methods, %d instructions, %d invokes, %d (table API, class) call-site groups, %d static values",
-		total.methods, total.insns, total.invokes, total.hits, total.statics)
+	t.Logf("agreed with dexdump -d: %d methods, %d instructions, %d invokes, %d (table API, class) call-site groups, %d reflective hits, %d static values",
+		total.methods, total.insns, total.invokes, total.hits, total.reflective, total.statics)
 	var apis []string
 	for tg, n := range byTarget {
 		apis = append(apis, fmt.Sprintf("%s ×%d", o.targets[tg], n))
@@ -667,7 +722,7 @@ func TestCodeDexdumpOracle(t *testing.T) {
 }
 
 // compareCode reports every difference between dexdump's view and ours.
-func compareCode(t *testing.T, name string, want *dexdumpCode, got *ourCode) {
+func compareCode(t *testing.T, name string, o *oracleTargets, want *dexdumpCode, got *ourCode) {
 	t.Helper()
 	assert.Equal(t, want.methods, got.stats.Methods, "%s: methods with code", name)
 	assert.Equal(t, want.insns, got.stats.Instructions, "%s: instructions", name)
@@ -694,6 +749,24 @@ func compareCode(t *testing.T, name string, want *dexdumpCode, got *ourCode) {
 	}
 	if diffs > 3 {
 		t.Errorf("%s: %d classes differ in all", name, diffs)
+	}
+	// Every reflective hit: dexdump shows the class loading the member's
+	// name, invoking a member lookup, and naming the target's class
+	// (forName or loadClass of its name, or const-class).
+	for _, h := range got.reflective {
+		tg := o.targets[h.Target]
+		ev := want.reflect[h.Class]
+		lookup := []string{"Ljava/lang/Class;.getMethod", "Ljava/lang/Class;.getDeclaredMethod"}
+		if tg.Kind == FieldTarget {
+			lookup = []string{"Ljava/lang/Class;.getField", "Ljava/lang/Class;.getDeclaredField"}
+		}
+		named := ev != nil && (ev.constClasses[tg.Class] || ev.strings[dottedClass(tg.Class)] && slices.ContainsFunc(
+			[]string{"Ljava/lang/Class;.forName", "Ljava/lang/ClassLoader;.loadClass", "Ldalvik/system/BaseDexClassLoader;.loadClass",
+				"Ldalvik/system/PathClassLoader;.loadClass", "Ldalvik/system/DexClassLoader;.loadClass"},
+			func(c string) bool { return ev.calls[c] }))
+		if !named || !ev.strings[tg.Name] || !slices.ContainsFunc(lookup, func(c string) bool { return ev.calls[c] }) {
+			t.Errorf("%s: reflective hit %s in %s: dexdump shows no such reflection (%+v)", name, tg, h.Class, ev)
+		}
 	}
 	diffs = 0
 	for k, w := range want.statics {

@@ -32,6 +32,8 @@ const (
 	actStringJumbo
 	// actMethodHandle: const-method-handle vAA, method_handle@BBBB (21c).
 	actMethodHandle
+	// actConstClass: const-class vAA, type@BBBB (21c).
+	actConstClass
 )
 
 // opcodeRanges lists every opcode 0x00-0xff with its format and action.
@@ -64,7 +66,7 @@ var opcodeRanges = []struct {
 	{0x19, 0x19, "21h", actNone, false},         // const-wide/high16
 	{0x1a, 0x1a, "21c", actString, false},       // const-string
 	{0x1b, 0x1b, "31c", actStringJumbo, false},  // const-string/jumbo
-	{0x1c, 0x1c, "21c", actNone, false},         // const-class
+	{0x1c, 0x1c, "21c", actConstClass, false},   // const-class
 	{0x1d, 0x1e, "11x", actNone, false},         // monitor-enter, monitor-exit
 	{0x1f, 0x1f, "21c", actNone, false},         // check-cast
 	{0x20, 0x20, "22c", actNone, false},         // instance-of

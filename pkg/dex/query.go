@@ -85,6 +85,9 @@ type Query struct {
 	// target's class (dotted, "android.telephony.TelephonyManager") or
 	// member ("getDeviceId"); sorted, unique.
 	names []queryName
+	// classNameOf gives, per target, the index in names of its class's
+	// dotted name (-1 for string targets).
+	classNameOf []int32
 	// reflect are the reflection entry points (see reflectAPIs), compiled
 	// as a Query of their own so the same resolver finds them.
 	reflect []queryClass
@@ -93,6 +96,7 @@ type Query struct {
 type queryClass struct {
 	key     []byte // MUTF-8 descriptor
 	members []queryMember
+	name    int32 // index in Query.names of the dotted class name
 }
 
 type queryMember struct {
@@ -111,9 +115,9 @@ type queryString struct {
 // queryName is a reflection name and the targets it may reach.
 type queryName struct {
 	key []byte
-	// classOf lists the targets whose class has this dotted name; methods
-	// and fields list the method and field targets with this member name.
-	classOf, methods, fields []int32
+	// methods and fields list the method and field targets with this
+	// member name.
+	methods, fields []int32
 }
 
 // reflectAPIs are the Java reflection entry points whose string argument
@@ -167,9 +171,7 @@ func NewQuery(targets []Target) (*Query, error) {
 			}
 			q.members[c].members = append(q.members[c].members,
 				queryMember{kind: t.Kind, name: EncodeMUTF8(nil, t.Name), typ: EncodeMUTF8(nil, t.Type), target: i})
-			dotted := strings.ReplaceAll(t.Class[1:len(t.Class)-1], "/", ".")
-			cn := name(dotted)
-			cn.classOf = append(cn.classOf, int32(i))
+			name(dottedClass(t.Class))
 			mn := name(t.Name)
 			if t.Kind == MethodTarget {
 				mn.methods = append(mn.methods, int32(i))
@@ -189,6 +191,20 @@ func NewQuery(targets []Target) (*Query, error) {
 		q.names = append(q.names, *n)
 	}
 	slices.SortFunc(q.names, func(a, b queryName) int { return compareMUTF8(a.key, b.key) })
+	index := map[string]int32{}
+	for i, n := range q.names {
+		index[DecodeMUTF8(n.key)] = int32(i)
+	}
+	q.classNameOf = make([]int32, len(targets))
+	for i, t := range targets {
+		q.classNameOf[i] = -1
+		if t.Kind != StringTarget {
+			q.classNameOf[i] = index[dottedClass(t.Class)]
+		}
+	}
+	for i := range q.members {
+		q.members[i].name = index[dottedClass(DecodeMUTF8(q.members[i].key))]
+	}
 
 	byClass = map[string]int{}
 	for i, r := range reflectAPIs {
@@ -203,6 +219,10 @@ func NewQuery(targets []Target) (*Query, error) {
 	}
 	return q, nil
 }
+
+// dottedClass turns a class descriptor into the binary name reflection
+// takes: "Landroid/provider/Settings$Secure;" → "android.provider.Settings$Secure".
+func dottedClass(desc string) string { return strings.ReplaceAll(desc[1:len(desc)-1], "/", ".") }
 
 // Targets returns a copy of the targets the query was built from; a Hit's
 // Target indexes this slice.

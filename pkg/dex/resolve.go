@@ -18,6 +18,7 @@ const (
 	evReflectClass                       // string idx passed to Class.forName / loadClass
 	evReflectMethod                      // string idx passed to Class.getMethod / getDeclaredMethod
 	evReflectField                       // string idx passed to Class.getField / getDeclaredField
+	evClassConst                         // const-class of type idx (names a target class)
 )
 
 func eventKey(k eventKind, idx uint32) uint64 { return uint64(k)<<32 | uint64(idx) }
@@ -53,12 +54,16 @@ type resolved struct {
 	sites   bitset
 	handles bitset
 	names   bitset // strings that name a target's class or member
+	types   bitset // types of the targets' classes (for const-class)
 	// refs maps an event key to the targets it reaches.
 	refs map[uint64][]int32
 	// reflect maps a method id to its index in reflectAPIs.
 	reflect map[uint32]uint8
 	// nameOf maps a string index in names to its index in Query.names.
 	nameOf map[uint32]int32
+	// typeName maps a type index in types to the index in Query.names of
+	// its dotted name.
+	typeName map[uint32]int32
 }
 
 // resolve finds the targets of q in DEX k. It binary-searches the sorted
@@ -69,18 +74,26 @@ func (f *File) resolve(k int, q *Query) (*resolved, error) {
 	d := &f.dexes[k]
 	ids := f.idTables(k)
 	r := &resolved{
-		anyCall: newBitset(ids.methodN),
-		calls:   newBitset(ids.methodN),
-		fields:  newBitset(ids.fieldN),
-		strs:    newBitset(d.strN),
-		names:   newBitset(d.strN),
-		refs:    map[uint64][]int32{},
-		reflect: map[uint32]uint8{},
-		nameOf:  map[uint32]int32{},
+		anyCall:  newBitset(ids.methodN),
+		calls:    newBitset(ids.methodN),
+		fields:   newBitset(ids.fieldN),
+		strs:     newBitset(d.strN),
+		names:    newBitset(d.strN),
+		types:    newBitset(d.typeN),
+		refs:     map[uint64][]int32{},
+		reflect:  map[uint32]uint8{},
+		nameOf:   map[uint32]int32{},
+		typeName: map[uint32]int32{},
 	}
 	budget := f.scanBudget(len(q.targets) + len(reflectAPIs))
 	var scratch []byte
 	for _, c := range q.members {
+		if t, err := f.classType(d, &c); err != nil {
+			return nil, err
+		} else if t >= 0 {
+			r.types.set(t)
+			r.typeName[uint32(t)] = c.name
+		}
 		err := f.resolveClass(d, &ids, &c, &scratch, &budget, func(m *queryMember, idx int) {
 			if m.kind == MethodTarget {
 				r.calls.set(idx)
@@ -163,13 +176,9 @@ func (f *File) stringIs(d *dexInfo, idx int, key []byte) (bool, error) {
 // resolveClass calls fn with every method or field id of d that one of c's
 // members names.
 func (f *File) resolveClass(d *dexInfo, ids *idTables, c *queryClass, scratch *[]byte, budget *int, fn func(m *queryMember, idx int)) error {
-	sidx, err := f.findString(d, c.key)
-	if err != nil || sidx < 0 {
+	t, err := f.classType(d, c)
+	if err != nil || t < 0 || t > 0xffff { // member ids hold a 16-bit class index
 		return err
-	}
-	t := f.findType(d, sidx)
-	if t < 0 || t > 0xffff { // member ids hold a 16-bit class index
-		return nil
 	}
 	for i := range c.members {
 		m := &c.members[i]
@@ -208,6 +217,15 @@ func (f *File) resolveClass(d *dexInfo, ids *idTables, c *queryClass, scratch *[
 		}
 	}
 	return nil
+}
+
+// classType returns the type index of d whose descriptor is c's, or -1.
+func (f *File) classType(d *dexInfo, c *queryClass) (int, error) {
+	sidx, err := f.findString(d, c.key)
+	if err != nil || sidx < 0 {
+		return -1, err
+	}
+	return f.findType(d, sidx), nil
 }
 
 // resolveHandles marks the method handles that invoke a target method or

@@ -7,7 +7,9 @@
 # still be found), wide constants, goto/32, invoke-polymorphic(/range),
 # invoke-custom(/range) whose call site holds a method handle to a sensitive
 # API, const-method-handle, const-method-type, and reflection with constant
-# names (including a name overwritten before the call, which must not count).
+# names: a class named by Class.forName (through a range invoke) or by
+# const-class, with a member looked up by name in the same class, counts; a
+# name overwritten before the call does not.
 
 .method public static switches(I)I
     .registers 4
@@ -105,4 +107,13 @@
     const-string v1, "SERIAL"
     invoke-virtual {v0, v1}, Ljava/lang/Class;->getDeclaredField(Ljava/lang/String;)Ljava/lang/reflect/Field;
     return-void
+.end method
+
+.method public static reflectConstClass()Ljava/lang/Object;
+    .registers 3
+    const-class v0, Landroid/os/Build;
+    const-string v1, "SERIAL"
+    invoke-virtual {v0, v1}, Ljava/lang/Class;->getField(Ljava/lang/String;)Ljava/lang/reflect/Field;
+    move-result-object v0
+    return-object v0
 .end method
