@@ -361,26 +361,18 @@ func (w *walker) walkInsns(ins []byte, r *resolved, st *CodeStats) (int, string)
 					w.invoke(r, act, u, idx, ins[at:])
 				}
 			case actInvokeCustom:
-				if r.sites.has(idx) {
-					w.events = append(w.events, eventKey(evCallSite, idx))
-				}
+				w.record(r.sites, evCallSite, idx)
 			case actFieldGet:
-				if r.fields.has(idx) {
-					w.events = append(w.events, eventKey(evField, idx))
-				}
+				w.record(r.fields, evField, idx)
 			case actString:
 				w.constString(r, idx, uint32(u>>8))
 			case actStringJumbo:
 				idx |= (uint32(ins[at+4]) | uint32(ins[at+5])<<8) << 16
 				w.constString(r, idx, uint32(u>>8))
 			case actMethodHandle:
-				if r.handles.has(idx) {
-					w.events = append(w.events, eventKey(evHandle, idx))
-				}
+				w.record(r.handles, evHandle, idx)
 			case actConstClass:
-				if r.types.has(idx) {
-					w.events = append(w.events, eventKey(evClassConst, idx))
-				}
+				w.record(r.types, evClassConst, idx)
 			}
 		}
 		pc += int(width)
@@ -389,11 +381,16 @@ func (w *walker) walkInsns(ins []byte, r *resolved, st *CodeStats) (int, string)
 	return 0, ""
 }
 
+// record records an event of kind for idx when idx is in set.
+func (w *walker) record(set bitset, kind eventKind, idx uint32) {
+	if set.has(idx) {
+		w.events = append(w.events, eventKey(kind, idx))
+	}
+}
+
 // constString records a const-string of string sidx into register reg.
 func (w *walker) constString(r *resolved, sidx, reg uint32) {
-	if r.strs.has(sidx) {
-		w.events = append(w.events, eventKey(evString, sidx))
-	}
+	w.record(r.strs, evString, sidx)
 	// The register now holds this string: forget older names loaded into
 	// it. The ring restarts at 0 for each method, so its ringN entries are
 	// the first ringN slots.
@@ -413,9 +410,7 @@ func (w *walker) constString(r *resolved, sidx, reg uint32) {
 // reflection entry point the name string in its argument register. insn
 // is the instruction (at least 3 code units, checked by the caller).
 func (w *walker) invoke(r *resolved, act opAction, u uint16, midx uint32, insn []byte) {
-	if r.calls.has(midx) {
-		w.events = append(w.events, eventKey(evInvoke, midx))
-	}
+	w.record(r.calls, evInvoke, midx)
 	api, ok := r.reflect[midx]
 	if !ok || w.ringN == 0 {
 		return

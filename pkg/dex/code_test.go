@@ -58,6 +58,32 @@ var codeFixtureDirs = []string{
 // smaliMemberRef matches a member reference in smali: Lcls;->name(proto)ret or Lcls;->name:type.
 var smaliMemberRef = regexp.MustCompile(`(L[^;\s()]+;)->([^(:\s]+)(\([^)]*\)[^\s,)]+|:[^\s,)]+)`)
 
+// eachSmaliLine calls fn with every line of every .smali file under dir,
+// trimmed, and the descriptor of the class its .class line declared.
+func eachSmaliLine(t *testing.T, dir string, fn func(class, line string)) {
+	t.Helper()
+	require.NoError(t, filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+		if err != nil || !strings.HasSuffix(p, ".smali") {
+			return err
+		}
+		fh, err := os.Open(p)
+		if err != nil {
+			return err
+		}
+		defer fh.Close()
+		class := ""
+		sc := bufio.NewScanner(fh)
+		for sc.Scan() {
+			line := strings.TrimSpace(sc.Text())
+			if f := strings.Fields(line); len(f) > 1 && f[0] == ".class" {
+				class = f[len(f)-1]
+			}
+			fn(class, line)
+		}
+		return sc.Err()
+	}))
+}
+
 // smaliHits reads the smali sources and counts, per class and target, the
 // instructions that reach a target directly: the expected direct hits of
 // ScanCode, from the sources the DEX was assembled from.
@@ -65,57 +91,38 @@ func smaliHits(t *testing.T, targets []Target, dirs ...string) map[string]int {
 	t.Helper()
 	want := map[string]int{}
 	for _, dir := range dirs {
-		require.NoError(t, filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
-			if err != nil || !strings.HasSuffix(p, ".smali") {
-				return err
-			}
-			fh, err := os.Open(p)
-			if err != nil {
-				return err
-			}
-			defer fh.Close()
-			class := ""
-			sc := bufio.NewScanner(fh)
-			for sc.Scan() {
-				line := strings.TrimSpace(sc.Text())
-				op, _, _ := strings.Cut(line, " ")
-				if op == ".class" {
-					f := strings.Fields(line)
-					class = f[len(f)-1]
-					continue
+		eachSmaliLine(t, dir, func(class, line string) {
+			op, _, _ := strings.Cut(line, " ")
+			reached := map[int]bool{}
+			switch {
+			case op == "const-string" || op == "const-string/jumbo":
+				s, err := strconv.Unquote(line[strings.IndexByte(line, '"'):])
+				require.NoError(t, err, line)
+				for i, tg := range targets {
+					if tg.Kind == StringTarget && (s == tg.Value || tg.Prefix && strings.HasPrefix(s, tg.Value)) {
+						reached[i] = true
+					}
 				}
-				reached := map[int]bool{}
-				switch {
-				case op == "const-string" || op == "const-string/jumbo":
-					s, err := strconv.Unquote(line[strings.IndexByte(line, '"'):])
-					require.NoError(t, err, line)
+			case strings.HasPrefix(op, "invoke-"), strings.HasPrefix(op, "sget"), strings.HasPrefix(op, "iget"), op == "const-method-handle":
+				for _, m := range smaliMemberRef.FindAllStringSubmatchIndex(line, -1) {
+					cls, name, sig := line[m[2]:m[3]], line[m[4]:m[5]], line[m[6]:m[7]]
+					isField := strings.HasPrefix(sig, ":")
+					if isField && !(strings.HasPrefix(op, "sget") || strings.HasPrefix(op, "iget") ||
+						strings.Contains(line[:m[0]], "static-get@") || strings.Contains(line[:m[0]], "instance-get@")) {
+						continue // a field write
+					}
 					for i, tg := range targets {
-						if tg.Kind == StringTarget && (s == tg.Value || tg.Prefix && strings.HasPrefix(s, tg.Value)) {
+						if tg.Class == cls && tg.Name == name && (tg.Kind == FieldTarget) == isField &&
+							(tg.Type == "" || tg.Type == strings.TrimPrefix(sig, ":")) {
 							reached[i] = true
 						}
 					}
-				case strings.HasPrefix(op, "invoke-"), strings.HasPrefix(op, "sget"), strings.HasPrefix(op, "iget"), op == "const-method-handle":
-					for _, m := range smaliMemberRef.FindAllStringSubmatchIndex(line, -1) {
-						cls, name, sig := line[m[2]:m[3]], line[m[4]:m[5]], line[m[6]:m[7]]
-						isField := strings.HasPrefix(sig, ":")
-						if isField && !(strings.HasPrefix(op, "sget") || strings.HasPrefix(op, "iget") ||
-							strings.Contains(line[:m[0]], "static-get@") || strings.Contains(line[:m[0]], "instance-get@")) {
-							continue // a field write
-						}
-						for i, tg := range targets {
-							if tg.Class == cls && tg.Name == name && (tg.Kind == FieldTarget) == isField &&
-								(tg.Type == "" || tg.Type == strings.TrimPrefix(sig, ":")) {
-								reached[i] = true
-							}
-						}
-					}
-				}
-				for i := range reached {
-					want[fmt.Sprintf("%d %s", i, class)]++
 				}
 			}
-			return sc.Err()
-		}))
+			for i := range reached {
+				want[fmt.Sprintf("%d %s", i, class)]++
+			}
+		})
 	}
 	return want
 }
@@ -307,8 +314,29 @@ func TestScanCodeAllocs(t *testing.T) {
 // in the class data, how long it is, and the code_item it points at.
 type codeRef struct{ uleb, ulebLen, code int }
 
-// codeItems walks the class data of a DEX the plain way (test-only) and
-// returns every encoded method with code, in walk order.
+// eachCodeOff walks the class_data_item at off in b the plain way
+// (test-only) and calls fn with the position and end of each encoded
+// method's code_off uleb128 and its value.
+func eachCodeOff(b []byte, off int, fn func(at, end int, code uint32)) {
+	var sizes [4]uint32
+	p := off
+	for j := range sizes {
+		sizes[j], p, _ = uleb128(b, p, len(b))
+	}
+	for range 2 * (sizes[0] + sizes[1]) {
+		_, p, _ = uleb128(b, p, len(b))
+	}
+	for range sizes[2] + sizes[3] {
+		_, p, _ = uleb128(b, p, len(b))
+		_, p, _ = uleb128(b, p, len(b))
+		code, next, _ := uleb128(b, p, len(b))
+		fn(p, next, code)
+		p = next
+	}
+}
+
+// codeItems returns every encoded method with code of the first DEX of b,
+// in walk order.
 func codeItems(t *testing.T, b []byte) []codeRef {
 	t.Helper()
 	f, err := Parse(b)
@@ -316,27 +344,12 @@ func codeItems(t *testing.T, b []byte) []codeRef {
 	d := &f.dexes[0]
 	var out []codeRef
 	for i := range d.classN {
-		off := int(le32(b, d.classOff+classDefSize*i+24))
-		if off == 0 {
-			continue
-		}
-		var sizes [4]uint32
-		p := off
-		for j := range sizes {
-			sizes[j], p, _ = uleb128(b, p, len(b))
-		}
-		for range 2 * (sizes[0] + sizes[1]) {
-			_, p, _ = uleb128(b, p, len(b))
-		}
-		for range sizes[2] + sizes[3] {
-			_, p, _ = uleb128(b, p, len(b))
-			_, p, _ = uleb128(b, p, len(b))
-			at := p
-			code, next, _ := uleb128(b, p, len(b))
-			p = next
-			if code != 0 {
-				out = append(out, codeRef{uleb: at, ulebLen: next - at, code: int(code)})
-			}
+		if off := int(le32(b, d.classOff+classDefSize*i+24)); off != 0 {
+			eachCodeOff(b, off, func(at, end int, code uint32) {
+				if code != 0 {
+					out = append(out, codeRef{uleb: at, ulebLen: end - at, code: int(code)})
+				}
+			})
 		}
 	}
 	return out
@@ -506,23 +519,11 @@ func codeContainer(t *testing.T, dexes ...[]byte) []byte {
 			if cd == 0 {
 				continue
 			}
-			var sizes [4]uint32
-			p := at(cd)
-			for j := range sizes {
-				sizes[j], p, _ = uleb128(n, p, len(n))
-			}
-			for range 2 * (sizes[0] + sizes[1]) {
-				_, p, _ = uleb128(n, p, len(n))
-			}
-			for range sizes[2] + sizes[3] {
-				_, p, _ = uleb128(n, p, len(n))
-				_, p, _ = uleb128(n, p, len(n))
-				code, next, _ := uleb128(n, p, len(n))
+			eachCodeOff(n, at(cd), func(p, end int, code uint32) {
 				if code != 0 {
-					setULEB128(t, n[p:next], code+shift)
+					setULEB128(t, n[p:end], code+shift)
 				}
-				p = next
-			}
+			})
 		}
 		if m := le32(n, 0x34); m != 0 {
 			for i := range le32(n, at(m)) {

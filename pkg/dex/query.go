@@ -163,13 +163,7 @@ func NewQuery(targets []Target) (*Query, error) {
 			if t.Name == "" {
 				return nil, fmt.Errorf("dex: target %d (%s): empty member name", i, t)
 			}
-			c, ok := byClass[t.Class]
-			if !ok {
-				c = len(q.members)
-				byClass[t.Class] = c
-				q.members = append(q.members, queryClass{key: EncodeMUTF8(nil, t.Class)})
-			}
-			q.members[c].members = append(q.members[c].members,
+			addMember(&q.members, byClass, t.Class,
 				queryMember{kind: t.Kind, name: EncodeMUTF8(nil, t.Name), typ: EncodeMUTF8(nil, t.Type), target: i})
 			name(dottedClass(t.Class))
 			mn := name(t.Name)
@@ -208,16 +202,21 @@ func NewQuery(targets []Target) (*Query, error) {
 
 	byClass = map[string]int{}
 	for i, r := range reflectAPIs {
-		c, ok := byClass[r.class]
-		if !ok {
-			c = len(q.reflect)
-			byClass[r.class] = c
-			q.reflect = append(q.reflect, queryClass{key: EncodeMUTF8(nil, r.class)})
-		}
-		q.reflect[c].members = append(q.reflect[c].members,
-			queryMember{kind: MethodTarget, name: EncodeMUTF8(nil, r.name), target: i})
+		addMember(&q.reflect, byClass, r.class, queryMember{kind: MethodTarget, name: EncodeMUTF8(nil, r.name), target: i})
 	}
 	return q, nil
+}
+
+// addMember files m under its class in classes; byClass indexes classes by
+// descriptor.
+func addMember(classes *[]queryClass, byClass map[string]int, class string, m queryMember) {
+	c, ok := byClass[class]
+	if !ok {
+		c = len(*classes)
+		byClass[class] = c
+		*classes = append(*classes, queryClass{key: EncodeMUTF8(nil, class)})
+	}
+	(*classes)[c].members = append((*classes)[c].members, m)
 }
 
 // dottedClass turns a class descriptor into the binary name reflection

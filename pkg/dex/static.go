@@ -159,26 +159,27 @@ func (f *File) staticFields(k, classDef int, w *work, fn func(fidx uint32, v Val
 func (f *File) value(d *dexInfo, raw rawValue, at int) (Value, error) {
 	v := Value{Kind: raw.kind, Int: int64(raw.bits)}
 	budget := f.scanBudget(1)
-	switch raw.kind {
-	case ValueString:
-		if raw.bits >= uint64(d.strN) {
-			return v, &FormatError{Off: int64(at), Msg: "string index out of range", Val: raw.bits}
-		}
-		s, err := f.stringData(d, uint32(raw.bits), &budget)
-		if err != nil {
-			return v, err
-		}
-		v.Str = DecodeMUTF8(s)
-	case ValueType:
-		if raw.bits >= uint64(d.typeN) {
-			return v, &FormatError{Off: int64(at), Msg: "type index out of range", Val: raw.bits}
-		}
-		s, err := f.typeDescriptor(d, uint32(raw.bits), &budget)
-		if err != nil {
-			return v, err
-		}
-		v.Str = DecodeMUTF8(s)
+	if raw.kind != ValueString && raw.kind != ValueType {
+		return v, nil
 	}
+	what, n := "string", d.strN
+	if raw.kind == ValueType {
+		what, n = "type", d.typeN
+	}
+	if raw.bits >= uint64(n) {
+		return v, &FormatError{Off: int64(at), Msg: what + " index out of range", Val: raw.bits}
+	}
+	var s []byte
+	var err error
+	if raw.kind == ValueString {
+		s, err = f.stringData(d, uint32(raw.bits), &budget)
+	} else {
+		s, err = f.typeDescriptor(d, uint32(raw.bits), &budget)
+	}
+	if err != nil {
+		return v, err
+	}
+	v.Str = DecodeMUTF8(s)
 	return v, nil
 }
 
