@@ -21,6 +21,7 @@ var allowed = map[string][]string{
 	"pkg/dex":         {"pkg/limits"},
 	"pkg/native":      {"pkg/limits"},
 	"pkg/classfile":   {"pkg/dex"},
+	"pkg/piapi":       {},
 	"pkg/doctext":     {"pkg/limits", "pkg/lazyre"},
 	"pkg/inventory":   {"pkg/container", "pkg/manifest", "pkg/dex", "pkg/permissions", "pkg/limits"},
 	"pkg/sdk":         {"pkg/inventory", "sdkdb", "pkg/manifest"},
