@@ -1,0 +1,34 @@
+package isolate
+
+import (
+	"bytes"
+	"os"
+	"strconv"
+	"syscall"
+)
+
+// limitMemory lets this process map at most n more bytes of address space
+// than it has mapped now (RLIMIT_AS), never raising an inherited lower limit,
+// and returns the headroom it got. The Go runtime reserves several hundred
+// MiB of address space at start-up, so a limit on the total would mostly
+// measure the runtime; the child is limited on what it adds.
+func limitMemory(n int64) (int64, error) {
+	statm, err := os.ReadFile("/proc/self/statm")
+	if err != nil {
+		return 0, err
+	}
+	pages, err := strconv.ParseInt(string(bytes.Fields(statm)[0]), 10, 64)
+	if err != nil {
+		return 0, err
+	}
+	base := uint64(pages) * uint64(os.Getpagesize())
+	var cur syscall.Rlimit
+	if err := syscall.Getrlimit(syscall.RLIMIT_AS, &cur); err != nil {
+		return 0, err
+	}
+	want := min(base+uint64(n), cur.Cur, cur.Max)
+	if want <= base {
+		return 0, nil
+	}
+	return int64(want - base), syscall.Setrlimit(syscall.RLIMIT_AS, &syscall.Rlimit{Cur: want, Max: want})
+}
