@@ -368,14 +368,15 @@ func pdfContentOnlyBomb() []byte {
 	return d.bytes()
 }
 
-// pdfLibraryPrints has a marked-content dictionary with a non-name key (the
-// library prints "DEBUG: …" to stdout) and a font with an unknown encoding
-// name (it prints to stderr), around readable text.
+// pdfLibraryPrints has a font with an unknown encoding name (the library
+// prints to stderr) whose /Widths is an object with a non-name key (it
+// prints "DEBUG: …" to stdout, then panics), after readable text.
 func pdfLibraryPrints() []byte {
 	d := onePage("[5 0 R 6 0 R]")
 	d.objs[2] = []byte("<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /Font << /F1 4 0 R /F2 7 0 R >> >> /Contents [5 0 R 6 0 R] >>")
 	d.add(pdfStream("", showText(pdfDisclosure, 700), false))
 	d.add(pdfStream("", []byte("/Span << 1 2 >> BDC EMC\nBT /F2 12 Tf 72 650 Td (Hello) Tj ET\n"), false))
-	d.add([]byte("<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /NoSuchEncoding >>"))
+	d.add([]byte("<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /NoSuchEncoding /Widths 8 0 R >>"))
+	d.add([]byte("<< /Type /Font 1 2 >>"))
 	return d.bytes()
 }
