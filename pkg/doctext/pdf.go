@@ -2,6 +2,7 @@ package doctext
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"io"
 	"math"
@@ -31,6 +32,8 @@ const (
 	// those of the whole document (every one is an object to resolve).
 	maxPageStreams = 4096
 	maxStreams     = 1 << 16
+	// maxPageRules bounds the ruled lines (table borders) kept for one page.
+	maxPageRules = 1 << 16
 	// contentPerPolicyByte sets the budget of inflated content, all pages
 	// together, at this many times the document size limit.
 	contentPerPolicyByte = 2
@@ -70,10 +73,14 @@ func extractPDF(b *builder, data []byte, lim limits.Limits) (err error) {
 	}
 	budget := contentPerPolicyByte * lim.PolicySize
 	x := &pdfExtractor{b: b, budget: maxGlyphs, content: budget, contentLimit: budget, streams: maxStreams}
+	var limited error // the first limit hit, page or document
 	for i, p := range pages {
 		pg, err := x.readPage(p, i+1)
 		if err != nil {
 			b.warn("pdf: page %d: %v", i+1, err)
+			if limited == nil && errors.Is(err, limits.ErrLimit) {
+				limited = fmt.Errorf("page %d: %w", i+1, err)
+			}
 		}
 		x.layoutPage(pg, i+1)
 		if x.stop != nil {
@@ -84,8 +91,8 @@ func extractPDF(b *builder, data []byte, lim limits.Limits) (err error) {
 		}
 	}
 	x.emit()
-	if x.kept == 0 && x.stop != nil {
-		return unreadable("pdf: no text read before %v", x.stop)
+	if x.kept == 0 && limited != nil {
+		return unreadable("pdf: no text read before a limit: %v", limited)
 	}
 	return nil
 }
@@ -403,7 +410,8 @@ func (x *pdfExtractor) readPage(p pdf.Page, page int) (pg pdfPage, err error) {
 	tm, tlm := ident, ident
 	var path []rule
 	var cx, cy, sx, sy float64
-	var full error // the limit that ended this page
+	var full error        // the limit that ended this page
+	rulesDropped := false // table borders past maxPageRules were ignored
 	show := func(raw string) {
 		f := g.font
 		if f == nil {
@@ -538,15 +546,18 @@ func (x *pdfExtractor) readPage(p pdf.Page, page int) (pg pdfPage, err error) {
 			x1, y1 := g.ctm.apply(num(0)+num(2), num(1)+num(3))
 			path = append(path, rule{x0, y0, x1, y0}, rule{x1, y0, x1, y1}, rule{x1, y1, x0, y1}, rule{x0, y1, x0, y0})
 		case "S", "s", "f", "F", "f*", "B", "B*", "b", "b*":
-			if len(pg.rules) < 1<<16 {
+			if len(pg.rules) < maxPageRules {
 				pg.rules = append(pg.rules, path...)
+			} else {
+				rulesDropped = true
 			}
 			path = path[:0]
 		case "n":
 			path = path[:0]
 		}
-		if len(path) > 1<<16 {
+		if len(path) > maxPageRules {
 			path = path[:0]
+			rulesDropped = true
 		}
 		if x.stop != nil {
 			return x.stop
@@ -567,6 +578,9 @@ func (x *pdfExtractor) readPage(p pdf.Page, page int) (pg pdfPage, err error) {
 	}
 	if cr.overflow {
 		return pg, fmt.Errorf("%w; such operators were skipped", &limits.LimitError{What: "operands of one operator", Limit: maxOperands, Value: -1})
+	}
+	if rulesDropped {
+		return pg, fmt.Errorf("%w; later ones were ignored, so tables may be missed", &limits.LimitError{What: "ruled lines on one page", Limit: maxPageRules, Value: -1})
 	}
 	return pg, cr.finish()
 }

@@ -306,9 +306,11 @@ func TestPDFBudgets(t *testing.T) {
 		{name: "inflated content", data: onePagePDF([]byte(disclosure+strings.Repeat(" ", 1<<20)), true, ""), lim: limits.Limits{PolicySize: 256 << 10},
 			warning: "pdf: page 1: inflated content of all pages exceeds the limit of 524288"},
 		{name: "content limit before any text", data: onePagePDF([]byte(strings.Repeat(" ", 1<<20)+disclosure), true, ""), lim: limits.Limits{PolicySize: 256 << 10},
-			errText: "pdf: no text read before inflated content of all pages exceeds the limit of 524288"},
+			errText: "pdf: no text read before a limit: page 1: inflated content of all pages exceeds the limit of 524288"},
 		{name: "operands", data: onePagePDF([]byte(disclosure+strings.Repeat("1 ", 2000)+"Tj\n"), true, ""),
 			warning: "pdf: page 1: operands of one operator exceeds the limit of 1024; such operators were skipped"},
+		{name: "ruled lines", data: onePagePDF([]byte(disclosure+strings.Repeat("0 0 m 0 9 l S\n", maxPageRules+1)), true, ""),
+			warning: "pdf: page 1: ruled lines on one page exceeds the limit of 65536; later ones were ignored, so tables may be missed"},
 		{name: "nesting", data: onePagePDF([]byte(disclosure+strings.Repeat("[", 100)), true, ""),
 			warning: "pdf: page 1: operand nesting depth exceeds the limit of 32"},
 	}
@@ -477,4 +479,34 @@ y) ' 1 2 (z) " BI /W 1 ID xx EI ET`))
 			t.Fatalf("whole and byte-at-a-time reads differ:\n%q\n%q", runs[0], runs[1])
 		}
 	})
+}
+
+// BenchmarkPDF measures reading real PDFs through the child, as Extract
+// does, and in-process (the job alone): the difference is the cost of the
+// process boundary. scripts/bench.sh is not involved: this is per document.
+func BenchmarkPDF(b *testing.B) {
+	files := []string{filepath.Join("testdata", "sdk-table.pdf"), filepath.Join("..", "..", "testdata", "policies", "generated", "seed002.pdf")}
+	for _, file := range files {
+		data, err := os.ReadFile(file)
+		if err != nil {
+			b.Logf("%s absent (make policy-docs)", file)
+			continue
+		}
+		name := filepath.Base(file)
+		b.Run(name+"/child", func(b *testing.B) {
+			for b.Loop() {
+				if _, err := Extract(name, data, limits.Limits{}); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+		in := append([]byte(`{"policy_size":67108864,"pdf_pages":500}`+"\n"), data...)
+		b.Run(name+"/in-process", func(b *testing.B) {
+			for b.Loop() {
+				if _, err := runPDFJob(in); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
 }

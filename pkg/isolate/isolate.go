@@ -15,7 +15,8 @@
 // in TestMain): in a child, Serve runs the job and exits. In a process that
 // never called Serve, Run calls the job in-process, with recover only: a
 // program embedding these packages without the hook keeps working, without
-// containment. It is a leaf package: it imports nothing of apkaudit.
+// containment; so does Windows, which cannot pass the result descriptor.
+// It is a leaf package: it imports nothing of apkaudit.
 package isolate
 
 import (
@@ -26,6 +27,7 @@ import (
 	"io"
 	"os"
 	"os/exec"
+	"runtime"
 	"runtime/debug"
 	"strconv"
 	"strings"
@@ -156,10 +158,11 @@ const stderrKeep = 16 << 10
 
 // Run runs job on in within lim and returns its output. A job that returns
 // an error gives that error's message as an error; a child that dies or runs
-// out of time gives a *DiedError. When this process never called Serve, the
-// job runs in-process (see the package doc).
+// out of time gives a *DiedError. When this process never called Serve, or
+// on Windows, the job runs in-process (see the package doc).
 func Run(ctx context.Context, job Job, in []byte, lim Limits) ([]byte, error) {
-	if !served.Load() {
+	if !served.Load() || runtime.GOOS == "windows" {
+		// Windows cannot pass the result pipe (exec.Cmd.ExtraFiles).
 		return runHere(job, in)
 	}
 	exe, err := os.Executable()
