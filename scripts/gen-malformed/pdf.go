@@ -190,9 +190,10 @@ func pdfDeepTrailer() []byte {
 	return d.bytes()
 }
 
-// pdfDeepObject puts the font dictionary in an object stream (PDF 1.5), whose
-// one object nests dictionaries 10 Mi deep: 20 KB on disk.
-func pdfDeepObject() []byte {
+// fontInObjectStream writes a PDF 1.5 file whose one page uses font F1,
+// object 4, stored as object 0 of the object stream objStm (object 6), and
+// ends in the xref stream (object 7) that says so.
+func fontInObjectStream(objStm string) []byte {
 	var b bytes.Buffer
 	b.WriteString("%PDF-1.5\n")
 	offs := map[int]int{}
@@ -204,11 +205,8 @@ func pdfDeepObject() []byte {
 	obj(2, "<< /Type /Pages /Kids [3 0 R] /Count 1 >>")
 	obj(3, "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /Font << /F1 4 0 R >> >> /Contents 5 0 R >>")
 	obj(5, string(pdfStream("", showText(pdfDisclosure, 700), false)))
-	header := []byte("4 0 ")
-	body := deflateRepeat(header, []byte("<</A "), pdfDeepNesting, nil)
-	obj(6, fmt.Sprintf("<< /Type /ObjStm /N 1 /First %d /Length %d /Filter /FlateDecode >>\nstream\n%s\nendstream", len(header), len(body), body))
+	obj(6, objStm)
 	xref := b.Len()
-	// xref stream: type 1 entries for 1,2,3,5,6, type 2 for 4 (in stream 6, index 0).
 	var rows bytes.Buffer
 	row := func(t byte, f2 uint32, f3 uint16) {
 		rows.Write([]byte{t, byte(f2 >> 24), byte(f2 >> 16), byte(f2 >> 8), byte(f2), byte(f3 >> 8), byte(f3)})
@@ -228,6 +226,14 @@ func pdfDeepObject() []byte {
 	b.Write(rows.Bytes())
 	fmt.Fprintf(&b, "\nendstream\nendobj\nstartxref\n%d\n%%%%EOF\n", xref)
 	return b.Bytes()
+}
+
+// pdfDeepObject's font dictionary nests dictionaries 10 Mi deep: 20 KB of
+// deflated object stream.
+func pdfDeepObject() []byte {
+	header := []byte("4 0 ")
+	body := deflateRepeat(header, []byte("<</A "), pdfDeepNesting, nil)
+	return fontInObjectStream(fmt.Sprintf("<< /Type /ObjStm /N 1 /First %d /Length %d /Filter /FlateDecode >>\nstream\n%s\nendstream", len(header), len(body), body))
 }
 
 func pdfSelfKid() []byte {
@@ -282,42 +288,11 @@ func pdfPrevLoop() []byte {
 	return bytes.Replace(b, []byte("/Root 1 0 R "), []byte(fmt.Sprintf("/Root 1 0 R /Prev %d ", xref)), 1)
 }
 
-// pdfExtendsLoop stores the font (object 4) as "in object stream 6", whose
-// /Extends names itself and which holds only object 9.
+// pdfExtendsLoop's object stream, which should hold the font, holds only
+// object 9, and /Extends itself.
 func pdfExtendsLoop() []byte {
-	var b bytes.Buffer
-	b.WriteString("%PDF-1.5\n")
-	offs := map[int]int{}
-	obj := func(n int, body string) {
-		offs[n] = b.Len()
-		fmt.Fprintf(&b, "%d 0 obj\n%s\nendobj\n", n, body)
-	}
-	obj(1, "<< /Type /Catalog /Pages 2 0 R >>")
-	obj(2, "<< /Type /Pages /Kids [3 0 R] /Count 1 >>")
-	obj(3, "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /Font << /F1 4 0 R >> >> /Contents 5 0 R >>")
-	obj(5, string(pdfStream("", showText(pdfDisclosure, 700), false)))
 	objs := "9 0 << /Unused true >>"
-	obj(6, fmt.Sprintf("<< /Type /ObjStm /N 1 /First 4 /Extends 6 0 R /Length %d >>\nstream\n%s\nendstream", len(objs), objs))
-	xref := b.Len()
-	var rows bytes.Buffer
-	row := func(t byte, f2 uint32, f3 uint16) {
-		rows.Write([]byte{t, byte(f2 >> 24), byte(f2 >> 16), byte(f2 >> 8), byte(f2), byte(f3 >> 8), byte(f3)})
-	}
-	row(0, 0, 65535)
-	for n := 1; n <= 7; n++ {
-		switch n {
-		case 4:
-			row(2, 6, 0)
-		case 7:
-			row(1, uint32(xref), 0)
-		default:
-			row(1, uint32(offs[n]), 0)
-		}
-	}
-	fmt.Fprintf(&b, "7 0 obj\n<< /Type /XRef /Size 8 /W [1 4 2] /Root 1 0 R /Length %d >>\nstream\n", rows.Len())
-	b.Write(rows.Bytes())
-	fmt.Fprintf(&b, "\nendstream\nendobj\nstartxref\n%d\n%%%%EOF\n", xref)
-	return b.Bytes()
+	return fontInObjectStream(fmt.Sprintf("<< /Type /ObjStm /N 1 /First 4 /Extends 6 0 R /Length %d >>\nstream\n%s\nendstream", len(objs), objs))
 }
 
 func pdfSharedContentCase() []byte {
