@@ -373,17 +373,18 @@ func TestPDFChildDeath(t *testing.T) {
 	prev := testPDF(testObjects([]byte("BT /F1 12 Tf 72 700 Td (x) Tj ET"), false, ""), "/Prev XREF ")
 
 	saved := PDFChildLimits
-	PDFChildLimits.Time = time.Second
 	defer func() { PDFChildLimits = saved }()
 	for _, tt := range []struct {
 		name   string
 		data   []byte
+		time   time.Duration // the child's limit
 		reason string
 	}{
-		{"deep.pdf", deep, "pdf: the PDF reader ran out of stack (input nested too deeply)"},
-		{"prev-loop.pdf", prev, "pdf: the PDF reader did not finish within the time limit of 1s"},
+		{"deep.pdf", deep, saved.Time, "pdf: the PDF reader ran out of stack (input nested too deeply)"},
+		{"prev-loop.pdf", prev, time.Second, "pdf: the PDF reader did not finish within the time limit of 1s"},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
+			PDFChildLimits.Time = tt.time
 			_, err := Extract(tt.name, tt.data, limits.Limits{})
 			require.ErrorIs(t, err, ErrUnreadable)
 			assert.Contains(t, err.Error(), tt.name)

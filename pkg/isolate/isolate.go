@@ -103,21 +103,30 @@ const (
 
 func serveChild(args []string, jobs []Job) int {
 	out := os.NewFile(3, "result")
-	if len(args) != 3 || out == nil {
+	if len(args) != 4 || out == nil {
 		fmt.Fprintln(os.Stderr, "isolate: bad child arguments", args)
 		return exitUsage
 	}
 	memory, err1 := strconv.ParseInt(args[1], 10, 64)
 	stack, err2 := strconv.Atoi(args[2])
+	limit, err3 := time.ParseDuration(args[3])
 	var job *Job
 	for i := range jobs {
 		if jobs[i].Name == args[0] {
 			job = &jobs[i]
 		}
 	}
-	if err1 != nil || err2 != nil || job == nil {
+	if err1 != nil || err2 != nil || err3 != nil || job == nil {
 		fmt.Fprintln(os.Stderr, "isolate: unknown job or bad limits", args)
 		return exitUsage
+	}
+	if limit > 0 {
+		// The parent kills the child at the limit; should the parent itself
+		// be gone, the child still ends soon after.
+		time.AfterFunc(limit+time.Second, func() {
+			fmt.Fprintln(os.Stderr, "isolate: time limit")
+			os.Exit(exitUsage)
+		})
 	}
 	if memory > 0 {
 		room, err := limitMemory(memory)
@@ -180,7 +189,8 @@ func Run(ctx context.Context, job Job, in []byte, lim Limits) ([]byte, error) {
 		return nil, fmt.Errorf("isolate: %w", err)
 	}
 	defer r.Close()
-	cmd := exec.CommandContext(ctx, exe, childArg, job.Name, strconv.FormatInt(lim.Memory, 10), strconv.Itoa(childStack))
+	cmd := exec.CommandContext(ctx, exe, childArg, job.Name, strconv.FormatInt(lim.Memory, 10), strconv.Itoa(childStack), lim.Time.String())
+	cmd.SysProcAttr = childAttr()
 	// One glibc malloc arena instead of one of 64 MiB of address space per
 	// thread, in a cgo build: the child's address space is what is limited.
 	cmd.Env = append(os.Environ(), "MALLOC_ARENA_MAX=1")

@@ -1,11 +1,14 @@
 package isolate
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
 	"os"
+	"path/filepath"
 	"runtime"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -44,7 +47,14 @@ var (
 		return nil, nil
 	}}
 	big = Job{Name: "big", Run: func(in []byte) ([]byte, error) { return make([]byte, 8<<20), nil }}
+	// spawner starts a hanging grandchild, marked by its memory argument.
+	spawner = Job{Name: "spawner", Run: func(in []byte) ([]byte, error) {
+		return Run(context.Background(), hang, nil, Limits{Memory: orphanMarker, Time: time.Minute})
+	}}
 )
+
+// orphanMarker is the memory limit that names the grandchild of TestNoOrphans.
+const orphanMarker = 271828182
 
 //go:noinline
 func recurse(n int) int {
@@ -54,7 +64,7 @@ func recurse(n int) int {
 }
 
 func TestMain(m *testing.M) {
-	Serve(echo, failed, prints, deep, oom, hang, panics, big)
+	Serve(echo, failed, prints, deep, oom, hang, panics, big, spawner)
 	os.Exit(m.Run())
 }
 
@@ -127,4 +137,32 @@ func TestTailBuffer(t *testing.T) {
 	small := &tailBuffer{max: 8}
 	fmt.Fprint(small, "ab")
 	assert.Equal(t, "ab", small.String())
+}
+
+// TestNoOrphans kills a child while its own child hangs: the grandchild
+// must not outlive it (Pdeathsig on Linux; elsewhere its own timer).
+func TestNoOrphans(t *testing.T) {
+	if runtime.GOOS != "linux" {
+		t.Skip("reads /proc")
+	}
+	_, err := Run(context.Background(), spawner, nil, Limits{Memory: 256 << 20, Time: 500 * time.Millisecond})
+	require.ErrorIs(t, err, ErrDied)
+	marker := []byte(strconv.Itoa(orphanMarker))
+	deadline := time.Now().Add(3 * time.Second)
+	for {
+		alive := 0
+		procs, _ := filepath.Glob("/proc/[0-9]*/cmdline")
+		for _, p := range procs {
+			if b, err := os.ReadFile(p); err == nil && bytes.Contains(b, marker) {
+				alive++
+			}
+		}
+		if alive == 0 {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("%d grandchildren outlived their parent", alive)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
 }

@@ -32,3 +32,9 @@ func limitMemory(n int64) (int64, error) {
 	}
 	return int64(want - base), syscall.Setrlimit(syscall.RLIMIT_AS, &syscall.Rlimit{Cur: want, Max: want})
 }
+
+// childAttr makes the kernel kill the child when the parent dies (a killed
+// fuzz worker, a killed apkaudit), so no child outlives it.
+func childAttr() *syscall.SysProcAttr {
+	return &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL}
+}
