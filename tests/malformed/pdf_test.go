@@ -6,6 +6,9 @@ import (
 	"bufio"
 	"bytes"
 	"encoding/json"
+	"encoding/xml"
+	"errors"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -13,6 +16,7 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"unicode/utf8"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -137,6 +141,25 @@ func TestHostilePDFs(t *testing.T) {
 	require.NoError(t, err)
 	require.NoError(t, os.WriteFile(filepath.Join(batchDir, "miitee.apk"), b, 0o644))
 
+	// The other formats on the case whose library prints: stdout is the report alone.
+	prints := filepath.Join(cases, "policy", "pdf-library-prints.pdf")
+	for format, parses := range map[string]func([]byte) error{
+		"sarif":    func(b []byte) error { var v map[string]any; return json.Unmarshal(b, &v) },
+		"junit":    func(b []byte) error { var v struct{}; return xml.Unmarshal(b, &v) },
+		"markdown": func(b []byte) error { return textReport(b, "#") },
+		"table":    func(b []byte) error { return textReport(b, "") },
+	} {
+		t.Run("pdf-library-prints.pdf/check-"+format, func(t *testing.T) {
+			r := runCapped(t, "check", "--format", format, "--policy", prints, fixture)
+			for _, p := range contractProblems(r, prints) {
+				t.Errorf("%s\n%v", p, r)
+			}
+			assert.Contains(t, []int{0, 1}, r.exit, "%v", r)
+			assert.NoError(t, parses(r.stdout), "stdout is a %s report", format)
+			assert.False(t, bytes.Contains(r.stdout, []byte("DEBUG")), "stdout holds the PDF library's DEBUG output")
+		})
+	}
+
 	for _, c := range pdfCases {
 		file := filepath.Join(cases, "policy", c.file)
 		t.Run(c.file, func(t *testing.T) {
@@ -181,4 +204,18 @@ func TestHostilePDFs(t *testing.T) {
 			})
 		})
 	}
+}
+
+// textReport checks a text report: valid UTF-8 that starts with prefix and
+// holds none of the PDF library's debug output.
+func textReport(b []byte, prefix string) error {
+	switch {
+	case !utf8.Valid(b):
+		return errors.New("not UTF-8")
+	case !bytes.HasPrefix(b, []byte(prefix)):
+		return fmt.Errorf("does not start with %q", prefix)
+	case bytes.Contains(b, []byte("DEBUG:")), bytes.Contains(b, []byte("Skip dict")):
+		return errors.New("holds the PDF library's debug output")
+	}
+	return nil
 }
