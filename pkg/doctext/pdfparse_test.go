@@ -460,6 +460,11 @@ func FuzzPDFContent(f *testing.F) {
 	}
 	f.Add([]byte(`BT /F1 12 Tf [(a\101) -250 <0041 42>] TJ << /K [1 2] >> BDC (x\
 y) ' 1 2 (z) " BI /W 1 ID xx EI ET`))
+	// The shapes of the hostile cases of scripts/gen-malformed/pdf.go, small.
+	for _, seed := range []string{strings.Repeat("[", 100), strings.Repeat("<< /A ", 50), strings.Repeat("0 ", 3000) + "Tj",
+		"[(a) 1 (b)", "(unterminated \\", "<4142", "/Na#", ">> ] ) } {"} {
+		f.Add([]byte(seed))
+	}
 	f.Fuzz(func(t *testing.T, b []byte) {
 		var runs [2][]string
 		for i, r := range []io.Reader{bytes.NewReader(b), iotest.OneByteReader(bytes.NewReader(b))} {
