@@ -34,6 +34,9 @@ const (
 	maxStreams     = 1 << 16
 	// maxPageRules bounds the ruled lines (table borders) kept for one page.
 	maxPageRules = 1 << 16
+	// maxCMapSize bounds a font's ToUnicode CMap (a full CJK one is about
+	// 1 MiB; the library scans all of it for every glyph).
+	maxCMapSize = 2 << 20
 	// contentPerPolicyByte sets the budget of inflated content, all pages
 	// together, at this many times the document size limit.
 	contentPerPolicyByte = 2
@@ -65,21 +68,24 @@ func extractPDF(b *builder, data []byte, lim limits.Limits) (err error) {
 		return unreadable("pdf: %v", err)
 	}
 	pages, warning := pdfPages(r, lim.PDFPages)
+	if len(pages) == 0 {
+		if warning != "" {
+			return unreadable("pdf: no pages found (%s)", strings.TrimPrefix(warning, "pdf: "))
+		}
+		return unreadable("pdf: no pages found")
+	}
 	if warning != "" {
 		b.warn("%s", warning)
 	}
-	if len(pages) == 0 {
-		return unreadable("pdf: no pages found")
-	}
 	budget := contentPerPolicyByte * lim.PolicySize
 	x := &pdfExtractor{b: b, budget: maxGlyphs, content: budget, contentLimit: budget, streams: maxStreams}
-	var limited error // the first limit hit, page or document
+	var failed error // the first page that failed or hit a limit
 	for i, p := range pages {
 		pg, err := x.readPage(p, i+1)
 		if err != nil {
 			b.warn("pdf: page %d: %v", i+1, err)
-			if limited == nil && errors.Is(err, limits.ErrLimit) {
-				limited = fmt.Errorf("page %d: %w", i+1, err)
+			if failed == nil {
+				failed = fmt.Errorf("page %d: %w", i+1, err)
 			}
 		}
 		x.layoutPage(pg, i+1)
@@ -91,8 +97,12 @@ func extractPDF(b *builder, data []byte, lim limits.Limits) (err error) {
 		}
 	}
 	x.emit()
-	if x.kept == 0 && limited != nil {
-		return unreadable("pdf: no text read before a limit: %v", limited)
+	if x.kept == 0 && failed != nil {
+		// Not "empty": the text may be behind the failure.
+		if errors.Is(failed, limits.ErrLimit) {
+			return unreadable("pdf: no text read before a limit: %v", failed)
+		}
+		return unreadable("pdf: no text read: %v", failed)
 	}
 	return nil
 }
@@ -125,10 +135,13 @@ func pdfPages(r *pdf.Reader, limit int) (pages []pdf.Page, warning string) {
 				warning = fmt.Sprintf("pdf: the page tree is nested deeper than %d levels; deeper pages were skipped", maxTreeDepth)
 				continue
 			}
-			if queued += kids.Len(); queued > maxPageNodes {
-				return pages, "pdf: " + (&limits.LimitError{What: "page-tree nodes", Limit: maxPageNodes, Value: -1}).Error() + "; later pages were skipped"
+			count := kids.Len()
+			if room := maxPageNodes - queued; count > room {
+				count = max(room, 0)
+				warning = "pdf: " + (&limits.LimitError{What: "page-tree nodes", Limit: maxPageNodes, Value: -1}).Error() + "; later pages were skipped"
 			}
-			for i := kids.Len() - 1; i >= 0; i-- {
+			queued += count
+			for i := count - 1; i >= 0; i-- {
 				stack = append(stack, node{kids.Index(i), n.depth + 1})
 			}
 			continue
@@ -241,8 +254,48 @@ func (f *pdfFont) width(code int) float64 {
 	return 500
 }
 
-func loadFont(v pdf.Value) *pdfFont {
-	f := &pdfFont{enc: pdf.Font{V: v}.Encoder(), dw: 1000}
+// fontEncoder returns the library's text encoder for the font v, unless its
+// ToUnicode CMap is malformed or too large for the library's CMap reader,
+// which loops forever on an unterminated hex string, grows an unclosed
+// array until memory runs out, panics on a bad "begin", and decodes each
+// glyph by scanning every entry. Then the font's codes are kept as bytes
+// and the error says why.
+func (x *pdfExtractor) fontEncoder(v pdf.Value) (enc pdf.TextEncoding, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			enc, err = nopEncoding{}, fmt.Errorf("its encoding is malformed (%v)", r)
+		}
+	}()
+	if cmap := v.Key("ToUnicode"); cmap.Kind() == pdf.Stream {
+		rc := cmap.Reader()
+		data, err := limits.ReadAtMost(charged{rc, x}, maxCMapSize, "inflated ToUnicode CMap")
+		rc.Close()
+		c := &contentReader{}
+		if err == nil {
+			err = c.read(bytes.NewReader(data), func(string, []operand) error { return nil })
+		}
+		switch {
+		case err == nil && c.unterminated:
+			err = fmt.Errorf("%w: a string is not terminated", errContentSyntax)
+		case err == nil:
+			err = c.finish()
+		}
+		if err != nil {
+			return nopEncoding{}, fmt.Errorf("its ToUnicode CMap was not read: %w", err)
+		}
+	}
+	return pdf.Font{V: v}.Encoder(), nil
+}
+
+// loadFont reads what the interpreter needs of the font v (resource name
+// name). A font whose encoding cannot be read keeps its codes as bytes,
+// with a warning on page.
+func (x *pdfExtractor) loadFont(v pdf.Value, name string, page int) *pdfFont {
+	enc, err := x.fontEncoder(v)
+	if err != nil {
+		x.b.warn("pdf: page %d: font %s: %v; its text is read as bytes", page, name, err)
+	}
+	f := &pdfFont{enc: enc, dw: 1000}
 	if v.Key("Subtype").Name() == "Type0" {
 		f.twoByte = true
 		enc := v.Key("Encoding").Name()
@@ -491,7 +544,7 @@ func (x *pdfExtractor) readPage(p pdf.Page, page int) (pg pdfPage, err error) {
 				}
 				f, ok := fonts[name]
 				if !ok {
-					f = loadFont(res.Key(name))
+					f = x.loadFont(res.Key(name), name, page)
 					fonts[name] = f
 				}
 				g.font, g.tfs = f, num(1)

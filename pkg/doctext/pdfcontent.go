@@ -75,6 +75,9 @@ type contentReader struct {
 	// dictionary (whose contents are not used) is a nil frame.
 	open    []*[]operand
 	dropped bool // operands were dropped since the last operator
+	// unterminated is set when a hex string ran to the end of the stream
+	// (the library's reader loops forever on one).
+	unterminated bool
 	// overflow is set when an operator lost operands (maxOperands or
 	// maxArrayItems); the page warns once.
 	overflow bool
@@ -445,6 +448,7 @@ func (c *contentReader) hexString() (string, error) {
 	for {
 		b, ok := s.next()
 		if !ok || b == '>' {
+			c.unterminated = c.unterminated || !ok
 			if hi >= 0 {
 				c.tmp = append(c.tmp, byte(hi<<4))
 			}

@@ -291,6 +291,14 @@ func TestPDFBudgets(t *testing.T) {
 	for range maxPageStreams {
 		items.WriteString("5 0 R ")
 	}
+	// Fonts whose ToUnicode CMap makes the library panic, or loop, or
+	// exhaust memory: their text is kept as bytes, the page goes on.
+	brokenFont := func(cmap string) []byte {
+		objs := testObjects([]byte(disclosure+"BT /F2 12 Tf 72 650 Td (Hello) Tj ET"), false, "")
+		objs[2] = strings.Replace(objs[2], "/Font << ", "/Font << /F2 6 0 R ", 1)
+		return testPDF(append(objs, fmt.Sprintf("<< /Length %d >>\nstream\n%s\nendstream", len(cmap), cmap),
+			"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /ToUnicode 5 0 R >>"), "")
+	}
 	tests := []struct {
 		name    string
 		data    []byte
@@ -307,6 +315,16 @@ func TestPDFBudgets(t *testing.T) {
 			warning: "pdf: page 1: inflated content of all pages exceeds the limit of 524288"},
 		{name: "content limit before any text", data: onePagePDF([]byte(strings.Repeat(" ", 1<<20)+disclosure), true, ""), lim: limits.Limits{PolicySize: 256 << 10},
 			errText: "pdf: no text read before a limit: page 1: inflated content of all pages exceeds the limit of 524288"},
+		{name: "CMap that panics", data: brokenFont("/CIDInit begin"),
+			warning: "pdf: page 1: font F2: its encoding is malformed (cannot begin non-dict); its text is read as bytes"},
+		{name: "CMap with an open array", data: brokenFont("1 beginbfrange <00> <FF> [<0041>"),
+			warning: "pdf: page 1: font F2: its ToUnicode CMap was not read: malformed content: content ends inside an array or a dictionary; its text is read as bytes"},
+		{name: "CMap with an open hex string", data: brokenFont("1 beginbfchar <01> <0041"),
+			warning: "pdf: page 1: font F2: its ToUnicode CMap was not read: malformed content: a string is not terminated; its text is read as bytes"},
+		{name: "CMap too large", data: brokenFont(strings.Repeat(" ", maxCMapSize+1)),
+			warning: "pdf: page 1: font F2: its ToUnicode CMap was not read: inflated ToUnicode CMap exceeds the limit of 2097152"},
+		{name: "content that fails before any text", data: onePagePDF([]byte("BT /F1 12 Tf <4G> Tj"+disclosure), false, ""),
+			errText: "pdf: no text read: page 1: malformed content: bad hex digit 'G'"},
 		{name: "operands", data: onePagePDF([]byte(disclosure+strings.Repeat("1 ", 2000)+"Tj\n"), true, ""),
 			warning: "pdf: page 1: operands of one operator exceeds the limit of 1024; such operators were skipped"},
 		{name: "ruled lines", data: onePagePDF([]byte(disclosure+strings.Repeat("0 0 m 0 9 l S\n", maxPageRules+1)), true, ""),
@@ -340,6 +358,23 @@ func TestPDFPageTree(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, []string{"相机"}, texts(doc))
 	assert.Contains(t, doc.Warnings, "pdf: the page tree lists a node inside itself; the repeated node was skipped")
+
+	// A chain of page-tree nodes deeper than the walk goes, and a node with
+	// more kids than it queues: no page is reached, and the error says why.
+	objs = testObjects(content, false, "")
+	for i := range 100 {
+		objs = append(objs, fmt.Sprintf("<< /Type /Pages /Kids [%d 0 R] /Count 1 >>", i+6))
+	}
+	objs[1] = "<< /Type /Pages /Kids [5 0 R] /Count 1 >>"
+	objs = append(objs, "<< /Type /Page /Contents 4 0 R >>")
+	_, err = Extract("deep-tree.pdf", testPDF(objs, ""), limits.Limits{})
+	require.ErrorIs(t, err, ErrUnreadable)
+	assert.Contains(t, err.Error(), "pdf: no pages found (the page tree is nested deeper than 64 levels; deeper pages were skipped)")
+	objs = testObjects(content, false, "")
+	objs[1] = "<< /Type /Pages /Kids [" + strings.Repeat("null ", maxPageNodes) + "3 0 R] /Count 1 >>"
+	_, err = Extract("wide-tree.pdf", testPDF(objs, ""), limits.Limits{})
+	require.ErrorIs(t, err, ErrUnreadable)
+	assert.Contains(t, err.Error(), "pdf: no pages found (page-tree nodes exceeds the limit of 65536; later pages were skipped)")
 
 	// Resources are inherited through /Parent; a page that is its own
 	// parent and has none must end, not loop: its text is read without the

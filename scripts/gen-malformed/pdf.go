@@ -168,6 +168,9 @@ func (g *gen) pdfPolicies() error {
 		{"pdf-many-glyphs.pdf", "one page of 4.2 million glyphs, then the disclosure", pdfManyGlyphsCase},
 		{"pdf-content-limit.pdf", "one page whose only content inflates to 300 MiB of spaces", pdfContentOnlyBomb},
 		{"pdf-library-prints.pdf", "content and fonts that make the PDF library print to stdout and stderr", pdfLibraryPrints},
+		{"pdf-deep-page-tree.pdf", "page tree nested 5,000 levels deep", pdfDeepPageTree},
+		{"pdf-cmap-unclosed.pdf", "font whose ToUnicode CMap opens an array it never closes", pdfCMapUnclosed},
+		{"pdf-cmap-panics.pdf", "font whose ToUnicode CMap makes the library panic before any glyph", pdfCMapPanics},
 	}
 	for _, c := range cases {
 		if err := g.write("policy/"+c.name, c.what, c.build()); err != nil {
@@ -354,4 +357,41 @@ func pdfLibraryPrints() []byte {
 	d.add([]byte("<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /NoSuchEncoding /Widths 8 0 R >>"))
 	d.add([]byte("<< /Type /Font 1 2 >>"))
 	return d.bytes()
+}
+
+func pdfDeepPageTree() []byte {
+	const depth = 5000
+	d := &pdfDoc{}
+	d.add([]byte("<< /Type /Catalog /Pages 2 0 R >>"))
+	for i := range depth {
+		d.add([]byte(fmt.Sprintf("<< /Type /Pages /Kids [%d 0 R] /Count 1 >>", i+3)))
+	}
+	d.add([]byte(fmt.Sprintf("<< /Type /Page /MediaBox [0 0 595 842] /Resources << /Font << /F1 %d 0 R >> >> /Contents %d 0 R >>", depth+3, depth+4)))
+	d.add([]byte(chineseFont))
+	d.add(pdfStream("", showText(pdfDisclosure, 700), false))
+	return d.bytes()
+}
+
+// cmapFont returns a document whose one page shows the disclosure with
+// font F1 (object 4, UCS-2) and "Hello" with font F2 (object 6), a simple
+// font whose ToUnicode CMap is the stream cmap (object 7).
+func cmapFont(cmap []byte) []byte {
+	d := onePage("5 0 R")
+	d.objs[2] = []byte("<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /Font << /F1 4 0 R /F2 6 0 R >> >> /Contents 5 0 R >>")
+	d.add(pdfStream("", append(showText(pdfDisclosure, 700), "BT /F2 12 Tf 72 650 Td (Hello) Tj ET\n"...), false))
+	d.add([]byte("<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /ToUnicode 7 0 R >>"))
+	d.add(pdfStream("", cmap, false))
+	return d.bytes()
+}
+
+// pdfCMapUnclosed: the library's CMap interpreter appends to an array that
+// never closes until memory runs out.
+func pdfCMapUnclosed() []byte {
+	return cmapFont([]byte("/CIDInit /ProcSet findresource begin 12 dict begin begincmap 1 begincodespacerange <00> <FF> endcodespacerange 1 beginbfrange <00> <FF> [<0041>"))
+}
+
+// pdfCMapPanics: "begin" on a name panics in the library, on the second
+// font of the page, after the disclosure was read.
+func pdfCMapPanics() []byte {
+	return cmapFont([]byte("/CIDInit begin"))
 }

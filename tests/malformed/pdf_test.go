@@ -64,6 +64,9 @@ var pdfCases = []pdfCase{
 	{file: "pdf-content-limit.pdf", reason: "no text read before a limit: page 1: inflated content of all pages exceeds the limit"},
 	// The library prints "DEBUG: …" to stdout in-process; here stdout must stay JSON.
 	{file: "pdf-library-prints.pdf", warning: "malformed content", camera: true},
+	{file: "pdf-deep-page-tree.pdf", reason: "no pages found (the page tree is nested deeper than 64 levels"},
+	{file: "pdf-cmap-unclosed.pdf", warning: "font F2: its ToUnicode CMap was not read", camera: true},
+	{file: "pdf-cmap-panics.pdf", warning: "font F2: its encoding is malformed (cannot begin non-dict)", camera: true},
 }
 
 // runCapped runs apkaudit under prlimit's address-space cap.
