@@ -118,7 +118,9 @@ func FuzzExtractPDF(f *testing.F) {
 	addFixtures(f, "*.pdf")
 	// Extract reads each input in a child (TestMain serves PDFJob); inputs on
 	// which the library loops end at this limit.
+	saved := PDFChildLimits
 	PDFChildLimits.Time = time.Second
+	f.Cleanup(func() { PDFChildLimits = saved })
 	f.Fuzz(func(t *testing.T, b []byte) {
 		doc, err := Extract("f.pdf", b, fuzzLimits)
 		checkDoc(t, doc, err)
