@@ -287,6 +287,32 @@ func (x *pdfExtractor) fontEncoder(v pdf.Value) (enc pdf.TextEncoding, err error
 	return pdf.Font{V: v}.Encoder(), nil
 }
 
+// fontKey names a font across pages: the object it was loaded from (for
+// a direct font dictionary, the object holding it) and its resource name.
+type fontKey struct {
+	id   uint64
+	name string
+}
+
+// font returns the font v, loaded once for the whole document: a policy's
+// pages share their fonts, and each ToUnicode CMap is read once.
+func (x *pdfExtractor) font(v pdf.Value, name string, page int) *pdfFont {
+	id, ok := objectID(v)
+	if !ok {
+		return x.loadFont(v, name, page)
+	}
+	k := fontKey{id, name}
+	if f, ok := x.fonts[k]; ok {
+		return f
+	}
+	if x.fonts == nil {
+		x.fonts = map[fontKey]*pdfFont{}
+	}
+	f := x.loadFont(v, name, page)
+	x.fonts[k] = f
+	return f
+}
+
 // loadFont reads what the interpreter needs of the font v (resource name
 // name). A font whose encoding cannot be read keeps its codes as bytes,
 // with a warning on page.
@@ -389,6 +415,7 @@ type pdfExtractor struct {
 	// glyphs read.
 	stop     error
 	kept     int
+	fonts    map[fontKey]*pdfFont // loaded fonts, see font
 	lines    []pdfLine
 	rows     int // physical lines numbered so far
 	tables   []pdfTable
@@ -544,7 +571,7 @@ func (x *pdfExtractor) readPage(p pdf.Page, page int) (pg pdfPage, err error) {
 				}
 				f, ok := fonts[name]
 				if !ok {
-					f = x.loadFont(res.Key(name), name, page)
+					f = x.font(res.Key(name), name, page)
 					fonts[name] = f
 				}
 				g.font, g.tfs = f, num(1)
