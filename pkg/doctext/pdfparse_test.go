@@ -331,6 +331,11 @@ func TestPDFBudgets(t *testing.T) {
 		{name: "nesting", data: onePagePDF([]byte(disclosure+strings.Repeat("[", 100)), true, ""),
 			warning: "pdf: page 1: operand nesting depth exceeds the limit of 32"},
 	}
+	// These test the budgets, not the time limit: a loaded machine must not
+	// turn the 262,144-glyph page into a timeout.
+	saved := PDFChildLimits
+	PDFChildLimits.Time = time.Minute
+	defer func() { PDFChildLimits = saved }()
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			doc, err := Extract("budget.pdf", tt.data, tt.lim)
