@@ -9,6 +9,7 @@ import (
 	"reflect"
 	"sort"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/apkaudit/apkaudit/pkg/limits"
@@ -60,12 +61,12 @@ const (
 func extractPDF(b *builder, data []byte, lim limits.Limits) (err error) {
 	defer func() {
 		if r := recover(); r != nil {
-			err = unreadable("pdf: malformed document (%v)", r)
+			err = unreadable("pdf: malformed document (%s)", brief(r))
 		}
 	}()
 	r, err := pdf.NewReader(bytes.NewReader(data), int64(len(data)))
 	if err != nil {
-		return unreadable("pdf: %v", err)
+		return unreadable("pdf: %s", brief(err))
 	}
 	pages, warning := pdfPages(r, lim.PDFPages)
 	if len(pages) == 0 {
@@ -155,6 +156,20 @@ func pdfPages(r *pdf.Reader, limit int) (pages []pdf.Page, warning string) {
 		pages = append(pages, pdf.Page{V: n.v})
 	}
 	return pages, warning
+}
+
+// maxBrief is how many runes of a PDF library message are kept.
+const maxBrief = 160
+
+// brief returns a PDF library message (a panic value or an error) as one
+// short line: some quote up to 4 KB of the file, newlines and binary included.
+func brief(v any) string {
+	s := strings.ToValidUTF8(fmt.Sprint(v), "?")
+	s = strings.Join(strings.FieldsFunc(s, func(r rune) bool { return unicode.IsSpace(r) || unicode.IsControl(r) }), " ")
+	if utf8.RuneCountInString(s) > maxBrief {
+		s = string([]rune(s)[:maxBrief]) + "…"
+	}
+	return s
 }
 
 // objectID returns the object and generation number v was loaded from. The
@@ -263,7 +278,7 @@ func (f *pdfFont) width(code int) float64 {
 func (x *pdfExtractor) fontEncoder(v pdf.Value) (enc pdf.TextEncoding, err error) {
 	defer func() {
 		if r := recover(); r != nil {
-			enc, err = nopEncoding{}, fmt.Errorf("its encoding is malformed (%v)", r)
+			enc, err = nopEncoding{}, fmt.Errorf("its encoding is malformed (%s)", brief(r))
 		}
 	}()
 	if cmap := v.Key("ToUnicode"); cmap.Kind() == pdf.Stream {
@@ -473,7 +488,7 @@ func (c charged) Read(p []byte) (int, error) {
 func (x *pdfExtractor) readPage(p pdf.Page, page int) (pg pdfPage, err error) {
 	defer func() {
 		if r := recover(); r != nil {
-			err = fmt.Errorf("malformed content (%v)", r)
+			err = fmt.Errorf("malformed content (%s)", brief(r))
 		}
 	}()
 	streams, limitErr := x.contentStreams(p.V.Key("Contents"), page)

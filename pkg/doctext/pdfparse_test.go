@@ -555,3 +555,17 @@ func BenchmarkPDF(b *testing.B) {
 		})
 	}
 }
+
+// TestBrief checks that library messages, which can quote the file, become
+// one short printable line.
+func TestBrief(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{"plain message", "plain message"},
+		{"malformed hex string 4 G\n\nline two\x1b[31m red\r\n>", "malformed hex string 4 G line two [31m red >"},
+		{"bad \xff\xfe bytes", "bad ? bytes"},
+		{strings.Repeat("字", 200), strings.Repeat("字", maxBrief) + "…"},
+	}
+	for _, tt := range tests {
+		assert.Equal(t, tt.want, brief(errors.New(tt.in)))
+	}
+}

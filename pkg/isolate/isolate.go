@@ -245,6 +245,9 @@ func deathReason(stderr string, waitErr error, lim Limits) string {
 	}
 	for _, line := range strings.Split(stderr, "\n") {
 		if strings.HasPrefix(line, "panic: ") || strings.HasPrefix(line, "fatal error: ") || strings.HasPrefix(line, "isolate: ") {
+			if r := []rune(strings.ToValidUTF8(strings.TrimSpace(line), "?")); len(r) > 160 {
+				line = string(r[:160]) + "…"
+			}
 			return "crashed (" + strings.TrimSpace(line) + ")"
 		}
 	}
