@@ -21,9 +21,11 @@ var PDFJob = isolate.Job{Name: "pdf", Run: runPDFJob}
 
 // PDFChildLimits bound the child that reads one PDF: address space beyond
 // the Go runtime's own start-up reservations (the document itself, up to
-// the 64 MiB size limit, is held twice), and wall-clock time (the budgets of
-// extractPDF keep real work on the largest documents to about a second).
-var PDFChildLimits = isolate.Limits{Memory: 768 << 20, Time: 6 * time.Second}
+// the 64 MiB size limit, is held twice), processor time (the budgets of
+// extractPDF keep real work on the largest documents to about a second),
+// and wall-clock time, the backstop on a machine too loaded to give the
+// child its processor time.
+var PDFChildLimits = isolate.Limits{Memory: 768 << 20, CPU: 5 * time.Second, Time: 8 * time.Second}
 
 // pdfRequest heads the child's input, on one line before the document.
 type pdfRequest struct {

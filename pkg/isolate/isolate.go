@@ -52,7 +52,12 @@ type Limits struct {
 	// inherited lower limit wins. The child also sets its Go heap target to
 	// half of that and caps its goroutine stacks.
 	Memory int64
-	// Time is the wall-clock limit; the child is killed when it is reached.
+	// CPU is the child's processor-time limit (RLIMIT_CPU on Linux, whole
+	// seconds): a parser that loops is stopped by what it burns, so a loaded
+	// machine does not cut short one that works.
+	CPU time.Duration
+	// Time is the wall-clock limit, the backstop; the child is killed when
+	// it is reached.
 	Time time.Duration
 }
 
@@ -103,20 +108,21 @@ const (
 
 func serveChild(args []string, jobs []Job) int {
 	out := os.NewFile(3, "result")
-	if len(args) != 4 || out == nil {
+	if len(args) != 5 || out == nil {
 		fmt.Fprintln(os.Stderr, "isolate: bad child arguments", args)
 		return exitUsage
 	}
 	memory, err1 := strconv.ParseInt(args[1], 10, 64)
 	stack, err2 := strconv.Atoi(args[2])
 	limit, err3 := time.ParseDuration(args[3])
+	cpu, err4 := time.ParseDuration(args[4])
 	var job *Job
 	for i := range jobs {
 		if jobs[i].Name == args[0] {
 			job = &jobs[i]
 		}
 	}
-	if err1 != nil || err2 != nil || err3 != nil || job == nil {
+	if err1 != nil || err2 != nil || err3 != nil || err4 != nil || job == nil {
 		fmt.Fprintln(os.Stderr, "isolate: unknown job or bad limits", args)
 		return exitUsage
 	}
@@ -127,6 +133,12 @@ func serveChild(args []string, jobs []Job) int {
 			fmt.Fprintln(os.Stderr, "isolate: time limit")
 			os.Exit(exitUsage)
 		})
+	}
+	if cpu > 0 {
+		if err := limitCPU(cpu); err != nil {
+			fmt.Fprintln(os.Stderr, "isolate: cannot limit processor time:", err)
+			return exitUsage
+		}
 	}
 	if memory > 0 {
 		room, err := limitMemory(memory)
@@ -189,7 +201,8 @@ func Run(ctx context.Context, job Job, in []byte, lim Limits) ([]byte, error) {
 		return nil, fmt.Errorf("isolate: %w", err)
 	}
 	defer r.Close()
-	cmd := exec.CommandContext(ctx, exe, childArg, job.Name, strconv.FormatInt(lim.Memory, 10), strconv.Itoa(childStack), lim.Time.String())
+	cmd := exec.CommandContext(ctx, exe, childArg, job.Name, strconv.FormatInt(lim.Memory, 10), strconv.Itoa(childStack),
+		lim.Time.String(), lim.CPU.String())
 	cmd.SysProcAttr = childAttr()
 	// One glibc malloc arena instead of one of 64 MiB of address space per
 	// thread, in a cgo build: the child's address space is what is limited.
@@ -221,8 +234,11 @@ func Run(ctx context.Context, job Job, in []byte, lim Limits) ([]byte, error) {
 		return nil, &DiedError{Job: job.Name, Reason: fmt.Sprintf("did not finish within the time limit of %v", lim.Time)}
 	}
 	code := -1
-	if cmd.ProcessState != nil {
-		code = cmd.ProcessState.ExitCode()
+	if ps := cmd.ProcessState; ps != nil {
+		code = ps.ExitCode()
+		if lim.CPU > 0 && code < 0 && ps.UserTime()+ps.SystemTime() >= lim.CPU.Truncate(time.Second) {
+			return nil, &DiedError{Job: job.Name, Reason: fmt.Sprintf("did not finish within the time limit of %v of processor time", lim.CPU)}
+		}
 	}
 	switch {
 	case code == exitDone && len(frame) > 0 && frame[0] == frameOK:

@@ -41,6 +41,12 @@ var (
 			time.Sleep(time.Hour)
 		}
 	}}
+	spin = Job{Name: "spin", Run: func(in []byte) ([]byte, error) {
+		n := 0
+		for {
+			n++
+		}
+	}}
 	panics = Job{Name: "panics", Run: func(in []byte) ([]byte, error) {
 		go func() { panic("in a goroutine nobody recovers") }()
 		time.Sleep(time.Hour)
@@ -64,7 +70,7 @@ func recurse(n int) int {
 }
 
 func TestMain(m *testing.M) {
-	Serve(echo, failed, prints, deep, oom, hang, panics, big, spawner)
+	Serve(echo, failed, prints, deep, oom, hang, spin, panics, big, spawner)
 	os.Exit(m.Run())
 }
 
@@ -85,12 +91,13 @@ func TestRun(t *testing.T) {
 		{job: deep, lim: testLimits, wantErr: "deep: ran out of stack", died: true},
 		{job: oom, lim: testLimits, wantErr: "oom: ran out of memory (limit 256 MiB)", died: true},
 		{job: hang, lim: Limits{Memory: 256 << 20, Time: 300 * time.Millisecond}, wantErr: "hang: did not finish within the time limit of 300ms", died: true},
+		{job: spin, lim: Limits{Memory: 256 << 20, CPU: time.Second, Time: time.Minute}, wantErr: "spin: did not finish within the time limit of 1s of processor time", died: true},
 		{job: panics, lim: testLimits, wantErr: "panics: crashed (panic: in a goroutine nobody recovers", died: true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.job.Name, func(t *testing.T) {
-			if tt.job.Name == "oom" && runtime.GOOS != "linux" {
-				t.Skip("RLIMIT_AS is enforced on Linux only")
+			if (tt.job.Name == "oom" || tt.job.Name == "spin") && runtime.GOOS != "linux" {
+				t.Skip("RLIMIT_AS and RLIMIT_CPU are set on Linux only")
 			}
 			out, err := Run(context.Background(), tt.job, []byte("input"), tt.lim)
 			if tt.wantErr == "" {

@@ -5,6 +5,7 @@ import (
 	"os"
 	"strconv"
 	"syscall"
+	"time"
 )
 
 // limitMemory lets this process map at most n more bytes of address space
@@ -37,4 +38,17 @@ func limitMemory(n int64) (int64, error) {
 // fuzz worker, a killed apkaudit), so no child outlives it.
 func childAttr() *syscall.SysProcAttr {
 	return &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL}
+}
+
+// limitCPU lets this process use at most d of processor time (RLIMIT_CPU,
+// rounded up to whole seconds, at least one); the kernel kills it past that.
+// An inherited lower limit wins.
+func limitCPU(d time.Duration) error {
+	var cur syscall.Rlimit
+	if err := syscall.Getrlimit(syscall.RLIMIT_CPU, &cur); err != nil {
+		return err
+	}
+	secs := uint64(max((d+time.Second-1)/time.Second, 1))
+	want := min(secs, cur.Cur, cur.Max)
+	return syscall.Setrlimit(syscall.RLIMIT_CPU, &syscall.Rlimit{Cur: want, Max: want})
 }

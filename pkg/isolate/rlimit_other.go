@@ -2,7 +2,10 @@
 
 package isolate
 
-import "syscall"
+import (
+	"syscall"
+	"time"
+)
 
 // limitMemory sets no address-space limit outside Linux (macOS accepts
 // RLIMIT_AS without enforcing it; Windows has none): there the child is
@@ -12,3 +15,7 @@ func limitMemory(n int64) (int64, error) { return n, nil }
 
 // childAttr sets nothing: the child's own timer ends it if the parent dies.
 func childAttr() *syscall.SysProcAttr { return nil }
+
+// limitCPU sets nothing outside Linux: there the wall-clock limit stops a
+// child that loops.
+func limitCPU(time.Duration) error { return nil }
