@@ -122,7 +122,7 @@ func Extract(path string, data []byte, lim limits.Limits) (doc *Document, err er
 	b := &builder{doc: doc}
 	switch doc.Format {
 	case FormatPDF:
-		err = extractPDF(b, data, lim)
+		err = extractPDFContained(b, data, lim)
 	case FormatDOCX:
 		err = extractDOCX(b, data, lim)
 	case FormatHTML:

@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 	"unicode/utf8"
 
 	"github.com/apkaudit/apkaudit/pkg/limits"
@@ -115,6 +116,11 @@ func FuzzExtractDOCX(f *testing.F) {
 
 func FuzzExtractPDF(f *testing.F) {
 	addFixtures(f, "*.pdf")
+	// Extract reads each input in a child (TestMain serves PDFJob); inputs on
+	// which the library loops end at this limit.
+	saved := PDFChildLimits
+	PDFChildLimits.Time = time.Second
+	f.Cleanup(func() { PDFChildLimits = saved })
 	f.Fuzz(func(t *testing.T, b []byte) {
 		doc, err := Extract("f.pdf", b, fuzzLimits)
 		checkDoc(t, doc, err)

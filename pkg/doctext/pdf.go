@@ -2,11 +2,14 @@ package doctext
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"io"
 	"math"
+	"reflect"
 	"sort"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/apkaudit/apkaudit/pkg/limits"
@@ -18,73 +21,128 @@ const (
 	// maxGlyphs bounds the glyphs kept from one PDF (about 4 MB of text,
 	// far beyond any policy) so a content-stream bomb cannot exhaust memory.
 	maxGlyphs = 4 << 20
-	// maxPageNodes bounds the page-tree nodes visited, so a cyclic tree ends.
+	// maxPageGlyphs bounds the glyphs of one page, which layout holds at
+	// once (a dense A4 page has a few thousand).
+	maxPageGlyphs = 1 << 18
+	// maxPageNodes bounds the page-tree nodes queued, so a tree whose nodes
+	// list each other many times ends.
 	maxPageNodes = 1 << 16
 	maxTreeDepth = 64
 	maxGState    = 256
+	// maxPageStreams bounds the content streams of one page, maxStreams
+	// those of the whole document (every one is an object to resolve).
+	maxPageStreams = 4096
+	maxStreams     = 1 << 16
+	// maxPageRules bounds the ruled lines (table borders) kept for one page.
+	maxPageRules = 1 << 16
+	// maxCMapSize bounds a font's ToUnicode CMap (a full CJK one is about
+	// 1 MiB; the library scans all of it for every glyph).
+	maxCMapSize = 2 << 20
+	// contentPerPolicyByte sets the budget of inflated content, all pages
+	// together, at this many times the document size limit.
+	contentPerPolicyByte = 2
 )
 
 // extractPDF reads text with github.com/ledongthuc/pdf, recovering from its
-// panics. It runs its own content-stream interpreter on the library's
-// lexer so that every glyph keeps its position: fake-bold runs (a glyph drawn
+// panics. It runs its own content-stream interpreter (pdfcontent.go) on
+// each page so that every glyph keeps its position: fake-bold runs (a glyph drawn
 // twice at nearly the same place) are removed, glyphs are grouped into lines
 // by baseline, ruled tables (borders drawn as lines) become rows with cells,
 // and lines wrapped at the right margin are joined. Line numbers are the
 // 1-based index of the physical line in the document.
+//
+// The work is bounded as it is done: glyphs per page and per document,
+// inflated content of all pages together, content streams per page and per
+// document, operands per operator, nesting of operands, page-tree nodes.
+// Each limit that is hit is a warning that names it; a document of which a
+// limit left no text at all is an error that names it. The library itself
+// can still die fatally (deep recursion, huge allocations, cycles it
+// follows forever): Extract runs this in a child process (pdfchild.go).
 func extractPDF(b *builder, data []byte, lim limits.Limits) (err error) {
 	defer func() {
 		if r := recover(); r != nil {
-			err = unreadable("pdf: malformed document (%v)", r)
+			err = unreadable("pdf: malformed document (%s)", brief(r))
 		}
 	}()
 	r, err := pdf.NewReader(bytes.NewReader(data), int64(len(data)))
 	if err != nil {
-		return unreadable("pdf: %v", err)
+		return unreadable("pdf: %s", brief(err))
 	}
-	pages, truncated := pdfPages(r, lim.PDFPages)
-	if truncated {
-		b.warn("pdf: only the first %d pages were read", lim.PDFPages)
-	}
+	pages, warning := pdfPages(r, lim.PDFPages)
 	if len(pages) == 0 {
+		if warning != "" {
+			return unreadable("pdf: no pages found (%s)", strings.TrimPrefix(warning, "pdf: "))
+		}
 		return unreadable("pdf: no pages found")
 	}
-	x := &pdfExtractor{b: b, budget: maxGlyphs, streamBudget: 4 * lim.PolicySize}
+	if warning != "" {
+		b.warn("%s", warning)
+	}
+	budget := contentPerPolicyByte * lim.PolicySize
+	x := &pdfExtractor{b: b, budget: maxGlyphs, content: budget, contentLimit: budget, streams: maxStreams}
+	var failed error // the first page that failed or hit a limit
 	for i, p := range pages {
-		if x.budget <= 0 {
-			b.warn("pdf: text truncated after %d glyphs", maxGlyphs)
-			break
-		}
-		pg, err := x.readPage(p)
+		pg, err := x.readPage(p, i+1)
 		if err != nil {
 			b.warn("pdf: page %d: %v", i+1, err)
+			if failed == nil {
+				failed = fmt.Errorf("page %d: %w", i+1, err)
+			}
 		}
 		x.layoutPage(pg, i+1)
+		if x.stop != nil {
+			if i+1 < len(pages) {
+				b.warn("pdf: pages %d to %d were not read: %v", i+2, len(pages), x.stop)
+			}
+			break
+		}
 	}
 	x.emit()
+	if x.kept == 0 && failed != nil {
+		// Not "empty": the text may be behind the failure.
+		if errors.Is(failed, limits.ErrLimit) {
+			return unreadable("pdf: no text read before a limit: %v", failed)
+		}
+		return unreadable("pdf: no text read: %v", failed)
+	}
 	return nil
 }
 
 // pdfPages walks the page tree iteratively with bounded depth and node
-// count (the library's own Page(n) loops forever on a cyclic tree).
-func pdfPages(r *pdf.Reader, limit int) (pages []pdf.Page, truncated bool) {
+// count, skipping intermediate nodes already visited (the library's own
+// Page(n) loops forever on a cyclic tree). The warning, if not empty, says
+// which limit or defect cut the walk short.
+func pdfPages(r *pdf.Reader, limit int) (pages []pdf.Page, warning string) {
 	type node struct {
 		v     pdf.Value
 		depth int
 	}
 	stack := []node{{r.Trailer().Key("Root").Key("Pages"), 0}}
-	visited := 0
+	queued := 1
+	visited := map[uint64]bool{}
 	for len(stack) > 0 {
 		n := stack[len(stack)-1]
 		stack = stack[:len(stack)-1]
-		if visited++; visited > maxPageNodes {
-			return pages, true
-		}
 		kids := n.v.Key("Kids")
 		if n.v.Key("Type").Name() == "Pages" || kids.Kind() == pdf.Array && n.v.Key("Contents").IsNull() {
+			if id, ok := objectID(n.v); ok {
+				if visited[id] {
+					warning = "pdf: the page tree lists a node inside itself; the repeated node was skipped"
+					continue
+				}
+				visited[id] = true
+			}
 			if n.depth >= maxTreeDepth {
+				warning = fmt.Sprintf("pdf: the page tree is nested deeper than %d levels; deeper pages were skipped", maxTreeDepth)
 				continue
 			}
-			for i := min(kids.Len(), maxPageNodes) - 1; i >= 0; i-- {
+			count := kids.Len()
+			if room := maxPageNodes - queued; count > room {
+				count = max(room, 0)
+				warning = "pdf: " + (&limits.LimitError{What: "page-tree nodes", Limit: maxPageNodes, Value: -1}).Error() + "; later pages were skipped"
+			}
+			queued += count
+			for i := count - 1; i >= 0; i-- {
 				stack = append(stack, node{kids.Index(i), n.depth + 1})
 			}
 			continue
@@ -93,11 +151,56 @@ func pdfPages(r *pdf.Reader, limit int) (pages []pdf.Page, truncated bool) {
 			continue
 		}
 		if len(pages) >= limit {
-			return pages, true
+			return pages, fmt.Sprintf("pdf: only the first %d pages were read", limit)
 		}
 		pages = append(pages, pdf.Page{V: n.v})
 	}
-	return pages, false
+	return pages, warning
+}
+
+// maxBrief is how many runes of a PDF library message are kept.
+const maxBrief = 160
+
+// brief returns a PDF library message (a panic value or an error) as one
+// short line: some quote up to 4 KB of the file, newlines and binary included.
+func brief(v any) string {
+	s := strings.ToValidUTF8(fmt.Sprint(v), "?")
+	s = strings.Join(strings.FieldsFunc(s, func(r rune) bool { return unicode.IsSpace(r) || unicode.IsControl(r) }), " ")
+	if utf8.RuneCountInString(s) > maxBrief {
+		s = string([]rune(s)[:maxBrief]) + "…"
+	}
+	return s
+}
+
+// objectID returns the object and generation number v was loaded from. The
+// library keeps them unexported; reflection reads them without copying v.
+// A direct object reports the number of the object that holds it.
+func objectID(v pdf.Value) (uint64, bool) {
+	f := reflect.ValueOf(v).FieldByName("ptr")
+	if !f.IsValid() || f.Kind() != reflect.Struct || f.NumField() != 2 {
+		return 0, false
+	}
+	id, gen := f.Field(0), f.Field(1)
+	if id.Kind() != reflect.Uint32 || gen.Kind() != reflect.Uint16 || id.Uint() == 0 {
+		return 0, false
+	}
+	return id.Uint()<<16 | gen.Uint(), true
+}
+
+// inherited returns key from the page v or the nearest of its ancestors
+// that has it (ISO 32000-1 §7.7.3.4), following at most maxTreeDepth
+// parents: the library's Page.Resources loops forever on a cyclic /Parent.
+func inherited(v pdf.Value, key string) pdf.Value {
+	for range maxTreeDepth {
+		if v.IsNull() {
+			break
+		}
+		if r := v.Key(key); !r.IsNull() {
+			return r
+		}
+		v = v.Key("Parent")
+	}
+	return pdf.Value{}
 }
 
 type glyph struct {
@@ -166,8 +269,74 @@ func (f *pdfFont) width(code int) float64 {
 	return 500
 }
 
-func loadFont(v pdf.Value) *pdfFont {
-	f := &pdfFont{enc: pdf.Font{V: v}.Encoder(), dw: 1000}
+// fontEncoder returns the library's text encoder for the font v, unless its
+// ToUnicode CMap is malformed or too large for the library's CMap reader,
+// which loops forever on an unterminated hex string, grows an unclosed
+// array until memory runs out, panics on a bad "begin", and decodes each
+// glyph by scanning every entry. Then the font's codes are kept as bytes
+// and the error says why.
+func (x *pdfExtractor) fontEncoder(v pdf.Value) (enc pdf.TextEncoding, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			enc, err = nopEncoding{}, fmt.Errorf("its encoding is malformed (%s)", brief(r))
+		}
+	}()
+	if cmap := v.Key("ToUnicode"); cmap.Kind() == pdf.Stream {
+		rc := cmap.Reader()
+		data, err := limits.ReadAtMost(charged{rc, x}, maxCMapSize, "inflated ToUnicode CMap")
+		rc.Close()
+		c := &contentReader{}
+		if err == nil {
+			err = c.read(bytes.NewReader(data), func(string, []operand) error { return nil })
+		}
+		switch {
+		case err == nil && c.unterminated:
+			err = fmt.Errorf("%w: a string is not terminated", errContentSyntax)
+		case err == nil:
+			err = c.finish()
+		}
+		if err != nil {
+			return nopEncoding{}, fmt.Errorf("its ToUnicode CMap was not read: %w", err)
+		}
+	}
+	return pdf.Font{V: v}.Encoder(), nil
+}
+
+// fontKey names a font across pages: the object it was loaded from (for
+// a direct font dictionary, the object holding it) and its resource name.
+type fontKey struct {
+	id   uint64
+	name string
+}
+
+// font returns the font v, loaded once for the whole document: a policy's
+// pages share their fonts, and each ToUnicode CMap is read once.
+func (x *pdfExtractor) font(v pdf.Value, name string, page int) *pdfFont {
+	id, ok := objectID(v)
+	if !ok {
+		return x.loadFont(v, name, page)
+	}
+	k := fontKey{id, name}
+	if f, ok := x.fonts[k]; ok {
+		return f
+	}
+	if x.fonts == nil {
+		x.fonts = map[fontKey]*pdfFont{}
+	}
+	f := x.loadFont(v, name, page)
+	x.fonts[k] = f
+	return f
+}
+
+// loadFont reads what the interpreter needs of the font v (resource name
+// name). A font whose encoding cannot be read keeps its codes as bytes,
+// with a warning on page.
+func (x *pdfExtractor) loadFont(v pdf.Value, name string, page int) *pdfFont {
+	enc, err := x.fontEncoder(v)
+	if err != nil {
+		x.b.warn("pdf: page %d: font %s: %v; its text is read as bytes", page, name, err)
+	}
+	f := &pdfFont{enc: enc, dw: 1000}
 	if v.Key("Subtype").Name() == "Type0" {
 		f.twoByte = true
 		enc := v.Key("Encoding").Name()
@@ -251,58 +420,93 @@ func (f *pdfFont) decode(code string) string {
 }
 
 type pdfExtractor struct {
-	b            *builder
-	budget       int
-	streamBudget int64
-	lines        []pdfLine
-	rows         int // physical lines numbered so far
-	tables       []pdfTable
-	bodySize     map[int]int // glyph count per rounded font size
+	b      *builder
+	budget int // glyphs the document may still add
+	// content is how many inflated content bytes all pages may still read,
+	// of contentLimit; streams is how many content streams they may open.
+	content, contentLimit int64
+	streams               int
+	// stop is the document-wide limit that ended reading, kept counts the
+	// glyphs read.
+	stop     error
+	kept     int
+	fonts    map[fontKey]*pdfFont // loaded fonts, see font
+	lines    []pdfLine
+	rows     int // physical lines numbered so far
+	tables   []pdfTable
+	bodySize map[int]int // glyph count per rounded font size
 }
 
-// readPage interprets the content streams of one page.
-func (x *pdfExtractor) readPage(p pdf.Page) (pg pdfPage, err error) {
+// contentStreams returns the content streams of a page (one stream or an
+// array of them), charging the page's and the document's stream limits.
+func (x *pdfExtractor) contentStreams(contents pdf.Value, page int) (streams []pdf.Value, err error) {
+	n := 1
+	if contents.Kind() == pdf.Array {
+		n = contents.Len()
+	}
+	if n > maxPageStreams {
+		err = fmt.Errorf("%w; the later ones were not read", &limits.LimitError{What: "content streams of one page", Limit: maxPageStreams, Value: int64(n)})
+		n = maxPageStreams
+	}
+	if n > x.streams {
+		n = x.streams
+		x.stop = &limits.LimitError{What: "content streams of the document", Limit: maxStreams, Value: -1}
+		err = x.stop
+	}
+	x.streams -= n
+	if contents.Kind() != pdf.Array {
+		return []pdf.Value{contents}, err
+	}
+	for i := range n {
+		streams = append(streams, contents.Index(i))
+	}
+	return streams, err
+}
+
+// charged reads r, charging every byte to the content budget of all pages;
+// past it, reading fails with the limit, which also stops the document.
+type charged struct {
+	r io.Reader
+	x *pdfExtractor
+}
+
+func (c charged) Read(p []byte) (int, error) {
+	if c.x.content <= 0 {
+		c.x.stop = &limits.LimitError{What: "inflated content of all pages", Limit: c.x.contentLimit, Value: -1}
+		return 0, c.x.stop
+	}
+	if int64(len(p)) > c.x.content {
+		p = p[:c.x.content]
+	}
+	n, err := c.r.Read(p)
+	c.x.content -= int64(n)
+	return n, err
+}
+
+// readPage interprets the content streams of one page. What was read before
+// an error or a limit is kept.
+func (x *pdfExtractor) readPage(p pdf.Page, page int) (pg pdfPage, err error) {
 	defer func() {
 		if r := recover(); r != nil {
-			err = fmt.Errorf("malformed content (%v)", r)
+			err = fmt.Errorf("malformed content (%s)", brief(r))
 		}
 	}()
-	contents := p.V.Key("Contents")
-	// Measure the decompressed size first: Interpret holds whole arrays
-	// in memory and a flate bomb must not get that far.
-	var size int64
-	streams := []pdf.Value{contents}
-	if contents.Kind() == pdf.Array {
-		streams = streams[:0]
-		for i := 0; i < min(contents.Len(), 4096); i++ {
-			streams = append(streams, contents.Index(i))
+	streams, limitErr := x.contentStreams(p.V.Key("Contents"), page)
+	defer func() {
+		if err == nil {
+			err = limitErr
 		}
-	}
-	for _, s := range streams {
-		if s.Kind() != pdf.Stream {
-			continue
-		}
-		n, err := io.Copy(io.Discard, io.LimitReader(s.Reader(), x.streamBudget+1))
-		size += n
-		if err != nil {
-			return pg, fmt.Errorf("content stream: %v", err)
-		}
-	}
-	if size > x.streamBudget {
-		return pg, &limits.LimitError{What: "doctext: pdf content streams", Limit: x.streamBudget, Value: -1}
-	}
-	x.streamBudget -= size
-	if size == 0 {
-		return pg, nil
-	}
+	}()
 
 	fonts := map[string]*pdfFont{}
-	res := p.Resources().Key("Font")
+	res := inherited(p.V, "Resources").Key("Font")
 	g := gstate{ctm: ident, th: 1}
 	var stack []gstate
 	tm, tlm := ident, ident
 	var path []rule
 	var cx, cy, sx, sy float64
+	var full error        // the limit that ended this page
+	rulesDropped := false // table borders past maxPageRules were ignored
 	show := func(raw string) {
 		f := g.font
 		if f == nil {
@@ -310,6 +514,11 @@ func (x *pdfExtractor) readPage(p pdf.Page) (pg pdfPage, err error) {
 		}
 		for _, code := range f.codes(raw) {
 			if x.budget <= 0 {
+				x.stop = &limits.LimitError{What: "glyphs of the document", Limit: maxGlyphs, Value: -1}
+				return
+			}
+			if len(pg.glyphs) >= maxPageGlyphs {
+				full = fmt.Errorf("%w; the rest of the page was not read", &limits.LimitError{What: "glyphs on one page", Limit: maxPageGlyphs, Value: -1})
 				return
 			}
 			c := 0
@@ -330,16 +539,12 @@ func (x *pdfExtractor) readPage(p pdf.Page) (pg pdfPage, err error) {
 					h: math.Hypot(trm[1][0], trm[1][1]),
 				})
 				x.budget--
+				x.kept++
 			}
 			tm = translate(tx, 0).mul(tm)
 		}
 	}
-	pdf.Interpret(contents, func(stk *pdf.Stack, op string) {
-		n := stk.Len()
-		args := make([]pdf.Value, n)
-		for i := n - 1; i >= 0; i-- {
-			args[i] = stk.Pop()
-		}
+	do := func(op string, args []operand) error {
 		num := func(i int) float64 {
 			if i < len(args) {
 				return args[i].Float64()
@@ -375,10 +580,13 @@ func (x *pdfExtractor) readPage(p pdf.Page) (pg pdfPage, err error) {
 			g.trise = num(0)
 		case "Tf":
 			if len(args) == 2 {
-				name := args[0].Name()
+				name := ""
+				if args[0].kind == opName {
+					name = args[0].str
+				}
 				f, ok := fonts[name]
 				if !ok {
-					f = loadFont(res.Key(name))
+					f = x.font(res.Key(name), name, page)
 					fonts[name] = f
 				}
 				g.font, g.tfs = f, num(1)
@@ -396,7 +604,7 @@ func (x *pdfExtractor) readPage(p pdf.Page) (pg pdfPage, err error) {
 			tm = tlm
 		case "Tj":
 			if len(args) == 1 {
-				show(args[0].RawString())
+				show(args[0].rawString())
 			}
 		case "'", "\"":
 			if op == "\"" && len(args) == 3 {
@@ -406,15 +614,13 @@ func (x *pdfExtractor) readPage(p pdf.Page) (pg pdfPage, err error) {
 			tlm = translate(0, -g.tl).mul(tlm)
 			tm = tlm
 			if len(args) == 1 {
-				show(args[0].RawString())
+				show(args[0].rawString())
 			}
 		case "TJ":
 			if len(args) == 1 {
-				a := args[0]
-				for i := 0; i < a.Len(); i++ {
-					v := a.Index(i)
-					if v.Kind() == pdf.String {
-						show(v.RawString())
+				for _, v := range args[0].arr {
+					if v.kind == opString {
+						show(v.str)
 					} else {
 						tm = translate(-v.Float64()/1000*g.tfs*g.th, 0).mul(tm)
 					}
@@ -435,18 +641,43 @@ func (x *pdfExtractor) readPage(p pdf.Page) (pg pdfPage, err error) {
 			x1, y1 := g.ctm.apply(num(0)+num(2), num(1)+num(3))
 			path = append(path, rule{x0, y0, x1, y0}, rule{x1, y0, x1, y1}, rule{x1, y1, x0, y1}, rule{x0, y1, x0, y0})
 		case "S", "s", "f", "F", "f*", "B", "B*", "b", "b*":
-			if len(pg.rules) < 1<<16 {
+			if len(pg.rules) < maxPageRules {
 				pg.rules = append(pg.rules, path...)
+			} else {
+				rulesDropped = true
 			}
 			path = path[:0]
 		case "n":
 			path = path[:0]
 		}
-		if len(path) > 1<<16 {
+		if len(path) > maxPageRules {
 			path = path[:0]
+			rulesDropped = true
 		}
-	})
-	return pg, nil
+		if x.stop != nil {
+			return x.stop
+		}
+		return full
+	}
+	cr := &contentReader{}
+	for _, s := range streams {
+		if s.Kind() != pdf.Stream {
+			continue
+		}
+		rc := s.Reader()
+		err := cr.read(charged{rc, x}, do)
+		rc.Close()
+		if err != nil {
+			return pg, err
+		}
+	}
+	if cr.overflow {
+		return pg, fmt.Errorf("%w; such operators were skipped", &limits.LimitError{What: "operands of one operator", Limit: maxOperands, Value: -1})
+	}
+	if rulesDropped {
+		return pg, fmt.Errorf("%w; later ones were ignored, so tables may be missed", &limits.LimitError{What: "ruled lines on one page", Limit: maxPageRules, Value: -1})
+	}
+	return pg, cr.finish()
 }
 
 type nopEncoding struct{}
