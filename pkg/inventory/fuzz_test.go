@@ -5,15 +5,19 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+
+	"github.com/apkaudit/apkaudit/internal/testenv"
 )
 
 // FuzzFromReader drives the whole inventory (container sniffing, zip layer,
 // nested archives, AXML/proto manifests, DEX, JAR/AAR class listing) with
 // arbitrary bytes. Seeds: the fixture APKs and a few small corpus files.
 func FuzzFromReader(f *testing.F) {
-	seeds, _ := filepath.Glob(filepath.Join("..", "..", "testdata", "fixtures", "apk", "*.apk"))
-	seeds = append(seeds, filepath.Join("..", "..", "..", "shared", "corpus", "apk", "fdroidserver", "signindex", "guardianproject.jar"),
-		filepath.Join("..", "..", "..", "shared", "corpus", "apk", "fdroidserver", "source-files", "fdroid", "fdroidclient", "AndroidManifest.xml"))
+	seeds, _ := filepath.Glob(testenv.RepoRoot(f, "testdata", "fixtures", "apk", "*.apk"))
+	if fd := testenv.LookupShared(f, "corpus", "apk", "fdroidserver"); fd != "" {
+		seeds = append(seeds, filepath.Join(fd, "signindex", "guardianproject.jar"),
+			filepath.Join(fd, "source-files", "fdroid", "fdroidclient", "AndroidManifest.xml"))
+	}
 	for _, s := range seeds {
 		if b, err := os.ReadFile(s); err == nil && len(b) < 64<<10 {
 			f.Add(b)

@@ -16,16 +16,14 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/apkaudit/apkaudit/internal/testenv"
 	"github.com/apkaudit/apkaudit/pkg/container"
 	"github.com/apkaudit/apkaudit/pkg/dex"
 	"github.com/apkaudit/apkaudit/pkg/manifest"
 )
 
 func fixture(t testing.TB, name string) string {
-	p := filepath.Join("..", "..", "testdata", "fixtures", "apk", name)
-	_, err := os.Stat(p)
-	require.NoError(t, err)
-	return p
+	return testenv.Fixture(t, name)
 }
 
 // TestReaderPanicsBecomeErrors: a panic inside a reader is stopped at the inventory's
@@ -56,10 +54,7 @@ func TestReaderPanicsBecomeErrors(t *testing.T) {
 
 // TestJARClasses lists the classes of a real JAR (the JPush jar of the external corpus).
 func TestJARClasses(t *testing.T) {
-	jar := filepath.Join("..", "..", "testdata", "external", "npm", "jpush-android-5.5.0.jar")
-	if _, err := os.Stat(jar); err != nil {
-		t.Skip("external corpus absent (make corpus)")
-	}
+	jar := testenv.External(t, "npm", "jpush-android-5.5.0.jar")
 	inv, err := Build(jar, Options{KeepClasses: true})
 	require.NoError(t, err)
 	assert.Equal(t, "jar", inv.Artifact.Kind)
@@ -207,7 +202,7 @@ func TestAABLabelFromResourcesPB(t *testing.T) {
 	if err != nil {
 		t.Skip("aapt2 not installed (make deps: Debian's aapt)")
 	}
-	dir := filepath.Join("..", "..", "..", "shared", "corpus", "apk", "bundletool")
+	dir := testenv.Shared(t, "corpus", "apk", "bundletool")
 	for _, name := range []string{"install-time-permanent-modules.aab", "watch-face-from-tool.aab"} {
 		aab := filepath.Join(dir, name)
 		if _, err := os.Stat(aab); err != nil {

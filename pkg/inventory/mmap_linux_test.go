@@ -10,6 +10,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/apkaudit/apkaudit/internal/testenv"
 	"github.com/apkaudit/apkaudit/pkg/container"
 	"github.com/apkaudit/apkaudit/pkg/limits"
 )
@@ -19,11 +20,9 @@ import (
 // protecting the pages of classes.dex) makes that DEX unanalysed, and the hash
 // and layout check that read it warnings, instead of killing the process.
 func TestFaultReadingTheMapping(t *testing.T) {
-	apk := filepath.Join("..", "..", "testdata", "external", "npm", "appium-uiautomator2-server-v10.6.6.apk")
+	apk := testenv.External(t, "npm", "appium-uiautomator2-server-v10.6.6.apk")
 	f, err := os.Open(apk)
-	if err != nil {
-		t.Skip("external corpus absent (make corpus)")
-	}
+	require.NoError(t, err)
 	defer f.Close()
 	st, err := f.Stat()
 	require.NoError(t, err)

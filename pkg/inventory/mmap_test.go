@@ -6,11 +6,12 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"os"
-	"path/filepath"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/apkaudit/apkaudit/internal/testenv"
 )
 
 func TestWholePages(t *testing.T) {
@@ -45,11 +46,9 @@ func TestWholePages(t *testing.T) {
 // ranges dropped as they are inflated; the hash still equals crypto/sha256 of
 // the file and the classes match a read without the mapping.
 func TestMappedHashAndDrops(t *testing.T) {
-	apk := filepath.Join("..", "..", "testdata", "external", "npm", "appium-uiautomator2-server-v10.6.6.apk")
+	apk := testenv.External(t, "npm", "appium-uiautomator2-server-v10.6.6.apk")
 	data, err := os.ReadFile(apk)
-	if err != nil {
-		t.Skip("external corpus absent (make corpus)")
-	}
+	require.NoError(t, err)
 	require.Greater(t, len(data), 8<<20)
 	sum := sha256.Sum256(data)
 	mapped, err := Build(apk, Options{Jobs: 2})

@@ -7,6 +7,8 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/apkaudit/apkaudit/internal/testenv"
 )
 
 // fuzzSeedAPKs are small real APKs whose manifests and tables seed the fuzzers.
@@ -20,7 +22,7 @@ var fuzzSeedAPKs = []string{
 
 // seedFrom adds entry of each seed APK (or AAB) to f when the corpus is present.
 func seedFrom(f *testing.F, files []string, entry string) {
-	dir := filepath.Join(repoRoot(f), "..", "shared", "corpus", "apk")
+	dir := testenv.LookupShared(f, "corpus", "apk")
 	for _, name := range files {
 		if b, err := zipEntry(filepath.Join(dir, name), entry); err == nil && b != nil {
 			f.Add(b)
@@ -77,7 +79,7 @@ func FuzzParseAXML(f *testing.F) {
 	f.Add([]byte{3, 0, 8, 0, 8, 0, 0, 0})
 	// A real table so that reference resolution is fuzzed too.
 	var res *Resources
-	apk := filepath.Join(repoRoot(f), "..", "shared", "corpus", "apk", "fdroidserver", "org.sajeg.fallingblocks_3.apk")
+	apk := testenv.LookupShared(f, "corpus", "apk", "fdroidserver", "org.sajeg.fallingblocks_3.apk")
 	if arsc, err := zipEntry(apk, "resources.arsc"); err == nil && arsc != nil {
 		res, _ = LoadResources(arsc)
 	}
@@ -130,7 +132,7 @@ func FuzzLoadResources(f *testing.F) {
 }
 
 func FuzzParseProto(f *testing.F) {
-	dir := filepath.Join(repoRoot(f), "..", "shared", "corpus", "apk", "bundletool")
+	dir := testenv.LookupShared(f, "corpus", "apk", "bundletool")
 	for _, aab := range []string{"install-time-permanent-modules.aab", "watch-face-from-tool.aab"} {
 		for _, mod := range []string{"base", "runtime", "java"} {
 			if b, err := zipEntry(filepath.Join(dir, aab), mod+"/manifest/AndroidManifest.xml"); err == nil && b != nil {
@@ -150,7 +152,7 @@ func FuzzParseProto(f *testing.F) {
 }
 
 func FuzzLoadProtoResources(f *testing.F) {
-	dir := filepath.Join(repoRoot(f), "..", "shared", "corpus", "apk", "bundletool")
+	dir := testenv.LookupShared(f, "corpus", "apk", "bundletool")
 	// The small tables only: the fuzzer minimises every new input.
 	for _, e := range [][2]string{{"watch-face-from-tool.aab", "base/resources.pb"}, {"install-time-permanent-modules.aab", "java/resources.pb"}, {"install-time-permanent-modules.aab", "assets/resources.pb"}} {
 		if b, err := zipEntry(filepath.Join(dir, e[0]), e[1]); err == nil && b != nil {
@@ -170,7 +172,7 @@ func FuzzLoadProtoResources(f *testing.F) {
 }
 
 func FuzzParseXML(f *testing.F) {
-	root := filepath.Join(repoRoot(f), "..", "shared", "corpus", "apk", "fdroidserver", "source-files")
+	root := testenv.LookupShared(f, "corpus", "apk", "fdroidserver", "source-files")
 	for _, p := range []string{
 		"cn.wildfirechat.chat/client/src/main/AndroidManifest.xml",
 		"com.anpmech.launcher/app/src/main/AndroidManifest.xml",

@@ -9,6 +9,7 @@ import (
 
 	"github.com/stretchr/testify/assert"
 
+	"github.com/apkaudit/apkaudit/internal/testenv"
 	"github.com/apkaudit/apkaudit/pkg/scan"
 )
 
@@ -52,10 +53,14 @@ func TestCorpusPrecision(t *testing.T) {
 	if testing.Short() {
 		t.Skip("corpus precision run skipped under -short")
 	}
-	shared := filepath.Join(sharedCorpus(t), "apk")
-	ext := externalCorpus(t)
+	shared := testenv.Shared(t, "corpus", "apk")
+	ext := testenv.External(t)
 	var files []string
-	for _, dir := range []string{shared, ext} {
+	dirs := []string{shared}
+	for _, d := range fetched {
+		dirs = append(dirs, filepath.Join(ext, d))
+	}
+	for _, dir := range dirs {
 		_ = filepath.WalkDir(dir, func(p string, d os.DirEntry, err error) error {
 			if err == nil && !d.IsDir() {
 				switch strings.ToLower(filepath.Ext(p)) {

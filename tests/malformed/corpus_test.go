@@ -5,7 +5,6 @@ package malformed_test
 import (
 	"fmt"
 	"io/fs"
-	"os"
 	"path/filepath"
 	"sort"
 	"strings"
@@ -14,6 +13,8 @@ import (
 	"time"
 
 	"github.com/stretchr/testify/assert"
+
+	"github.com/apkaudit/apkaudit/internal/testenv"
 )
 
 const (
@@ -24,17 +25,26 @@ const (
 	corpusJobs = 2
 )
 
+// corpusRoots returns the shared corpus's apk/ folder and the external
+// corpus, those that are present.
+func corpusRoots(t *testing.T) []string {
+	var roots []string
+	for _, root := range []string{testenv.LookupShared(t, "corpus", "apk"), testenv.LookupExternal(t)} {
+		if root == "" {
+			t.Log("a corpus is absent (run make corpus): its files are not inspected")
+			continue
+		}
+		roots = append(roots, root)
+	}
+	return roots
+}
+
 // corpusFiles lists every file of the shared corpus's apk/ folder and of the
 // external corpus, relative to the repository root.
 func corpusFiles(t *testing.T) []string {
 	t.Helper()
 	var files []string
-	roots := []string{filepath.Join(repo, "..", "shared", "corpus", "apk"), filepath.Join(repo, "testdata", "external")}
-	for _, root := range roots {
-		if _, err := os.Stat(root); err != nil {
-			t.Logf("%s is absent (run make corpus): its files are not inspected", root)
-			continue
-		}
+	for _, root := range corpusRoots(t) {
 		err := filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
 			if err != nil {
 				return err
@@ -165,11 +175,7 @@ func TestCorpusBatch(t *testing.T) {
 			}
 		}
 	}
-	for _, root := range []string{filepath.Join(repo, "..", "shared", "corpus", "apk"), filepath.Join(repo, "testdata", "external")} {
-		if _, err := os.Stat(root); err == nil {
-			roots = append(roots, root)
-		}
-	}
+	roots = append(roots, corpusRoots(t)...)
 	r := run(t, 5*time.Minute, append([]string{"batch", "--jobs", "2", "--quiet"}, roots...)...)
 	for _, p := range contractProblems(r, "") {
 		t.Errorf("%s\n%v", p, r)

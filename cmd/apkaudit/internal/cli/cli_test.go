@@ -13,12 +13,11 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/apkaudit/apkaudit/internal/testenv"
 )
 
-// root is the repository root, four levels up from this package.
-var root, _ = filepath.Abs("../../../..")
-
-func demo(name string) string { return filepath.Join(root, "testdata", "demo", name) }
+func demo(t testing.TB, name string) string { return testenv.RepoRoot(t, "testdata", "demo", name) }
 
 // run executes the CLI in-process and returns exit code, stdout and stderr.
 func run(t *testing.T, args ...string) (int, string, string) {
@@ -40,31 +39,31 @@ func TestExitCodes(t *testing.T) {
 	empty := filepath.Join(dir, "empty.apk")
 	require.NoError(t, os.WriteFile(empty, nil, 0o644))
 	trunc := filepath.Join(dir, "truncated.apk")
-	data, err := os.ReadFile(demo("demo.apk"))
+	data, err := os.ReadFile(demo(t, "demo.apk"))
 	require.NoError(t, err)
 	require.NoError(t, os.WriteFile(trunc, data[:len(data)/2], 0o644))
-	policy := demo("privacy-policy.html")
+	policy := demo(t, "privacy-policy.html")
 	tests := []struct {
 		name   string
 		args   []string
 		exit   int
 		stderr string // substring of the one stderr line on exit 2
 	}{
-		{"inspect demo", []string{"inspect", demo("demo.apk")}, 0, ""},
-		{"inspect json", []string{"inspect", "--format", "json", demo("demo.apk")}, 0, ""},
-		{"check demo fails on high", []string{"check", demo("demo.apk"), "--policy", policy}, 1, ""},
-		{"check demo --fail-on none", []string{"check", demo("demo.apk"), "--policy", policy, "--fail-on", "none"}, 0, ""},
+		{"inspect demo", []string{"inspect", demo(t, "demo.apk")}, 0, ""},
+		{"inspect json", []string{"inspect", "--format", "json", demo(t, "demo.apk")}, 0, ""},
+		{"check demo fails on high", []string{"check", demo(t, "demo.apk"), "--policy", policy}, 1, ""},
+		{"check demo --fail-on none", []string{"check", demo(t, "demo.apk"), "--policy", policy, "--fail-on", "none"}, 0, ""},
 		{"policy demo", []string{"policy", policy}, 0, ""},
 		{"not an artifact", []string{"inspect", text}, 2, "notes.apk: not an APK"},
 		{"empty", []string{"inspect", empty}, 2, "empty.apk: file is empty"},
 		{"truncated", []string{"inspect", trunc}, 2, "truncated.apk: container:"},
 		{"missing", []string{"inspect", filepath.Join(dir, "nope.apk")}, 2, "nope.apk: no such file"},
 		{"directory", []string{"inspect", dir}, 2, "is a directory"},
-		{"check without policy", []string{"check", demo("demo.apk")}, 2, "no policy document"},
-		{"unknown format", []string{"inspect", "--format", "yaml", demo("demo.apk")}, 2, "unknown format"},
-		{"bad fail-on", []string{"check", demo("demo.apk"), "--policy", policy, "--fail-on", "severe"}, 2, "--fail-on"},
+		{"check without policy", []string{"check", demo(t, "demo.apk")}, 2, "no policy document"},
+		{"unknown format", []string{"inspect", "--format", "yaml", demo(t, "demo.apk")}, 2, "unknown format"},
+		{"bad fail-on", []string{"check", demo(t, "demo.apk"), "--policy", policy, "--fail-on", "severe"}, 2, "--fail-on"},
 		{"unknown command", []string{"frobnicate"}, 2, "unknown command"},
-		{"bad lang", []string{"inspect", "--lang", "fr", demo("demo.apk")}, 2, "--lang"},
+		{"bad lang", []string{"inspect", "--lang", "fr", demo(t, "demo.apk")}, 2, "--lang"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -81,19 +80,19 @@ func TestExitCodes(t *testing.T) {
 func TestEveryFormat(t *testing.T) {
 	for _, format := range []string{"table", "json", "jsonl", "sarif", "junit", "markdown", "html"} {
 		for _, lang := range []string{"en", "zh"} {
-			code, out, stderr := run(t, "check", demo("demo.apk"), "--policy", demo("privacy-policy.html"),
+			code, out, stderr := run(t, "check", demo(t, "demo.apk"), "--policy", demo(t, "privacy-policy.html"),
 				"--format", format, "--lang", lang, "--no-timestamp")
 			assert.Equal(t, 1, code, "%s %s: %s", format, lang, stderr)
 			assert.Contains(t, out, "pangle-ads", "%s %s", format, lang)
 		}
 	}
-	_, zh, _ := run(t, "check", demo("demo.apk"), "--policy", demo("privacy-policy.html"), "--lang", "zh")
+	_, zh, _ := run(t, "check", demo(t, "demo.apk"), "--policy", demo(t, "privacy-policy.html"), "--lang", "zh")
 	assert.Contains(t, zh, "隐私政策的第三方SDK清单未列出")
 }
 
 // TestCheckJSONContract checks the check object's fields against DESIGN.md.
 func TestCheckJSONContract(t *testing.T) {
-	_, out, _ := run(t, "check", demo("demo.apk"), "--policy", demo("privacy-policy.html"), "--format", "json")
+	_, out, _ := run(t, "check", demo(t, "demo.apk"), "--policy", demo(t, "privacy-policy.html"), "--format", "json")
 	var doc map[string]any
 	require.NoError(t, json.Unmarshal([]byte(out), &doc))
 	for _, k := range []string{"schema_version", "tool", "artifact", "app", "permissions", "sdks", "components",
@@ -122,7 +121,7 @@ func writeConfig(t *testing.T, body string) string {
 
 // highSubjects returns the rule+subject of every unwaived high finding of the demo check.
 func highSubjects(t *testing.T, args ...string) (int, []string, map[string]any) {
-	code, out, stderr := run(t, append([]string{"check", demo("demo.apk"), "--policy", demo("privacy-policy.html"), "--format", "json", "--quiet"}, args...)...)
+	code, out, stderr := run(t, append([]string{"check", demo(t, "demo.apk"), "--policy", demo(t, "privacy-policy.html"), "--format", "json", "--quiet"}, args...)...)
 	require.NotEqual(t, 2, code, stderr)
 	var doc struct {
 		Findings []map[string]any `json:"findings"`
@@ -175,7 +174,7 @@ func TestWaivers(t *testing.T) {
 	code, _, _ = highSubjects(t, "--config", writeConfig(t, unused), "--strict-waivers")
 	assert.Equal(t, 1, code)
 	// A config with an unknown rule is a usage error.
-	c, _, stderr := run(t, "check", demo("demo.apk"), "--policy", demo("privacy-policy.html"), "--config",
+	c, _, stderr := run(t, "check", demo(t, "demo.apk"), "--policy", demo(t, "privacy-policy.html"), "--config",
 		writeConfig(t, "waivers:\n  - {rule: no-such-rule, subject: x, reason: y}\n"))
 	assert.Equal(t, 2, c)
 	assert.Contains(t, stderr, "unknown rule")
@@ -183,7 +182,7 @@ func TestWaivers(t *testing.T) {
 
 func TestBaseline(t *testing.T) {
 	base := filepath.Join(t.TempDir(), "baseline.json")
-	code, _, _ := run(t, "check", demo("demo.apk"), "--policy", demo("privacy-policy.html"), "--write-baseline", base, "--format", "json")
+	code, _, _ := run(t, "check", demo(t, "demo.apk"), "--policy", demo(t, "privacy-policy.html"), "--write-baseline", base, "--format", "json")
 	assert.Equal(t, 1, code)
 	code, high, waived := highSubjects(t, "--baseline", base)
 	assert.Equal(t, 0, code, "every known finding is in the baseline")
@@ -213,17 +212,17 @@ func TestUserCatalogue(t *testing.T) {
 `), 0o644))
 	pol := filepath.Join(dir, "policy.md")
 	require.NoError(t, os.WriteFile(pol, []byte("# 第三方SDK\n\n| SDK名称 | 公司名称 | 使用目的 | 收集个人信息 | 隐私政策链接 |\n|---|---|---|---|---|\n| 记账界面组件SDK | 小鹿科技有限公司 | 界面 | 无 | https://example.cn/privacy |\n"), 0o644))
-	code, out, stderr := run(t, "inspect", demo("demo.apk"), "--sdkdb", cat, "--format", "json")
+	code, out, stderr := run(t, "inspect", demo(t, "demo.apk"), "--sdkdb", cat, "--format", "json")
 	require.Equal(t, 0, code, stderr)
 	assert.Contains(t, out, `"id": "example-jizhang-ui"`)
 	_, out, _ = run(t, "policy", pol, "--sdkdb", cat, "--format", "json")
 	assert.Contains(t, out, `"id": "example-jizhang-ui"`)
-	_, out, _ = run(t, "check", demo("demo.apk"), "--policy", pol, "--sdkdb", cat, "--format", "json")
+	_, out, _ = run(t, "check", demo(t, "demo.apk"), "--policy", pol, "--sdkdb", cat, "--format", "json")
 	assert.NotContains(t, out, `"subject": "example-jizhang-ui"`, "the row discloses it")
 	// A broken user catalogue is a usage error with file and line.
 	bad := filepath.Join(dir, "bad.yaml")
 	require.NoError(t, os.WriteFile(bad, []byte("- id: x\n  nmae: typo\n"), 0o644))
-	code, _, stderr = run(t, "inspect", demo("demo.apk"), "--sdkdb", bad)
+	code, _, stderr = run(t, "inspect", demo(t, "demo.apk"), "--sdkdb", bad)
 	assert.Equal(t, 2, code)
 	assert.Contains(t, stderr, "bad.yaml:2")
 }
@@ -272,8 +271,8 @@ func TestSDKDBCommands(t *testing.T) {
 // TestPackedApp: a build whose DEX holds only a packer stub and whose lib/ holds 360 jiagu
 // yields the packer and a high unanalysed-code finding; check never reports it clean.
 func TestPackedApp(t *testing.T) {
-	packed := filepath.Join(root, "testdata", "fixtures", "apk", "packed.apk")
-	code, out, stderr := run(t, "check", packed, "--policy", demo("privacy-policy.html"), "--format", "json")
+	packed := testenv.Fixture(t, "packed.apk")
+	code, out, stderr := run(t, "check", packed, "--policy", demo(t, "privacy-policy.html"), "--format", "json")
 	assert.Equal(t, 1, code, stderr)
 	var doc struct {
 		SDKs     []struct{ ID, Category string }            `json:"sdks"`
@@ -297,7 +296,7 @@ func TestPackedApp(t *testing.T) {
 }
 
 func TestBatchShards(t *testing.T) {
-	dirs := []string{filepath.Join(root, "testdata", "fixtures", "apk"), filepath.Join(root, "testdata", "demo")}
+	dirs := []string{filepath.Dir(testenv.Fixture(t, "miitee.apk")), testenv.RepoRoot(t, "testdata", "demo")}
 	all := map[string]int{}
 	for i := 0; i < 3; i++ {
 		code, out, stderr := run(t, append([]string{"batch", "--shard", []string{"0/3", "1/3", "2/3"}[i], "--quiet", "--jobs", "2"}, dirs...)...)
@@ -324,7 +323,7 @@ func TestBatchShards(t *testing.T) {
 func TestBatchSkipDoneAndErrors(t *testing.T) {
 	dir := t.TempDir()
 	require.NoError(t, os.WriteFile(filepath.Join(dir, "broken.apk"), []byte("PK\x03\x04 not really"), 0o644))
-	data, err := os.ReadFile(demo("demo.apk"))
+	data, err := os.ReadFile(demo(t, "demo.apk"))
 	require.NoError(t, err)
 	require.NoError(t, os.WriteFile(filepath.Join(dir, "good.apk"), data, 0o644))
 	out := filepath.Join(dir, "results.jsonl")
@@ -348,11 +347,8 @@ func readLines(t *testing.T, path string) []string {
 }
 
 func TestDiffCommand(t *testing.T) {
-	seed := filepath.Join(root, "..", "shared", "seeds", "002_8cf391e277f1a318.txt")
-	if _, err := os.Stat(seed); err != nil {
-		t.Skip("shared seeds absent")
-	}
-	apks := filepath.Join(root, "testdata", "fixtures", "apk")
+	seed := testenv.Shared(t, "seeds", "002_8cf391e277f1a318.txt")
+	apks := filepath.Dir(testenv.Fixture(t, "miitee.apk"))
 	code, out, stderr := run(t, "diff", filepath.Join(apks, "miitee.apk"), filepath.Join(apks, "miitee-v2.apk"), "--policy", seed, "--format", "json")
 	assert.Equal(t, 1, code, stderr)
 	var doc struct {
@@ -390,7 +386,7 @@ func TestVersionAndCompletion(t *testing.T) {
 
 func TestNoTimestampIsDeterministic(t *testing.T) {
 	for _, format := range []string{"sarif", "junit", "html", "json"} {
-		args := []string{"check", demo("demo.apk"), "--policy", demo("privacy-policy.html"), "--format", format, "--no-timestamp"}
+		args := []string{"check", demo(t, "demo.apk"), "--policy", demo(t, "privacy-policy.html"), "--format", format, "--no-timestamp"}
 		_, a, _ := run(t, args...)
 		time.Sleep(1100 * time.Millisecond / 4)
 		_, b, _ := run(t, args...)
@@ -402,8 +398,8 @@ func TestNoTimestampIsDeterministic(t *testing.T) {
 // object per artifact (findings against it); an unreadable policy stops the
 // batch with one line and exit 2 before any artifact is read.
 func TestBatchWithPolicy(t *testing.T) {
-	fixtures := filepath.Join(root, "testdata", "fixtures", "apk")
-	policyFile := demo("privacy-policy.html")
+	fixtures := filepath.Dir(testenv.Fixture(t, "miitee.apk"))
+	policyFile := demo(t, "privacy-policy.html")
 	code, out, stderr := run(t, "batch", "--quiet", "--jobs", "2", "--policy", policyFile, fixtures)
 	require.Contains(t, []int{0, 1}, code, stderr)
 	lines := strings.Split(strings.TrimSpace(out), "\n")
