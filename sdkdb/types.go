@@ -62,7 +62,8 @@ type Entry struct {
 	lines map[string]int // line of each key and list item, by dotted path
 }
 
-// Signals are the kinds of evidence the matcher looks for. Each list is optional.
+// Signals are the kinds of evidence the matcher looks for, one list per kind
+// of SignalKinds (which says what each reports). Each list is optional.
 type Signals struct {
 	// DexPackages are Java package prefixes, dotted ("com.umeng.analytics"); they match on whole segments.
 	DexPackages []string `yaml:"dex_packages,omitempty" json:"dex_packages,omitempty"`
@@ -83,7 +84,7 @@ type Signals struct {
 	VersionFiles []string `yaml:"version_files,omitempty" json:"version_files,omitempty"`
 	// Strings are DEX string constants that identify the SDK.
 	Strings []string `yaml:"strings,omitempty" json:"strings,omitempty"`
-	// Weak lists package prefixes shared with other SDKs: they count as evidence only
-	// when another signal of this entry matched too.
-	Weak []string `yaml:"weak,omitempty" json:"weak,omitempty"`
+	// Weak lists values shared with other SDKs, by kind: they count as evidence
+	// only when another signal of this entry matched too.
+	Weak WeakSignals `yaml:"weak,omitempty" json:"weak,omitzero"`
 }

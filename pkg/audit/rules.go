@@ -110,7 +110,7 @@ func evidenceLines(ev []sdk.Evidence) []string {
 	out := make([]string, 0, len(ev))
 	for _, x := range ev {
 		s := x.Kind + ": " + x.Value
-		if x.Kind == sdk.KindDexPackage && x.Count > 0 {
+		if x.Kind == sdkdb.EvidenceDexPackage && x.Count > 0 {
 			s += fmt.Sprintf(" (%d classes)", x.Count)
 		}
 		out = append(out, s)

@@ -61,13 +61,13 @@ func demoInventory() *inventory.Inventory {
 func demoSDKs() []sdk.Detection {
 	return []sdk.Detection{
 		{Entry: umeng, Evidence: []sdk.Evidence{
-			{Kind: sdk.KindMetaData, Value: "UMENG_APPKEY", Count: 1},
-			{Kind: sdk.KindDexPackage, Value: "com/umeng/analytics", Count: 120},
+			{Kind: sdkdb.EvidenceMetaData, Value: "UMENG_APPKEY", Count: 1},
+			{Kind: sdkdb.EvidenceDexPackage, Value: "com/umeng/analytics", Count: 120},
 		}},
 		{Entry: jpush, Evidence: []sdk.Evidence{
-			{Kind: sdk.KindDexPackage, Value: "cn/jpush/android/service", Count: 42},
-			{Kind: sdk.KindNativeLib, Value: "lib/arm64-v8a/libjcore.so", Count: 1},
-			{Kind: sdk.KindComponent, Value: "cn.jpush.android.service.PushService", Count: 1},
+			{Kind: sdkdb.EvidenceDexPackage, Value: "cn/jpush/android/service", Count: 42},
+			{Kind: sdkdb.EvidenceNativeLib, Value: "lib/arm64-v8a/libjcore.so", Count: 1},
+			{Kind: sdkdb.EvidenceComponent, Value: "cn.jpush.android.service.PushService", Count: 1},
 		}},
 	}
 }

@@ -13,7 +13,7 @@ import (
 
 	"github.com/apkaudit/apkaudit/pkg/audit"
 	"github.com/apkaudit/apkaudit/pkg/policy"
-	"github.com/apkaudit/apkaudit/pkg/sdk"
+	"github.com/apkaudit/apkaudit/sdkdb"
 )
 
 // sarifSchemaURI is the $schema of the documents we write: the OASIS errata01 schema.
@@ -202,7 +202,7 @@ func logicalLocation(r *audit.Result, f audit.Finding) (name, kind string) {
 			}
 			ev := sortedEvidence(d.Evidence)
 			for _, e := range ev {
-				if e.Kind == sdk.KindDexPackage {
+				if e.Kind == sdkdb.EvidenceDexPackage {
 					return strings.ReplaceAll(e.Value, "/", "."), "namespace"
 				}
 			}

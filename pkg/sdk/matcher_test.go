@@ -148,10 +148,10 @@ func TestMatchEvidence(t *testing.T) {
 	ds := m.Match(inv)
 	require.Equal(t, []string{"tencent-trtc"}, ids(ds))
 	assert.Equal(t, []Evidence{
-		{Kind: KindDexPackage, Value: "com.tencent.liteav.trtc", Count: 10}, // longest prefix: both trtc packages summed
-		{Kind: KindDexPackage, Value: "com.tencent.trtc", Count: 10},
-		{Kind: KindDexPackage, Value: "com.tencent.liteav", Count: 37, Weak: true}, // every package under it
-		{Kind: KindNativeLib, Value: "libliteavsdk.so", Count: 1, Weak: true},
+		{Kind: sdkdb.EvidenceDexPackage, Value: "com.tencent.liteav.trtc", Count: 10}, // longest prefix: both trtc packages summed
+		{Kind: sdkdb.EvidenceDexPackage, Value: "com.tencent.trtc", Count: 10},
+		{Kind: sdkdb.EvidenceDexPackage, Value: "com.tencent.liteav", Count: 37, Weak: true}, // every package under it
+		{Kind: sdkdb.EvidenceNativeLib, Value: "libliteavsdk.so", Count: 1, Weak: true},
 	}, ds[0].Evidence)
 	assert.Empty(t, ds[0].Via)
 
@@ -160,9 +160,9 @@ func TestMatchEvidence(t *testing.T) {
 	ds = m.Match(inv)
 	require.Equal(t, []string{"tencent-liteav", "tencent-trtc"}, ids(ds))
 	assert.Equal(t, []Evidence{
-		{Kind: KindDexPackage, Value: "com.tencent.liteav", Count: 27},
-		{Kind: KindDexPackage, Value: "com.tencent.rtmp", Count: 2},
-		{Kind: KindNativeLib, Value: "libliteavsdk.so", Count: 1},
+		{Kind: sdkdb.EvidenceDexPackage, Value: "com.tencent.liteav", Count: 27},
+		{Kind: sdkdb.EvidenceDexPackage, Value: "com.tencent.rtmp", Count: 2},
+		{Kind: sdkdb.EvidenceNativeLib, Value: "libliteavsdk.so", Count: 1},
 	}, ds[0].Evidence)
 }
 
@@ -174,7 +174,7 @@ func TestMatchClassPackageNotCountedTwice(t *testing.T) {
 	require.NoError(t, err)
 	ds := NewMatcher(c).Match(&inventory.Inventory{Code: inventory.Code{Packages: []inventory.Package{{Name: "com/umeng/commonsdk", Classes: 5}}}})
 	require.Len(t, ds, 1)
-	assert.Equal(t, []Evidence{{Kind: KindDexPackage, Value: "com.umeng.commonsdk", Count: 5}}, ds[0].Evidence)
+	assert.Equal(t, []Evidence{{Kind: sdkdb.EvidenceDexPackage, Value: "com.umeng.commonsdk", Count: 5}}, ds[0].Evidence)
 }
 
 func TestMatchNested(t *testing.T) {

@@ -122,30 +122,10 @@ type listRow struct {
 	Signals  map[string]int `json:"signals"`
 }
 
-func signalCounts(s sdkdb.Signals) map[string]int {
-	m := map[string]int{}
-	add := func(k string, v []string) {
-		if len(v) > 0 {
-			m[k] = len(v)
-		}
-	}
-	add("dex_packages", s.DexPackages)
-	add("classes", s.Classes)
-	add("native_libs", s.NativeLibs)
-	add("components", s.Components)
-	add("meta_data", s.MetaData)
-	add("permissions_defined", s.PermissionsDefined)
-	add("assets", s.Assets)
-	add("version_files", s.VersionFiles)
-	add("strings", s.Strings)
-	add("weak", s.Weak)
-	return m
-}
-
 func writeList(w io.Writer, c *sdkdb.Catalogue, format string) error {
 	rows := make([]listRow, 0, len(c.Entries))
 	for _, e := range c.Entries {
-		rows = append(rows, listRow{e.ID, e.Name, e.NameZh, e.Vendor, e.Category, e.Family, signalCounts(e.Signals)})
+		rows = append(rows, listRow{e.ID, e.Name, e.NameZh, e.Vendor, e.Category, e.Family, e.Signals.Count()})
 	}
 	if format == "json" {
 		enc := json.NewEncoder(w)
@@ -157,9 +137,9 @@ func writeList(w io.Writer, c *sdkdb.Catalogue, format string) error {
 	t.Header("ID", "Name", "名称", "Vendor", "Category", "Signals")
 	for _, r := range rows {
 		var sig []string
-		for _, k := range []string{"dex_packages", "classes", "native_libs", "components", "meta_data", "permissions_defined", "assets", "version_files", "strings"} {
-			if n := r.Signals[k]; n > 0 {
-				sig = append(sig, fmt.Sprintf("%s:%d", strings.TrimSuffix(k, "s"), n))
+		for _, k := range sdkdb.SignalKinds() {
+			if n := r.Signals[k.Key]; n > 0 {
+				sig = append(sig, fmt.Sprintf("%s:%d", strings.TrimSuffix(k.Key, "s"), n))
 			}
 		}
 		if err := t.Append(r.ID, r.Name, r.NameZh, r.Vendor, r.Category, strings.Join(sig, " ")); err != nil {
@@ -184,16 +164,21 @@ func writeEntry(w io.Writer, e *sdkdb.Entry, format string) error {
 		{"id", e.ID}, {"name", e.Name}, {"name_zh", e.NameZh}, {"vendor", e.Vendor},
 		{"vendor_aliases", strings.Join(e.VendorAliases, "; ")}, {"aliases", strings.Join(e.Aliases, "; ")},
 		{"category", e.Category}, {"family", e.Family},
-		{"dex_packages", strings.Join(e.Signals.DexPackages, " ")}, {"classes", strings.Join(e.Signals.Classes, " ")},
-		{"native_libs", strings.Join(e.Signals.NativeLibs, " ")}, {"components", strings.Join(e.Signals.Components, " ")},
-		{"meta_data", strings.Join(e.Signals.MetaData, " ")}, {"permissions_defined", strings.Join(e.Signals.PermissionsDefined, " ")},
-		{"assets", strings.Join(e.Signals.Assets, " ")}, {"version_files", strings.Join(e.Signals.VersionFiles, " ")},
-		{"strings", strings.Join(e.Signals.Strings, " ")}, {"weak", strings.Join(e.Signals.Weak, " ")},
+	}
+	for _, k := range sdkdb.SignalKinds() {
+		kv = append(kv, [2]string{k.Key, strings.Join(*k.Values(&e.Signals), " ")})
+	}
+	for _, k := range sdkdb.SignalKinds() {
+		if w := k.WeakValues(&e.Signals); w != nil {
+			kv = append(kv, [2]string{"weak " + k.Key, strings.Join(*w, " ")})
+		}
+	}
+	kv = append(kv, [][2]string{
 		{"min_signals", fmt.Sprint(e.MinSignals)}, {"nested_in", strings.Join(e.NestedIn, " ")},
 		{"permissions", strings.Join(e.Permissions, " ")}, {"data_collected", strings.Join(e.DataCollected, "; ")},
 		{"privacy_policy_url", e.PrivacyPolicyURL}, {"no_privacy_policy", e.NoPrivacyPolicy}, {"confidence", e.Confidence}, {"sources", strings.Join(e.Sources, "; ")},
 		{"related", strings.Join(e.Related, " ")}, {"notes", e.Notes},
-	}
+	}...)
 	for _, p := range kv {
 		if p[1] == "" || p[1] == "0" {
 			continue
