@@ -2,17 +2,19 @@ package inventory
 
 import (
 	"bytes"
+	"context"
 	"os"
 	"path/filepath"
 	"testing"
 
 	"github.com/apkaudit/apkaudit/internal/testenv"
+	"github.com/apkaudit/apkaudit/pkg/container"
 )
 
-// FuzzFromReader drives the whole inventory (container sniffing, zip layer,
+// FuzzBuild drives the whole inventory (container sniffing, zip layer,
 // nested archives, AXML/proto manifests, DEX, JAR/AAR class listing) with
 // arbitrary bytes. Seeds: the fixture APKs and a few small corpus files.
-func FuzzFromReader(f *testing.F) {
+func FuzzBuild(f *testing.F) {
 	seeds, _ := filepath.Glob(testenv.RepoRoot(f, "testdata", "fixtures", "apk", "*.apk"))
 	if fd := testenv.LookupShared(f, "corpus", "apk", "fdroidserver"); fd != "" {
 		seeds = append(seeds, filepath.Join(fd, "signindex", "guardianproject.jar"),
@@ -24,7 +26,7 @@ func FuzzFromReader(f *testing.F) {
 		}
 	}
 	f.Fuzz(func(t *testing.T, data []byte) {
-		inv, err := FromReader(bytes.NewReader(data), int64(len(data)), "fuzz.apk", Options{Jobs: 2, KeepClasses: true})
+		inv, err := Build(context.Background(), container.NewFile(bytes.NewReader(data), int64(len(data)), "fuzz.apk"), Options{Jobs: 2, KeepClasses: true})
 		if err != nil {
 			return
 		}

@@ -3,7 +3,6 @@ package report
 import (
 	"github.com/apkaudit/apkaudit/pkg/audit"
 	"github.com/apkaudit/apkaudit/pkg/inventory"
-	"github.com/apkaudit/apkaudit/pkg/manifest"
 	"github.com/apkaudit/apkaudit/pkg/policy"
 	"github.com/apkaudit/apkaudit/pkg/sdk"
 	"github.com/apkaudit/apkaudit/sdkdb"
@@ -36,17 +35,17 @@ func demoInventory() *inventory.Inventory {
 			{Name: "com.example.shop.permission.JPUSH_MESSAGE", Protection: "unknown"},
 		},
 		Components: inventory.Components{
-			Activities: []manifest.Component{
+			Activities: []inventory.Component{
 				{Name: "com.example.shop.MainActivity", Exported: ptr(true)},
 				{Name: "com.example.shop.wxapi.WXEntryActivity", Exported: ptr(true)},
 			},
-			Services:  []manifest.Component{{Name: "cn.jpush.android.service.PushService", Exported: ptr(false)}},
-			Receivers: []manifest.Component{{Name: "cn.jpush.android.service.PushReceiver"}},
-			Providers: []manifest.Component{{Name: "cn.jpush.android.service.DataProvider", Exported: ptr(false),
+			Services:  []inventory.Component{{Name: "cn.jpush.android.service.PushService", Exported: ptr(false)}},
+			Receivers: []inventory.Component{{Name: "cn.jpush.android.service.PushReceiver"}},
+			Providers: []inventory.Component{{Name: "cn.jpush.android.service.DataProvider", Exported: ptr(false),
 				Authorities: []string{"com.example.shop.DataProvider"}}},
 		},
-		MetaData: []manifest.MetaData{{Name: "UMENG_APPKEY", Value: "5f1a2b3c4d5e6f7a8b9c0d1e"}, {Name: "JPUSH_CHANNEL", Value: "developer-default"}},
-		AppFlags: manifest.AppFlags{AllowBackup: ptr(false), Name: "com.example.shop.ShopApp"},
+		MetaData: []inventory.MetaData{{Name: "UMENG_APPKEY", Value: "5f1a2b3c4d5e6f7a8b9c0d1e"}, {Name: "JPUSH_CHANNEL", Value: "developer-default"}},
+		AppFlags: inventory.AppFlags{AllowBackup: ptr(false), Name: "com.example.shop.ShopApp"},
 		Code: inventory.Code{DexFiles: 2, Classes: 4711, Packages: []inventory.Package{
 			{Name: "cn/jpush/android/service", Classes: 42},
 			{Name: "com/example/shop", Classes: 310},

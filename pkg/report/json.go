@@ -9,7 +9,6 @@ import (
 
 	"github.com/apkaudit/apkaudit/pkg/audit"
 	"github.com/apkaudit/apkaudit/pkg/inventory"
-	"github.com/apkaudit/apkaudit/pkg/manifest"
 	"github.com/apkaudit/apkaudit/pkg/policy"
 	"github.com/apkaudit/apkaudit/pkg/sdk"
 )
@@ -423,7 +422,7 @@ func jsonEvidence(ev []sdk.Evidence) []JSONEvidence {
 	return out
 }
 
-func jsonComponents(cs []manifest.Component) []JSONComponent {
+func jsonComponents(cs []inventory.Component) []JSONComponent {
 	out := []JSONComponent{}
 	for _, c := range cs {
 		out = append(out, JSONComponent{Name: c.Name, Exported: c.Exported, Authorities: c.Authorities})
@@ -432,7 +431,7 @@ func jsonComponents(cs []manifest.Component) []JSONComponent {
 	return out
 }
 
-func jsonMetaData(md []manifest.MetaData) []JSONMetaData {
+func jsonMetaData(md []inventory.MetaData) []JSONMetaData {
 	out := []JSONMetaData{}
 	for _, m := range md {
 		out = append(out, JSONMetaData{m.Name, m.Value, m.Parent})

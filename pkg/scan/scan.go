@@ -4,6 +4,7 @@
 package scan
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"os"
@@ -11,11 +12,11 @@ import (
 	"sync"
 
 	"github.com/apkaudit/apkaudit/pkg/audit"
+	"github.com/apkaudit/apkaudit/pkg/container"
 	"github.com/apkaudit/apkaudit/pkg/diff"
 	"github.com/apkaudit/apkaudit/pkg/doctext"
 	"github.com/apkaudit/apkaudit/pkg/inventory"
 	"github.com/apkaudit/apkaudit/pkg/limits"
-	"github.com/apkaudit/apkaudit/pkg/permissions"
 	"github.com/apkaudit/apkaudit/pkg/policy"
 	"github.com/apkaudit/apkaudit/pkg/sdk"
 	"github.com/apkaudit/apkaudit/sdkdb"
@@ -70,13 +71,17 @@ func Inspect(path string, opt Options) (*audit.Result, error) {
 		return sdk.NewMatcher(c)
 	})
 	go matcher()
-	go permissions.Lookup("") // parse the permission table while the archive is opened
-	inv, err := inventory.Build(path, inventory.Options{
+	f, err := container.Open(path)
+	if err != nil {
+		return nil, &InputError{Path: path, Err: unwrapPathError(err)}
+	}
+	defer f.Close()
+	inv, err := inventory.Build(context.Background(), f, inventory.Options{
 		Limits: opt.Limits, Jobs: opt.Jobs, NoCode: opt.NoCode, KeepClasses: opt.KeepClasses,
 		WantStrings: func() []string { return matcher().WantStrings() },
 	})
 	if err != nil {
-		return nil, &InputError{Path: path, Err: unwrapPathError(err)}
+		return nil, &InputError{Path: path, Err: err}
 	}
 	cat, err := catalogue()
 	if err != nil {

@@ -6,7 +6,6 @@ import (
 	"strings"
 
 	"github.com/apkaudit/apkaudit/pkg/inventory"
-	"github.com/apkaudit/apkaudit/pkg/manifest"
 	"github.com/apkaudit/apkaudit/sdkdb"
 )
 
@@ -368,7 +367,7 @@ func (m *Matcher) matchClasses(inv *inventory.Inventory, c collector) {
 // "pkg.*" prefixes, "*.Suffix" patterns and ${applicationId} patterns.
 func (m *Matcher) matchComponents(inv *inventory.Inventory, c collector) {
 	cs := &inv.Components
-	for _, list := range [][]manifest.Component{cs.Activities, cs.Services, cs.Receivers, cs.Providers} {
+	for _, list := range [][]inventory.Component{cs.Activities, cs.Services, cs.Receivers, cs.Providers} {
 		for _, comp := range list {
 			name := comp.Name
 			for _, r := range m.compExact[name] {

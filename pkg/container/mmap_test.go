@@ -1,17 +1,17 @@
 //go:build unix
 
-package inventory
+package container
 
 import (
-	"crypto/sha256"
-	"encoding/hex"
 	"os"
+	"path/filepath"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	"github.com/apkaudit/apkaudit/internal/testenv"
+	"github.com/apkaudit/apkaudit/pkg/limits"
 )
 
 func TestWholePages(t *testing.T) {
@@ -42,25 +42,42 @@ func TestWholePages(t *testing.T) {
 }
 
 // TestMappedHashAndDrops: an artifact larger than one hashing chunk (8 MiB) is
-// mapped, hashed chunk by chunk with its pages dropped behind, and its DEX
-// ranges dropped as they are inflated; the hash still equals crypto/sha256 of
-// the file and the classes match a read without the mapping.
+// mapped and hashed chunk by chunk with its pages dropped behind; the hash
+// equals sha256sum's, and every entry reads the same afterwards (from the page
+// cache) as through pread.
 func TestMappedHashAndDrops(t *testing.T) {
 	apk := testenv.External(t, "npm", "appium-uiautomator2-server-v10.6.6.apk")
-	data, err := os.ReadFile(apk)
+	f, err := Open(apk)
 	require.NoError(t, err)
-	require.Greater(t, len(data), 8<<20)
-	sum := sha256.Sum256(data)
-	mapped, err := Build(apk, Options{Jobs: 2})
+	defer func() { require.NoError(t, f.Close()) }()
+	require.NotNil(t, f.mem, "the artifact is mapped")
+	require.Greater(t, f.Size(), int64(hashChunk))
+	sum, err := f.SHA256()
 	require.NoError(t, err)
-	assert.Equal(t, hex.EncodeToString(sum[:]), mapped.Artifact.SHA256)
-	f, err := os.Open(apk)
+	assert.Equal(t, sha256sum(t, apk), sum)
+
+	mapped, err := OpenArchive(f, f.Size(), limits.Limits{})
 	require.NoError(t, err)
-	defer f.Close()
-	plain, err := FromReader(f, int64(len(data)), apk, Options{Jobs: 2})
+	f.Drop(0, f.Size())
+	plain := openFile(t, apk)
+	assert.Empty(t, sameArchive(mapped, plain, true))
+}
+
+// TestOpenRefuses: Open reads regular files only, and Close after NewFile does nothing.
+func TestOpenRefuses(t *testing.T) {
+	_, err := Open(t.TempDir())
+	require.EqualError(t, err, "is a directory")
+	_, err = Open("/dev/null")
+	require.ErrorContains(t, err, "is not a regular file")
+	_, err = Open(filepath.Join(t.TempDir(), "missing.apk"))
+	require.ErrorIs(t, err, os.ErrNotExist)
+
+	f := NewFile(Mem("dex\n035\x00"), 8, "mem.dex")
+	k, a, err := f.Identify(limits.Limits{})
 	require.NoError(t, err)
-	assert.Equal(t, plain.Artifact.SHA256, mapped.Artifact.SHA256)
-	assert.Equal(t, plain.Code.Classes, mapped.Code.Classes)
-	assert.Equal(t, plain.Code.Packages, mapped.Code.Packages)
-	assert.Equal(t, plain.Warnings, mapped.Warnings)
+	assert.Equal(t, KindDEX, k)
+	assert.Nil(t, a)
+	f.Drop(0, 8)
+	require.NoError(t, f.Close())
+	require.NoError(t, f.Close())
 }
