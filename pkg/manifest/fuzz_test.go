@@ -83,26 +83,25 @@ func FuzzParseAXML(f *testing.F) {
 	if arsc, err := zipEntry(apk, "resources.arsc"); err == nil && arsc != nil {
 		res, _ = LoadResources(arsc)
 	}
-	// With recoverPanics off, a panic inside androidbinary that abCheck let
-	// through crashes the fuzzer instead of being recovered.
-	recoverPanics = false
 	f.Fuzz(func(t *testing.T, b []byte) {
+		trusted := abTrusted(b)
 		for _, r := range []*Resources{nil, res} {
-			m, how, err := decodeAXML(b, r)
+			m, err := ParseAXML(b, r)
+			// Differential check against the oracle, where it can be trusted:
+			// the walker must read what androidbinary reads.
+			var ab *Manifest
+			if trusted {
+				ab, _ = abDecode(b, r)
+			}
 			if err != nil {
+				if ab != nil {
+					t.Fatalf("androidbinary decodes a manifest the walker rejects: %v", err)
+				}
 				return
 			}
 			walk(m, r)
-			if how == pathAndroidBinary {
-				// Differential check: where androidbinary is trusted, the
-				// walker must read the same manifest.
-				w, err := parseAXML(b, r)
-				if err != nil {
-					t.Fatalf("androidbinary decoded a manifest the walker rejects: %v", err)
-				}
-				if !reflect.DeepEqual(w, m) {
-					t.Fatalf("decoders disagree:\nwalker:        %+v\nandroidbinary: %+v", w, m)
-				}
+			if ab != nil && !reflect.DeepEqual(m, ab) {
+				t.Fatalf("decoders disagree:\nwalker:        %+v\nandroidbinary: %+v", m, ab)
 			}
 		}
 	})
@@ -111,7 +110,6 @@ func FuzzParseAXML(f *testing.F) {
 func FuzzLoadResources(f *testing.F) {
 	seedFrom(f, fuzzSeedAPKs, "resources.arsc")
 	f.Add([]byte{2, 0, 12, 0, 12, 0, 0, 0, 0, 0, 0, 0})
-	recoverPanics = false
 	f.Fuzz(func(t *testing.T, b []byte) {
 		res, err := LoadResources(b)
 		if err != nil {
@@ -141,7 +139,6 @@ func FuzzParseProto(f *testing.F) {
 		}
 	}
 	f.Add([]byte{0x0a, 0x0a, 0x1a, 0x08, 'm', 'a', 'n', 'i', 'f', 'e', 's', 't'})
-	recoverPanics = false
 	f.Fuzz(func(t *testing.T, b []byte) {
 		m, err := ParseProto(b, nil)
 		if err != nil {
@@ -159,7 +156,6 @@ func FuzzLoadProtoResources(f *testing.F) {
 			f.Add(b)
 		}
 	}
-	recoverPanics = false
 	f.Fuzz(func(t *testing.T, b []byte) {
 		r, err := LoadProtoResources(b)
 		if err != nil {
@@ -183,7 +179,6 @@ func FuzzParseXML(f *testing.F) {
 		}
 	}
 	f.Add([]byte(`<manifest xmlns:a="http://schemas.android.com/apk/res/android" package="p"><application><activity a:name=".A"/></application></manifest>`))
-	recoverPanics = false
 	f.Fuzz(func(t *testing.T, b []byte) {
 		m, err := ParseXML(b)
 		if err != nil {
