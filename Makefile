@@ -86,7 +86,7 @@ unit:
 	$(GO) test -count=1 -timeout 20m ./...
 	@# The scan pool, the lazily read local headers and the page drops run on
 	@# several goroutines: run those packages again under the race detector.
-	$(GO) test -count=1 -race -timeout 10m ./pkg/inventory ./pkg/scan ./cmd/apkaudit/internal/cli
+	$(GO) test -count=1 -race -timeout 10m ./pkg/inventory/collect ./pkg/scan ./cmd/apkaudit/internal/cli
 
 ## fuzz-smoke: every fuzz target for SMOKETIME, so CI notices a parser that panics on its seeds or near them.
 fuzz-smoke:

@@ -1,9 +1,9 @@
-// Package inventory assembles what a build contains — app identity,
-// permissions, components, code packages, native libraries, assets, version
-// files and warnings — from an opened container.File, using the format
-// readers. It is the only package that knows all the readers, and its types
-// are its own, so that the packages above it (the matcher, the rules, the
-// renderers) need none of the readers; it knows nothing of SDKs or policies.
+// Package inventory holds what a build contains — app identity, permissions,
+// components, code packages, native libraries, assets, version files and
+// warnings — as plain types of its own. It imports nothing: its subpackage
+// collect reads an artifact with the format readers and fills it, and the
+// packages above (the matcher, the rules, the renderers) read it without
+// depending on any reader.
 package inventory
 
 // Inventory is everything apkaudit extracts from one artifact.

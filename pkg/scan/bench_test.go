@@ -1,6 +1,7 @@
 package scan_test
 
 import (
+	"context"
 	"testing"
 
 	"github.com/apkaudit/apkaudit/internal/testenv"
@@ -14,7 +15,7 @@ func BenchmarkInspectAppium(b *testing.B) {
 	opt := options(b)
 	b.ReportAllocs()
 	for b.Loop() {
-		if _, err := scan.Inspect(apk, opt); err != nil {
+		if _, err := scan.Inspect(context.Background(), apk, opt); err != nil {
 			b.Fatal(err)
 		}
 	}

@@ -2,6 +2,7 @@ package scan_test
 
 import (
 	"bytes"
+	"context"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -99,7 +100,7 @@ func TestPermissionsMatchAapt(t *testing.T) {
 			aaptFailed++
 			continue
 		}
-		r, err := scan.Inspect(f, opt)
+		r, err := scan.Inspect(context.Background(), f, opt)
 		if !assert.NoError(t, err, f) {
 			continue
 		}
@@ -143,7 +144,7 @@ func TestClassCountsMatchDexdump(t *testing.T) {
 			n, _ := strconv.Atoi(string(m[1]))
 			want += n
 		}
-		r, err := scan.Inspect(f, opt)
+		r, err := scan.Inspect(context.Background(), f, opt)
 		require.NoError(t, err, f)
 		assert.Equal(t, want, r.Inventory.Code.Classes, f)
 		assert.Equal(t, "dex", r.Inventory.Artifact.Kind, f)
@@ -171,7 +172,7 @@ func firstLine(b []byte) string {
 }
 
 func detected(t *testing.T, path string) []string {
-	r, err := scan.Inspect(path, options(t))
+	r, err := scan.Inspect(context.Background(), path, options(t))
 	require.NoError(t, err, path)
 	ids := []string{}
 	for _, d := range r.SDKs {

@@ -1,6 +1,7 @@
 package scan_test
 
 import (
+	"context"
 	"os"
 	"path/filepath"
 	"sort"
@@ -81,7 +82,7 @@ func TestCorpusPrecision(t *testing.T) {
 		} else if rel, err := filepath.Rel(ext, f); err == nil {
 			key = "ext/" + filepath.ToSlash(rel)
 		}
-		r, err := scan.Inspect(f, opt)
+		r, err := scan.Inspect(context.Background(), f, opt)
 		if err != nil {
 			continue // unreadable inputs are the malformed suite's business
 		}

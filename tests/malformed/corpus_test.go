@@ -3,8 +3,11 @@
 package malformed_test
 
 import (
+	"bytes"
+	"encoding/json"
 	"fmt"
 	"io/fs"
+	"os"
 	"path/filepath"
 	"sort"
 	"strings"
@@ -13,6 +16,7 @@ import (
 	"time"
 
 	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 
 	"github.com/apkaudit/apkaudit/internal/testenv"
 )
@@ -157,37 +161,64 @@ func sortedCounts(m map[string]int) []string {
 }
 
 // TestCorpusBatch runs batch over both corpus folders at once: one JSON line per
-// artifact-named file, errors as lines, no abort, the exit-code contract.
+// artifact, errors as lines, no abort, the exit-code contract. Batch keeps a
+// walked file by its content: every file whose name claims an artifact gets
+// its line, and any other file with a line must start like one (a zip, DEX,
+// binary XML or XML magic: a check of the first bytes only, independent of the
+// detector).
 func TestCorpusBatch(t *testing.T) {
 	if testing.Short() {
 		t.Skip("corpus run skipped under -short")
 	}
 	needSetup(t)
-	var roots []string
-	want := 0
+	named := map[string]bool{}
+	files := map[string]bool{}
 	for _, f := range corpusFiles(t) {
+		files[f] = true
 		switch strings.ToLower(filepath.Ext(f)) {
 		case ".apk", ".apks", ".apkm", ".xapk", ".aab", ".jar", ".aar", ".dex":
-			want++
-		default:
-			if strings.EqualFold(filepath.Base(f), "AndroidManifest.xml") {
-				want++ // batch reads manifests by name too
-			}
+			named[f] = true
 		}
 	}
-	roots = append(roots, corpusRoots(t)...)
-	r := run(t, 5*time.Minute, append([]string{"batch", "--jobs", "2", "--quiet"}, roots...)...)
+	r := run(t, 5*time.Minute, append([]string{"batch", "--jobs", "2", "--quiet"}, corpusRoots(t)...)...)
 	for _, p := range contractProblems(r, "") {
 		t.Errorf("%s\n%v", p, r)
 	}
 	lines := strings.Split(strings.TrimRight(string(r.stdout), "\n"), "\n")
-	assert.Equal(t, want, len(lines), "one line per artifact")
+	seen := map[string]bool{}
 	errs := 0
 	for _, l := range lines {
-		if strings.Contains(l, `"error":`) && !strings.Contains(l, `"artifact":`) {
+		var line struct {
+			Path     string `json:"path"`
+			Error    string `json:"error"`
+			Artifact struct {
+				Path string `json:"path"`
+			} `json:"artifact"`
+		}
+		require.NoError(t, json.Unmarshal([]byte(l), &line), l)
+		p := line.Artifact.Path
+		if line.Error != "" {
+			p = line.Path
 			errs++
 		}
+		require.True(t, files[p], "a line for %s, which is no corpus file", p)
+		assert.False(t, seen[p], "two lines for %s", p)
+		seen[p] = true
+		if !named[p] {
+			head := make([]byte, 4)
+			f, err := os.Open(p)
+			require.NoError(t, err)
+			_, _ = f.Read(head)
+			f.Close()
+			magic := bytes.HasPrefix(head, []byte("PK")) || bytes.HasPrefix(head, []byte("dex\n")) ||
+				bytes.Equal(head[2:4], []byte{0x08, 0x00}) || bytes.ContainsRune(head, '<') || bytes.HasPrefix(head, []byte("\xef\xbb\xbf"))
+			assert.True(t, magic, "%s has a line but does not start like an artifact: %q", p, head)
+		}
 	}
-	t.Logf("batch over %d artifacts: exit %d, %d error lines, %v, peak RSS %d MiB", len(lines), r.exit, errs, r.wall.Round(time.Millisecond), r.maxRSS>>20)
+	for f := range named {
+		assert.True(t, seen[f], "no line for %s", f)
+	}
+	t.Logf("batch over %d artifacts (%d named as artifacts, the rest by content): exit %d, %d error lines, %v, peak RSS %d MiB",
+		len(lines), len(named), r.exit, errs, r.wall.Round(time.Millisecond), r.maxRSS>>20)
 	assert.Less(t, r.maxRSS, int64(corpusRSS))
 }

@@ -1,4 +1,12 @@
-package inventory
+// Package collect reads an artifact and collects its inventory: the app's
+// identity, permissions, components, code packages, native libraries,
+// assets, version files and warnings, from an opened container.File, using
+// the format readers (container, manifest, dex) and the permission facts. It
+// is the only package that knows all the readers; the Inventory it returns
+// is pkg/inventory's, which imports none of them, so that the matcher, the
+// rules and the renderers do not depend on the readers. It knows nothing of
+// SDKs or policies.
+package collect
 
 import (
 	"context"
@@ -14,6 +22,7 @@ import (
 
 	"github.com/apkaudit/apkaudit/pkg/container"
 	"github.com/apkaudit/apkaudit/pkg/dex"
+	"github.com/apkaudit/apkaudit/pkg/inventory"
 	"github.com/apkaudit/apkaudit/pkg/limits"
 	"github.com/apkaudit/apkaudit/pkg/manifest"
 	"github.com/apkaudit/apkaudit/pkg/permissions"
@@ -46,7 +55,7 @@ var ErrUnreadable = errors.New("not an APK, AAB, bundle, JAR/AAR, DEX or Android
 // recovered: a panic in one DEX, or a fault reading a mapping that another
 // process truncated, makes that part unanalysed (or, while the manifest or
 // the central directory is read, the artifact unreadable), never a crash.
-func Build(ctx context.Context, f *container.File, opt Options) (*Inventory, error) {
+func Build(ctx context.Context, f *container.File, opt Options) (*inventory.Inventory, error) {
 	opt.Limits = opt.Limits.WithDefaults()
 	if opt.Jobs <= 0 {
 		opt.Jobs = runtime.NumCPU()
@@ -55,7 +64,7 @@ func Build(ctx context.Context, f *container.File, opt Options) (*Inventory, err
 		return nil, errors.New("file is empty")
 	}
 	go permissions.Lookup("") // parse the permission table while the archive is opened
-	b := &builder{opt: opt, file: f, inv: &Inventory{Artifact: Artifact{Path: f.Name, Size: f.Size()}}}
+	b := &builder{opt: opt, file: f, inv: &inventory.Inventory{Artifact: inventory.Artifact{Path: f.Name, Size: f.Size()}}}
 	b.want = sync.OnceValue(func() []string {
 		if opt.WantStrings == nil {
 			return nil
@@ -182,7 +191,7 @@ func readerPanic(p any) error {
 
 type builder struct {
 	opt    Options
-	inv    *Inventory
+	inv    *inventory.Inventory
 	mu     sync.Mutex
 	pkgs   map[string]int
 	man    *manifest.Manifest
@@ -200,14 +209,14 @@ type builder struct {
 
 func (b *builder) warn(source, format string, args ...any) {
 	b.mu.Lock()
-	b.inv.Warnings = append(b.inv.Warnings, Warning{Source: source, Message: fmt.Sprintf(format, args...)})
+	b.inv.Warnings = append(b.inv.Warnings, inventory.Warning{Source: source, Message: fmt.Sprintf(format, args...)})
 	b.mu.Unlock()
 }
 
 func (b *builder) unanalysed(p string, err error) {
 	b.mu.Lock()
-	b.inv.Unanalysed = append(b.inv.Unanalysed, Unanalysed{Path: p, Reason: err.Error()})
-	b.inv.Warnings = append(b.inv.Warnings, Warning{Source: p, Message: "not analysed: " + err.Error()})
+	b.inv.Unanalysed = append(b.inv.Unanalysed, inventory.Unanalysed{Path: p, Reason: err.Error()})
+	b.inv.Warnings = append(b.inv.Warnings, inventory.Warning{Source: p, Message: "not analysed: " + err.Error()})
 	b.mu.Unlock()
 }
 
@@ -343,12 +352,12 @@ func (b *builder) readArchive(a *container.Archive, kind container.Kind, prefix 
 		}
 		if isAAB && strings.HasSuffix(name, "/manifest/AndroidManifest.xml") {
 			mod := strings.SplitN(name, "/", 2)[0]
-			b.inv.Splits = append(b.inv.Splits, Split{Name: mod, Base: mod == "base"})
+			b.inv.Splits = append(b.inv.Splits, inventory.Split{Name: mod, Base: mod == "base"})
 		}
 		_ = base
 	}
 	for _, s := range splits {
-		b.inv.Splits = append(b.inv.Splits, Split{Name: s.Name, Base: s.Path+"!/" == b.basePrefix})
+		b.inv.Splits = append(b.inv.Splits, inventory.Split{Name: s.Name, Base: s.Path+"!/" == b.basePrefix})
 	}
 	if isBundle && prefix == "" && b.basePrefix == "!/" {
 		return errors.New("the bundle holds no APK: permissions and components cannot be read")
@@ -457,7 +466,7 @@ func (b *builder) readVersionFile(a *container.Archive, e *container.Entry) {
 		return
 	}
 	name := strings.TrimSuffix(strings.TrimPrefix(e.Name, "META-INF/"), ".version")
-	b.inv.VersionFiles = append(b.inv.VersionFiles, VersionFile{Name: name, Version: strings.TrimSpace(string(data))})
+	b.inv.VersionFiles = append(b.inv.VersionFiles, inventory.VersionFile{Name: name, Version: strings.TrimSpace(string(data))})
 }
 
 func (b *builder) readNested(a *container.Archive, e *container.Entry, prefix string, depth int) {
@@ -601,25 +610,25 @@ func (b *builder) mergePackages(pk map[string]*int) {
 func (b *builder) finish() {
 	inv := b.inv
 	if m := b.man; m != nil {
-		inv.App = App{Package: m.Package, VersionName: m.VersionName, VersionCode: m.VersionCode,
+		inv.App = inventory.App{Package: m.Package, VersionName: m.VersionName, VersionCode: m.VersionCode,
 			MinSDK: m.MinSDK, TargetSDK: m.TargetSDK, CompileSDK: m.CompileSDK, Label: m.Label}
 		inv.Permissions = foldPermissions(m.Permissions)
-		inv.PermissionDefs = convert(m.PermissionDefs, func(p manifest.PermissionDef) PermissionDef { return PermissionDef(p) })
-		inv.Components = Components{Activities: convert(m.Activities, component), Services: convert(m.Services, component),
+		inv.PermissionDefs = convert(m.PermissionDefs, func(p manifest.PermissionDef) inventory.PermissionDef { return inventory.PermissionDef(p) })
+		inv.Components = inventory.Components{Activities: convert(m.Activities, component), Services: convert(m.Services, component),
 			Receivers: convert(m.Receivers, component), Providers: convert(m.Providers, component)}
-		inv.MetaData = convert(m.MetaData, func(d manifest.MetaData) MetaData { return MetaData(d) })
+		inv.MetaData = convert(m.MetaData, func(d manifest.MetaData) inventory.MetaData { return inventory.MetaData(d) })
 		inv.Queries = m.Queries
 		inv.UsesLibraries = m.UsesLibraries
-		inv.AppFlags = AppFlags(m.Application)
+		inv.AppFlags = inventory.AppFlags(m.Application)
 		for _, w := range m.Warnings {
-			inv.Warnings = append(inv.Warnings, Warning{Source: "AndroidManifest.xml", Message: w})
+			inv.Warnings = append(inv.Warnings, inventory.Warning{Source: "AndroidManifest.xml", Message: w})
 		}
 	} else if inv.Artifact.Kind != "dex" && inv.Artifact.Kind != "jar" {
-		inv.Warnings = append(inv.Warnings, Warning{Source: "AndroidManifest.xml", Message: "no manifest was read: permissions and components are unknown"})
+		inv.Warnings = append(inv.Warnings, inventory.Warning{Source: "AndroidManifest.xml", Message: "no manifest was read: permissions and components are unknown"})
 	}
-	inv.Code.Packages = make([]Package, 0, len(b.pkgs))
+	inv.Code.Packages = make([]inventory.Package, 0, len(b.pkgs))
 	for k, v := range b.pkgs {
-		inv.Code.Packages = append(inv.Code.Packages, Package{Name: k, Classes: v})
+		inv.Code.Packages = append(inv.Code.Packages, inventory.Package{Name: k, Classes: v})
 	}
 	sort.Slice(inv.Code.Packages, func(i, j int) bool { return inv.Code.Packages[i].Name < inv.Code.Packages[j].Name })
 	sort.Strings(inv.Code.ClassNames)
@@ -639,12 +648,12 @@ func convert[M, T any](in []M, to func(M) T) []T {
 	return out
 }
 
-func component(c manifest.Component) Component { return Component(c) }
+func component(c manifest.Component) inventory.Component { return inventory.Component(c) }
 
 // foldPermissions merges duplicates (keeping the widest maxSdkVersion: 0 = none),
 // attaches platform facts and sorts by name.
-func foldPermissions(in []manifest.UsesPermission) []Permission {
-	byName := map[string]*Permission{}
+func foldPermissions(in []manifest.UsesPermission) []inventory.Permission {
+	byName := map[string]*inventory.Permission{}
 	var order []string
 	for _, up := range in {
 		if up.Name == "" {
@@ -653,7 +662,7 @@ func foldPermissions(in []manifest.UsesPermission) []Permission {
 		p, ok := byName[up.Name]
 		if !ok {
 			info := permissions.Lookup(up.Name)
-			p = &Permission{Name: up.Name, MaxSDK: up.MaxSDK, SDK23: up.SDK23, Protection: info.Protection,
+			p = &inventory.Permission{Name: up.Name, MaxSDK: up.MaxSDK, SDK23: up.SDK23, Protection: info.Protection,
 				Group: info.Group, Sensitive: info.Sensitive, Zh: info.Zh(), Known: info.Known}
 			byName[up.Name] = p
 			order = append(order, up.Name)
@@ -665,7 +674,7 @@ func foldPermissions(in []manifest.UsesPermission) []Permission {
 		p.SDK23 = p.SDK23 && up.SDK23
 	}
 	sort.Strings(order)
-	out := make([]Permission, 0, len(order))
+	out := make([]inventory.Permission, 0, len(order))
 	for _, n := range order {
 		out = append(out, *byName[n])
 	}

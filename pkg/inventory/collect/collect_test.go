@@ -1,4 +1,4 @@
-package inventory
+package collect
 
 import (
 	"archive/zip"
@@ -20,6 +20,7 @@ import (
 	"github.com/apkaudit/apkaudit/internal/testenv"
 	"github.com/apkaudit/apkaudit/pkg/container"
 	"github.com/apkaudit/apkaudit/pkg/dex"
+	"github.com/apkaudit/apkaudit/pkg/inventory"
 	"github.com/apkaudit/apkaudit/pkg/manifest"
 )
 
@@ -28,7 +29,7 @@ func fixture(t testing.TB, name string) string {
 }
 
 // build opens the file at path and builds its inventory.
-func build(t testing.TB, path string, opt Options) (*Inventory, error) {
+func build(t testing.TB, path string, opt Options) (*inventory.Inventory, error) {
 	t.Helper()
 	f, err := container.Open(path)
 	require.NoError(t, err)
