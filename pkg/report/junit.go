@@ -130,14 +130,8 @@ func junitSuite(r *Result, o Options) JUnitSuite {
 		}
 	}
 	if b := r.Build; b != nil {
-		for _, p := range b.Permissions {
-			s.declared[p.Name] = true
-			s.add("permission "+p.Name, "permission")
-		}
-		for _, d := range b.SDKs {
-			s.detected[d.ID] = true
-			s.add("sdk "+d.ID, "sdk")
-		}
+		s.build(names(b.Permissions, func(p JSONPermission) string { return p.Name }),
+			names(b.SDKs, func(d JSONSDK) string { return d.ID }), "")
 	}
 	if r.Command == CommandCheck {
 		for _, rule := range []string{audit.RuleMissingSDKList, audit.RuleMissingPermissionList, audit.RuleUnanalysedCode} {
@@ -151,15 +145,18 @@ func junitSuite(r *Result, o Options) JUnitSuite {
 // SDK the new build added, failing where the policy does not disclose it.
 func junitDiffSuite(d *Diff, o Options) JUnitSuite {
 	s := newJUnitSuite(d.New.Path, CommandDiff, o)
-	for _, p := range d.AddedPermissions {
-		s.declared[p.Name] = true
-		s.add("permission "+p.Name, "added.permission")
-	}
-	for _, x := range d.AddedSDKs {
-		s.detected[x.ID] = true
-		s.add("sdk "+x.ID, "added.sdk")
-	}
+	s.build(names(d.AddedPermissions, func(p DiffPermission) string { return p.Name }),
+		names(d.AddedSDKs, func(x DiffSDK) string { return x.ID }), "added.")
 	return s.finish(d.Result.Findings, o)
+}
+
+// names returns the name of each item.
+func names[T any](items []T, name func(T) string) []string {
+	out := make([]string, 0, len(items))
+	for _, it := range items {
+		out = append(out, name(it))
+	}
+	return out
 }
 
 // junitBuilder collects a suite's testcases in order.
@@ -181,6 +178,19 @@ func newJUnitSuite(name string, cmd Command, o Options) *junitBuilder {
 		s.Properties = append(s.Properties, JUnitProperty{"sdkdb_version", o.Tool.SDKDBVersion})
 	}
 	return s
+}
+
+// build adds a testcase for each permission and each SDK, of classes
+// prefix+"permission" and prefix+"sdk".
+func (s *junitBuilder) build(perms, sdks []string, prefix string) {
+	for _, p := range perms {
+		s.declared[p] = true
+		s.add("permission "+p, prefix+"permission")
+	}
+	for _, id := range sdks {
+		s.detected[id] = true
+		s.add("sdk "+id, prefix+"sdk")
+	}
 }
 
 func (s *junitBuilder) add(key, class string) {

@@ -71,11 +71,7 @@ func (e *InputError) Unwrap() error { return e.Err }
 // Inspect reads one artifact and detects its SDKs. Its findings are
 // unanalysed-code only, reviewed like any other.
 func Inspect(ctx context.Context, path string, opt Options) (*audit.Result, error) {
-	r, err := inspect(ctx, path, opt)
-	if err != nil {
-		return nil, err
-	}
-	return finish(r, nil, opt), nil
+	return CheckDisclosure(ctx, path, nil, opt)
 }
 
 // scanned is an artifact read and matched, before the rules: its result and
@@ -209,8 +205,8 @@ func Check(ctx context.Context, path string, policies []string, opt Options) (*a
 	return finish(r, d, opt), nil
 }
 
-// CheckDisclosure is Check against a policy already read by Policy: batch
-// reads the policy once for all its artifacts.
+// CheckDisclosure is Check against a policy already read by Policy (batch
+// reads the policy once for all its artifacts); a nil d is Inspect.
 func CheckDisclosure(ctx context.Context, path string, d *policy.Disclosure, opt Options) (*audit.Result, error) {
 	r, err := inspect(ctx, path, opt)
 	if err != nil {
