@@ -20,8 +20,8 @@ import (
 //
 // Reading a mapped file that another process truncated meanwhile raises a
 // memory fault instead of an error. A goroutine that reads a File must run
-// with debug.SetPanicOnFault(true) and recover at its root; the inventory's
-// scan pool does, and turns the fault into an error naming the file.
+// with debug.SetPanicOnFault(true) and recover at its root; the scan pool
+// of pkg/inventory/collect does, and turns the fault into an error.
 type File struct {
 	// Name is the path the artifact was opened from, or the name NewFile was given.
 	Name string
