@@ -133,7 +133,7 @@ func Batch(ctx context.Context, paths []string, opt BatchOptions, emit func(Item
 				}
 				mu.Lock()
 				if emitErr == nil {
-					if emitErr = emit(it); emitErr != nil {
+					if emitErr = safeEmit(emit, it); emitErr != nil {
 						cancel()
 					}
 				}
@@ -172,6 +172,17 @@ func batchItem(ctx context.Context, path string, d *policy.Disclosure, opt Optio
 		it.Result, it.Err = Inspect(ctx, path, opt)
 	}
 	return it
+}
+
+// safeEmit calls emit on the batch worker's goroutine: a panic in it is the
+// batch's error, not the end of the process.
+func safeEmit(emit func(Item) error, it Item) (err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			err = fmt.Errorf("%s: internal error writing its line: %v", it.Path, p)
+		}
+	}()
+	return emit(it)
 }
 
 // artifactExts are file names that claim to be artifacts: a walked file with

@@ -138,6 +138,9 @@ func TestBatchStops(t *testing.T) {
 	require.ErrorIs(t, err, full)
 	assert.EqualValues(t, 1, n.Load())
 
+	err = scan.Batch(context.Background(), []string{dir}, opt, func(scan.Item) error { panic("renderer bug") })
+	require.ErrorContains(t, err, "internal error writing its line: renderer bug", "a panic in emit is the batch's error")
+
 	ctx, cancel := context.WithCancel(context.Background())
 	n.Store(0)
 	err = scan.Batch(ctx, []string{dir}, opt, func(it scan.Item) error {

@@ -98,7 +98,7 @@ func inspect(ctx context.Context, path string, opt Options) (scanned, error) {
 		}
 		return sdk.NewMatcher(c)
 	})
-	go matcher()
+	goSafe("the catalogue", func() error { matcher(); return nil }) // built while the archive is read
 	f, err := container.Open(path)
 	if err != nil {
 		return scanned{}, &InputError{Path: path, Err: unwrapPathError(err)}

@@ -63,7 +63,6 @@ func Build(ctx context.Context, f *container.File, opt Options) (*inventory.Inve
 	if f.Size() == 0 {
 		return nil, errors.New("file is empty")
 	}
-	go permissions.Lookup("") // parse the permission table while the archive is opened
 	b := &builder{opt: opt, file: f, inv: &inventory.Inventory{Artifact: inventory.Artifact{Path: f.Name, Size: f.Size()}}}
 	b.want = sync.OnceValue(func() []string {
 		if opt.WantStrings == nil {
@@ -74,7 +73,11 @@ func Build(ctx context.Context, f *container.File, opt Options) (*inventory.Inve
 	// Telling the kind and walking the archives queue the reading tasks;
 	// they run on the pool themselves, so that their faults are recovered.
 	var err error
-	b.runTasks(ctx, []task{{run: func(*worker) { err = b.open() }, fail: func(e error) { err = e }}})
+	b.runTasks(ctx, []task{
+		{cost: 1, run: func(*worker) { err = b.open() }, fail: func(e error) { err = e }},
+		// The permission table is parsed on another worker while the archive is opened.
+		{run: func(*worker) { permissions.Lookup("") }},
+	})
 	if err == nil {
 		err = ctx.Err()
 	}

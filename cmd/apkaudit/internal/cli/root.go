@@ -46,7 +46,13 @@ func Run(args []string, stdout, stderr io.Writer) (code int) {
 			code = ExitError
 		}
 	}()
-	go func() { _, _ = sdkdb.Embedded() }() // decode the catalogue while the command line is parsed and files are opened
+	// Decode the catalogue while the command line is parsed and files are
+	// opened. A panic here repeats on the command's own call (sync.OnceValues),
+	// where the recover above turns it into exit 2.
+	go func() {
+		defer func() { _ = recover() }()
+		_, _ = sdkdb.Embedded()
+	}()
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	g := &globals{stdout: stdout, stderr: stderr, now: time.Now}
