@@ -188,17 +188,10 @@ func TestCorpusBatch(t *testing.T) {
 	seen := map[string]bool{}
 	errs := 0
 	for _, l := range lines {
-		var line struct {
-			Path     string `json:"path"`
-			Error    string `json:"error"`
-			Artifact struct {
-				Path string `json:"path"`
-			} `json:"artifact"`
-		}
+		var line batchLine
 		require.NoError(t, json.Unmarshal([]byte(l), &line), l)
-		p := line.Artifact.Path
+		p := line.path()
 		if line.Error != "" {
-			p = line.Path
 			errs++
 		}
 		require.True(t, files[p], "a line for %s, which is no corpus file", p)

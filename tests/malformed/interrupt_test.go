@@ -9,7 +9,6 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"strings"
 	"syscall"
 	"testing"
 	"time"
@@ -80,19 +79,9 @@ func wholeLines(t *testing.T, path string, skip ...int) ([]string, int) {
 	sc := bufio.NewScanner(bytes.NewReader(data))
 	sc.Buffer(nil, 64<<20)
 	for n := 0; sc.Scan(); n++ {
-		var line struct {
-			Path     string `json:"path"`
-			Error    string `json:"error"`
-			Artifact struct {
-				Path string `json:"path"`
-			} `json:"artifact"`
-			Findings []struct {
-				Severity string `json:"severity"`
-				Waived   bool   `json:"waived"`
-			} `json:"findings"`
-		}
+		var line batchLine
 		require.NoError(t, json.Unmarshal(sc.Bytes(), &line), "a torn line: %.200s", sc.Text())
-		paths = append(paths, strings.TrimSpace(line.Artifact.Path+line.Path))
+		paths = append(paths, line.path())
 		if len(skip) > 0 && n < skip[0] {
 			continue
 		}

@@ -77,6 +77,28 @@ func needSetup(t *testing.T) {
 	}
 }
 
+// batchLine is the part of a batch JSONL line these tests read: an
+// artifact's object, or the path and error of an unreadable one.
+type batchLine struct {
+	Path     string `json:"path"`
+	Error    string `json:"error"`
+	Artifact struct {
+		Path string `json:"path"`
+	} `json:"artifact"`
+	Findings []struct {
+		Severity string `json:"severity"`
+		Waived   bool   `json:"waived"`
+	} `json:"findings"`
+}
+
+// path is the artifact the line is about.
+func (l batchLine) path() string {
+	if l.Error != "" {
+		return l.Path
+	}
+	return l.Artifact.Path
+}
+
 // result is one finished run of the binary.
 type result struct {
 	args           []string
