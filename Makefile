@@ -13,7 +13,7 @@ FUZZTIME  ?= 60s
 SMOKETIME ?= 10s
 EXTERNAL  := testdata/external
 APT_PKGS  := aapt dexdump libsmali-java zipalign apksigner android-framework-res \
-             libreoffice-writer-nogui fonts-wqy-microhei chromium protobuf-compiler
+             libreoffice-writer-nogui fonts-wqy-microhei chromium protobuf-compiler binutils
 SUDO      := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .PHONY: all build test deps corpus generate catalogue tables fixtures malformed synthetic policy-docs vet unit fuzz-smoke fuzz bench validate-sdkdb clean
@@ -32,10 +32,11 @@ deps:
 	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends $$missing >/dev/null; \
 	fi
 
-## corpus: the large real corpus (androguard examples, framework-res, npm APKs, JPush jars), git-ignored.
+## corpus: the large real corpus (androguard examples, framework-res, npm APKs, JPush jars, SDK binaries), git-ignored.
 corpus:
 	@if [ -d ../shared/corpus ]; then bash ../shared/corpus/fetch-external.sh $(EXTERNAL); \
 	else echo "../shared/corpus is absent: corpus tests will skip"; fi
+	bash scripts/fetch-sdk-binaries.sh $(EXTERNAL)/sdk-binaries
 
 ## generate: every generator, in the order their inputs need: the catalogue from its specs and
 ## the reference data, the embedded tables and snapshot (go generate), the fixture APKs and DEX
@@ -51,6 +52,8 @@ tables:
 ## DEX fixtures of pkg/dex, policy documents and the malformed cases.
 fixtures: policy-docs malformed
 	bash testdata/fixtures/build.sh testdata/fixtures/apk miitee miitee-v2 packed
+	@# Code evidence (issue 16): kept apart so the tests that batch testdata/fixtures/apk keep their counts.
+	bash testdata/fixtures/build.sh testdata/fixtures/code codereads
 	bash testdata/fixtures/build.sh testdata/demo demo
 	sh pkg/dex/testdata/gen.sh
 

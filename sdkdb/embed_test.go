@@ -113,7 +113,7 @@ func TestSchemaMatchesTypes(t *testing.T) {
 		} `json:"$defs"`
 	}
 	require.NoError(t, json.Unmarshal(b, &sch))
-	for def, typ := range map[string]reflect.Type{"entry": reflect.TypeOf(Entry{}), "signals": reflect.TypeOf(Signals{})} {
+	for def, typ := range map[string]reflect.Type{"entry": reflect.TypeOf(Entry{}), "signals": reflect.TypeOf(Signals{}), "versionSource": reflect.TypeOf(VersionSource{})} {
 		var tags, props []string
 		for i := 0; i < typ.NumField(); i++ {
 			if tag, _, _ := strings.Cut(typ.Field(i).Tag.Get("yaml"), ","); tag != "" {

@@ -275,6 +275,11 @@ func checkKeys(name string, n *yaml.Node, t reflect.Type, prefix string, lines m
 		case v.Kind == yaml.SequenceNode:
 			for j, item := range v.Content {
 				lines[key+"."+strconv.Itoa(j)] = item.Line
+				if ft.Kind() == reflect.Slice && ft.Elem().Kind() == reflect.Struct && item.Kind == yaml.MappingNode {
+					if err := checkKeys(name, item, ft.Elem(), key+"."+strconv.Itoa(j)+".", lines); err != nil {
+						return err
+					}
+				}
 			}
 		}
 	}

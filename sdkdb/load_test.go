@@ -176,6 +176,7 @@ func TestLoadErrors(t *testing.T) {
 	}{
 		{"unknown field", "- id: a\n  name: A\n  foo: 1\n", []string{"sdkdb: x.yaml:3: unknown field foo"}},
 		{"unknown signal field", "- id: a\n  signals:\n    dex_package: [a.b]\n", []string{"sdkdb: x.yaml:3: unknown field signals.dex_package"}},
+		{"unknown version field", "- id: a\n  version:\n    - manifest: a.b\n      mainfest: a.b\n", []string{"sdkdb: x.yaml:4: unknown field version.0.mainfest"}},
 		{"reference key hint", "- id: a\n  dex_prefixes: [a.b]\n", []string{"x.yaml:2: unknown field dex_prefixes (did you mean signals.dex_packages?)"}},
 		{"wrong type", "- id: a\n  min_signals: two\n", []string{"sdkdb: x.yaml:2: cannot unmarshal"}},
 		{"entry not a mapping", "- just a string\n", []string{"x.yaml:1: an entry must be a mapping"}},

@@ -11,6 +11,7 @@ import (
 const (
 	EvidenceDexPackage        = "dex-package"
 	EvidenceNativeLib         = "native-lib"
+	EvidenceNativeJNI         = "native-jni"
 	EvidenceComponent         = "component"
 	EvidenceMetaData          = "meta-data"
 	EvidencePermissionDefined = "permission-defined"
@@ -38,6 +39,7 @@ var signalKinds = [...]SignalKind{
 	{"dex_packages", EvidenceDexPackage, func(s *Signals) *[]string { return &s.DexPackages }, func(w *WeakSignals) *[]string { return &w.DexPackages }},
 	{"classes", EvidenceDexPackage, func(s *Signals) *[]string { return &s.Classes }, nil},
 	{"native_libs", EvidenceNativeLib, func(s *Signals) *[]string { return &s.NativeLibs }, func(w *WeakSignals) *[]string { return &w.NativeLibs }},
+	{"jni_classes", EvidenceNativeJNI, func(s *Signals) *[]string { return &s.JNIClasses }, nil},
 	{"components", EvidenceComponent, func(s *Signals) *[]string { return &s.Components }, func(w *WeakSignals) *[]string { return &w.Components }},
 	{"meta_data", EvidenceMetaData, func(s *Signals) *[]string { return &s.MetaData }, func(w *WeakSignals) *[]string { return &w.MetaData }},
 	{"permissions_defined", EvidencePermissionDefined, func(s *Signals) *[]string { return &s.PermissionsDefined }, nil},

@@ -42,8 +42,8 @@ func WriteSnapshot(w io.Writer, c *Catalogue) error {
 }
 
 // writeFields writes the exported, non-zero fields of the struct v as
-// "Name: value, " pairs. Entry and Signals hold only strings, ints, string
-// slices and Signals, which is all this needs to know.
+// "Name: value, " pairs. Entry, Signals and VersionSource hold only strings,
+// ints, string slices, structs and slices of structs, which is all this needs to know.
 func writeFields(b *bytes.Buffer, v reflect.Value) {
 	t := v.Type()
 	for i := 0; i < t.NumField(); i++ {
@@ -59,12 +59,23 @@ func writeFields(b *bytes.Buffer, v reflect.Value) {
 		case reflect.Int:
 			b.WriteString(strconv.FormatInt(fv.Int(), 10))
 		case reflect.Slice:
-			b.WriteString("[]string{")
+			elem := f.Type.Elem()
+			if elem.Kind() == reflect.Struct {
+				b.WriteString("[]" + elem.Name() + "{")
+			} else {
+				b.WriteString("[]string{")
+			}
 			for j := 0; j < fv.Len(); j++ {
 				if j > 0 {
 					b.WriteString(", ")
 				}
-				b.WriteString(strconv.Quote(fv.Index(j).String()))
+				if elem.Kind() == reflect.Struct {
+					b.WriteString("{")
+					writeFields(b, fv.Index(j))
+					b.WriteString("}")
+				} else {
+					b.WriteString(strconv.Quote(fv.Index(j).String()))
+				}
 			}
 			b.WriteString("}")
 		case reflect.Struct:

@@ -39,6 +39,10 @@ type Entry struct {
 	// MinSignals is how many distinct signal kinds must match before the SDK
 	// is reported (default 1). Use 2 where prefixes are generic.
 	MinSignals int `yaml:"min_signals,omitempty" json:"min_signals,omitempty"`
+	// Version lists where the SDK's binaries carry its version, most reliable first;
+	// the first location found in the build gives sdks[].version. A version the
+	// binary does not carry is absent, never guessed.
+	Version []VersionSource `yaml:"version,omitempty" json:"version,omitempty"`
 	// Permissions the SDK typically requests (full names).
 	Permissions []string `yaml:"permissions,omitempty" json:"permissions,omitempty"`
 	// DataCollected lists personal-information types in Chinese, as the vendor documents them.
@@ -84,7 +88,39 @@ type Signals struct {
 	VersionFiles []string `yaml:"version_files,omitempty" json:"version_files,omitempty"`
 	// Strings are DEX string constants that identify the SDK.
 	Strings []string `yaml:"strings,omitempty" json:"strings,omitempty"`
+	// JNIClasses are Java class names or package prefixes, dotted, matched on whole
+	// segments against the classes a native library binds: its exported Java_*
+	// functions and the class names it hands to RegisterNatives or FindClass
+	// ("cn.jpush.android.service.PushProtocol" for libjpush220.so).
+	JNIClasses []string `yaml:"jni_classes,omitempty" json:"jni_classes,omitempty"`
 	// Weak lists values shared with other SDKs, by kind: they count as evidence
 	// only when another signal of this entry matched too.
 	Weak WeakSignals `yaml:"weak,omitempty" json:"weak,omitzero"`
+}
+
+// VersionSource is one place an SDK's binary carries its version. Exactly one
+// of Manifest, File, Pom and Class is set.
+type VersionSource struct {
+	// Manifest is the package of the library manifest (an AAR's AndroidManifest.xml,
+	// package="com.alipay.sdk") whose android:versionName is the SDK's version.
+	Manifest string `yaml:"manifest,omitempty" json:"manifest,omitempty"`
+	// File is a path inside the archive ("META-INF/com.google.firebase_firebase-analytics.version",
+	// "fabric/io.branch.sdk.android.library.properties"): its text is the version,
+	// or with Key the value of that key in it (Java properties syntax).
+	File string `yaml:"file,omitempty" json:"file,omitempty"`
+	// Key is the properties key of File that holds the version ("fabric-version").
+	Key string `yaml:"key,omitempty" json:"key,omitempty"`
+	// Pom is "groupId:artifactId" of a Maven META-INF/maven/<group>/<artifact>/pom.properties;
+	// its version key is the version.
+	Pom string `yaml:"pom,omitempty" json:"pom,omitempty"`
+	// Class and Field name a static final String field whose constant value is the
+	// version ("cn.jiguang.android.BuildConfig", "VERSION_NAME"): in DEX its
+	// static_values initial value, in a JAR's .class file its ConstantValue attribute.
+	Class string `yaml:"class,omitempty" json:"class,omitempty"`
+	Field string `yaml:"field,omitempty" json:"field,omitempty"`
+	// Pattern, when set, is a regular expression whose first group extracts the version
+	// from the value found ("^android (.+)$" for "android 5.5.3").
+	Pattern string `yaml:"pattern,omitempty" json:"pattern,omitempty"`
+	// Sources say where this location was seen (a real binary and the tool that showed it).
+	Sources []string `yaml:"sources,omitempty" json:"sources,omitempty"`
 }

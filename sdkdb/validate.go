@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net/url"
 	"path"
+	"regexp"
 	"sort"
 	"strconv"
 	"strings"
@@ -174,6 +175,11 @@ func validateEntry(e *Entry, ids map[string]*Entry, familyURL bool) []Problem {
 		add("min_signals", false, "min_signals %d but the entry has %d signal kinds", e.MinSignals, kinds)
 	}
 
+	for i, v := range e.Version {
+		if msg := checkVersionSource(v); msg != "" {
+			add("version."+strconv.Itoa(i), false, "version: %s", msg)
+		}
+	}
 	for i, p := range e.Permissions {
 		if msg := checkPermission(p); msg != "" {
 			add("permissions."+strconv.Itoa(i), true, "permission %q: %s", p, msg)
@@ -216,7 +222,7 @@ func checkSignal(kind, v string) string {
 		return "empty value"
 	}
 	switch kind {
-	case "dex_packages", "classes":
+	case "dex_packages", "classes", "jni_classes":
 		if !javaName().MatchString(v) {
 			return fmt.Sprintf("%q is not a dotted Java name", v)
 		}
@@ -238,6 +244,51 @@ func checkSignal(kind, v string) string {
 	case "meta_data", "version_files":
 		if strings.ContainsAny(v, " \t\n/") {
 			return fmt.Sprintf("%q has spaces or slashes", v)
+		}
+	}
+	return ""
+}
+
+var (
+	mavenID  = lazyre.New(`^[A-Za-z0-9_.-]+:[A-Za-z0-9_.-]+$`)
+	javaWord = lazyre.New(`^` + javaIdent + `$`)
+)
+
+// checkVersionSource returns what is wrong with one version location, or "".
+func checkVersionSource(v VersionSource) string {
+	set := 0
+	for _, s := range []string{v.Manifest, v.File, v.Pom, v.Class} {
+		if s != "" {
+			set++
+		}
+	}
+	switch {
+	case set != 1:
+		return "set exactly one of manifest, file, pom and class"
+	case v.Key != "" && v.File == "":
+		return "key belongs to a file"
+	case (v.Field != "") != (v.Class != ""):
+		return "class and field go together"
+	case v.Manifest != "" && !javaName().MatchString(v.Manifest):
+		return fmt.Sprintf("manifest %q is not a dotted package name", v.Manifest)
+	case v.File != "" && (strings.HasPrefix(v.File, "/") || strings.Contains(v.File, "..") || strings.ContainsAny(v.File, " \t\n\\")):
+		return fmt.Sprintf("file %q is not a relative path inside the archive", v.File)
+	case v.Key != "" && strings.ContainsAny(v.Key, " \t\n=:"):
+		return fmt.Sprintf("key %q is not a properties key", v.Key)
+	case v.Pom != "" && !mavenID().MatchString(v.Pom):
+		return fmt.Sprintf("pom %q is not groupId:artifactId", v.Pom)
+	case v.Class != "" && !javaName().MatchString(v.Class):
+		return fmt.Sprintf("class %q is not a dotted Java name", v.Class)
+	case v.Field != "" && !javaWord().MatchString(v.Field):
+		return fmt.Sprintf("field %q is not a Java identifier", v.Field)
+	}
+	if v.Pattern != "" {
+		re, err := regexp.Compile(v.Pattern)
+		if err != nil {
+			return fmt.Sprintf("pattern %q: %v", v.Pattern, err)
+		}
+		if re.NumSubexp() < 1 {
+			return fmt.Sprintf("pattern %q has no group to extract the version", v.Pattern)
 		}
 	}
 	return ""

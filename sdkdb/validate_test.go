@@ -65,6 +65,18 @@ func TestValidate(t *testing.T) {
 		{"no policy and a policy", "- id: a\n  name: A\n  name_zh: 甲\n  aliases: [甲]\n  vendor: 甲公司\n  category: ads\n  privacy_policy_url: https://a.cn/p\n  no_privacy_policy: open source\n  signals: {meta_data: [K]}\n", "keep one of them", 8, false},
 		{"foreign without aliases ok", "- id: a\n  name: A\n  name_zh: 甲\n  vendor: Google LLC\n  category: ads\n  signals: {meta_data: [K]}\n", "", 0, false},
 		{"unknown related", entryYAML("a", "  related: [nope]\n"), `unknown id "nope"`, 10, true},
+		{"jni classes only", "- id: a\n  name: A\n  name_zh: 甲\n  vendor: V\n  category: push\n  signals:\n    jni_classes: [cn.jpush.android.service.PushProtocol]\n", "", 0, false},
+		{"bad jni class", "- id: a\n  name: A\n  name_zh: 甲\n  vendor: V\n  category: push\n  signals:\n    jni_classes: [cn/jpush/android/service/PushProtocol]\n", "not a dotted Java name", 7, false},
+		{"versions ok", entryYAML("a", "  version:\n    - manifest: com.alipay.sdk\n    - file: META-INF/x.version\n    - file: fabric/io.branch.properties\n      key: fabric-version\n    - pom: com.adjust.sdk:adjust-android\n    - class: com.tencent.mm.opensdk.constants.Build\n      field: SDK_VERSION_NAME\n      pattern: '^android (.+)$'\n"), "", 0, false},
+		{"version two kinds", entryYAML("a", "  version:\n    - manifest: com.a\n      pom: g:a\n"), "exactly one of", 11, false},
+		{"version none", entryYAML("a", "  version:\n    - pattern: '(.*)'\n"), "exactly one of", 11, false},
+		{"version class without field", entryYAML("a", "  version:\n    - class: a.B\n"), "class and field go together", 11, false},
+		{"version key without file", entryYAML("a", "  version:\n    - pom: g:a\n      key: v\n"), "key belongs to a file", 11, false},
+		{"version bad pom", entryYAML("a", "  version:\n    - pom: adjust-android\n"), "not groupId:artifactId", 11, false},
+		{"version file escapes", entryYAML("a", "  version:\n    - file: ../x.version\n"), "not a relative path", 11, false},
+		{"version pattern no group", entryYAML("a", "  version:\n    - class: a.B\n      field: V\n      pattern: 'android .+'\n"), "no group", 11, false},
+		{"version bad pattern", entryYAML("a", "  version:\n    - class: a.B\n      field: V\n      pattern: '(['\n"), "pattern", 11, false},
+		{"version bad field", entryYAML("a", "  version:\n    - class: a.B\n      field: V.X\n"), "not a Java identifier", 11, false},
 		{"duplicate value", "- id: a\n  name: A\n  name_zh: 甲\n  vendor: V\n  category: ads\n  signals:\n    meta_data: [K, K]\n", `lists "K" twice`, 7, true},
 	}
 	for _, tt := range tests {

@@ -116,15 +116,7 @@ func BenchmarkInflate(b *testing.B) {
 	buf := make([]byte, 0, len(data))
 	b.SetBytes(int64(len(data)))
 	for b.Loop() {
-		rc, err := e.Open()
-		if err != nil {
-			b.Fatal(err)
-		}
-		w := &sliceWriter{buf: buf[:0]}
-		if _, err := io.Copy(w, rc); err != nil {
-			b.Fatal(err)
-		}
-		rc.Close()
+		inflateInto(b, e, buf)
 	}
 }
 

@@ -7,8 +7,8 @@
 // # Where it sits
 //
 //	container (zip entry classes*.dex, inflated into a reused buffer)
-//	   └──► dex.Parse(buf) ──► EachClassBytes / FindStrings
-//	          └──► inventory (package aggregation) ──► sdk matcher
+//	   └──► dex.Parse(buf) ──► EachClassBytes / FindStrings / ScanCode / StaticValue
+//	          └──► inventory (package aggregation, code reads) ──► sdk matcher
 //
 // pkg/inventory inflates each classes*.dex entry and hands the bytes to
 // [Parse], which keeps no copy: it only validates the header and the table
@@ -17,6 +17,18 @@
 // class_defs → type_ids → string_ids → string_data for each class and
 // decodes only those strings. [File.FindStrings] answers "does this DEX hold
 // these string constants" by binary search over the sorted string table.
+//
+// # Code and static values
+//
+// [File.ScanCode] walks the instructions of every method once and reports,
+// per calling class, the call sites of a [Query]'s targets: methods (every
+// invoke form, invoke-custom and const-method-handle through their method
+// handles), fields read by iget/sget, string constants loaded by
+// const-string, and member names looked up by reflection on a class the
+// code names. Targets are plain descriptors; the table of sensitive APIs
+// lives in pkg/piapi and pkg/inventory joins the two. [File.StaticValue]
+// reads a static field's initial value from its class definition's
+// static_values (a BuildConfig.VERSION_NAME, an SDK_VERSION constant).
 //
 // # Versions
 //

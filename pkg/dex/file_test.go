@@ -1,12 +1,10 @@
 package dex
 
 import (
-	"bufio"
 	"bytes"
 	"encoding/binary"
 	"errors"
 	"io/fs"
-	"os"
 	"path/filepath"
 	"runtime"
 	"slices"
@@ -23,23 +21,11 @@ import (
 func smaliClasses(t *testing.T, dir string) []string {
 	t.Helper()
 	var out []string
-	require.NoError(t, filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
-		if err != nil || !strings.HasSuffix(p, ".smali") {
-			return err
+	eachSmaliLine(t, dir, func(_, line string) {
+		if f := strings.Fields(line); len(f) > 1 && f[0] == ".class" {
+			out = append(out, f[len(f)-1])
 		}
-		fh, err := os.Open(p)
-		if err != nil {
-			return err
-		}
-		defer fh.Close()
-		sc := bufio.NewScanner(fh)
-		for sc.Scan() {
-			if f := strings.Fields(sc.Text()); len(f) > 1 && f[0] == ".class" {
-				out = append(out, f[len(f)-1])
-			}
-		}
-		return sc.Err()
-	}))
+	})
 	slices.Sort(out)
 	return out
 }

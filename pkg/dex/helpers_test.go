@@ -10,6 +10,9 @@ import (
 	"github.com/apkaudit/apkaudit/internal/testenv"
 )
 
+// repoRoot returns the module root.
+func repoRoot(t testing.TB) string { return testenv.RepoRoot(t) }
+
 // sharedCorpus returns ../shared/corpus beside the checkout, or "" when it is absent.
 func sharedCorpus(t testing.TB) string { return testenv.LookupShared(t, "corpus") }
 

@@ -117,7 +117,7 @@ func TestDexdumpOracle(t *testing.T) {
 
 	// Standalone DEX files.
 	var dexFiles []string
-	ext := externalCorpus(t)
+	ext := walkRoot(t, externalCorpus(t))
 	for _, dir := range []string{ext, "testdata"} {
 		if dir == "" {
 			continue

@@ -6,7 +6,8 @@
 //   - libchecker-rules.tsv (LibChecker Rules V42, Apache-2.0, © 2022 Absinthe; key lc: names the
 //     labels whose exact-name rules, and the regex rules that reduce to a prefix or glob, are added).
 //
-// Values listed in an entry's signals.weak are removed from its strong lists, bare vendor roots
+// Values listed in an entry's signals.weak are removed from its strong lists (unless the spec's
+// promote key names them: then they leave weak instead), bare vendor roots
 // (com.tencent, com.alibaba …) are moved to weak, and lists are de-duplicated. The output is
 // deterministic. Usage (from the repository root):
 //
@@ -86,6 +87,9 @@ type specEntry struct {
 	Drop []string `yaml:"drop"`
 	// NoProxy skips the facts' proxy_components.
 	NoProxy bool `yaml:"no_proxy"`
+	// Promote removes values from signals.weak (where facts or LibChecker put them),
+	// so that the strong lists of the spec may keep them.
+	Promote []string `yaml:"promote"`
 	Entry   `yaml:",inline"`
 }
 
@@ -314,7 +318,7 @@ func build(s specEntry, facts map[string]*factsEntry, byLabel map[string][]lcRul
 		// Hand-entered from the vendor's published SDK documentation and package layout.
 		e.Sources = []string{"curated"}
 	}
-	finish(&e, s.Drop)
+	finish(&e, s.Drop, s.Promote)
 	if e.ID == "" || e.Name == "" || e.Vendor == "" || e.Category == "" {
 		return e, errors.New("id, name, vendor and category are required")
 	}
@@ -399,6 +403,7 @@ func overlay(e, o *Entry) {
 			*w = append(*w, *k.WeakValues(b)...)
 		}
 	}
+	e.Version = append(e.Version, o.Version...)
 }
 
 // renamed maps sdk-facts ids that are renamed or split here to the catalogue id used in related/nested_in.
@@ -409,7 +414,7 @@ var renamed = map[string]string{
 	"firebase": "firebase-core",
 }
 
-func finish(e *Entry, drop []string) {
+func finish(e *Entry, drop, promote []string) {
 	for _, l := range []*[]string{&e.Related, &e.NestedIn} {
 		for i, id := range *l {
 			if n, ok := renamed[id]; ok {
@@ -425,6 +430,21 @@ func finish(e *Entry, drop []string) {
 	for _, p := range sg.DexPackages {
 		if forbiddenRoots[p] {
 			sg.Weak.DexPackages = append(sg.Weak.DexPackages, p)
+		}
+	}
+	promoted := map[string]bool{}
+	for _, p := range promote {
+		promoted[p] = true
+	}
+	for _, k := range sdkdb.SignalKinds() {
+		if w := k.WeakValues(sg); w != nil {
+			kept := (*w)[:0]
+			for _, v := range *w {
+				if !promoted[v] {
+					kept = append(kept, v)
+				}
+			}
+			*w = kept
 		}
 	}
 	weakSet := map[string]bool{}

@@ -12,3 +12,6 @@ smali a --api 24 -o classes037.dex smali/main
 smali a --api 26 -o classes038.dex smali/main
 smali a --api 28 -o classes039.dex smali/main
 smali a --api 28 -o second039.dex smali/second
+# The code-walker fixture: this package's instruction-format and static-value
+# classes, with the app and SDK code of the codereads APK fixture.
+smali a --api 28 -o code039.dex smali/code ../../../testdata/fixtures/smali/codereads ../../../testdata/fixtures/smali/codereads-sdks
