@@ -2,6 +2,7 @@
 #
 #   make test      install what the tests need (Debian packages, the external
 #                  corpus), rebuild the fixtures from source, run every test
+#   make generate  run every generator, in order (catalogue, embedded tables, fixtures, cases)
 #   make fixtures  rebuild testdata APKs and policy documents with the real toolchain
 #   make fuzz      run every fuzz target for FUZZTIME (default 60s) each
 #   make bench     Go benchmarks; scripts/bench.sh compares with other tools
@@ -15,7 +16,7 @@ APT_PKGS  := aapt dexdump libsmali-java zipalign apksigner android-framework-res
              libreoffice-writer-nogui fonts-wqy-microhei chromium protobuf-compiler binutils
 SUDO      := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: all build test deps corpus catalogue fixtures malformed policy-docs vet unit fuzz-smoke fuzz bench validate-sdkdb clean
+.PHONY: all build test deps corpus generate catalogue tables fixtures malformed synthetic policy-docs vet unit fuzz-smoke fuzz bench validate-sdkdb clean
 
 all: build
 
@@ -37,7 +38,18 @@ corpus:
 	else echo "../shared/corpus is absent: corpus tests will skip"; fi
 	bash scripts/fetch-sdk-binaries.sh $(EXTERNAL)/sdk-binaries
 
-## fixtures: APKs from testdata/fixtures/src (aapt + smali + cc + zipalign + apksigner) and policy documents.
+## generate: every generator, in the order their inputs need: the catalogue from its specs and
+## the reference data, the embedded tables and snapshot (go generate), the fixture APKs and DEX
+## files, the policy documents, the malformed cases and the synthetic APK. On a clean checkout it
+## changes no committed file.
+generate: catalogue tables fixtures synthetic
+
+## tables: go generate: the catalogue snapshot, the permission and policy-field tables.
+tables:
+	$(GO) generate ./sdkdb ./pkg/permissions ./pkg/policy
+
+## fixtures: APKs from testdata/fixtures/src (aapt + smali + cc + zipalign + apksigner), the
+## DEX fixtures of pkg/dex, policy documents and the malformed cases.
 fixtures: policy-docs malformed
 	bash testdata/fixtures/build.sh testdata/fixtures/apk miitee miitee-v2 packed
 	@# Code evidence (issue 16): kept apart so the tests that batch testdata/fixtures/apk keep their counts.
@@ -49,6 +61,14 @@ fixtures: policy-docs malformed
 malformed:
 	$(GO) run ./scripts/gen-malformed testdata/malformed >/dev/null
 
+## synthetic: a 60 MiB multi-DEX APK of real DEX files for the memory test (git-ignored; needs make corpus).
+synthetic:
+	@if [ -f $(EXTERNAL)/npm/appium-uiautomator2-server-v10.6.6.apk ]; then \
+	  mkdir -p testdata/synthetic && \
+	  find -L $(EXTERNAL) -name '*.dex' | sort | xargs $(GO) run ./scripts/synth-apk -base $(EXTERNAL)/npm/appium-uiautomator2-server-v10.6.6.apk \
+	    -min-mb 60 -out testdata/synthetic/synthetic-60mb.apk $(EXTERNAL)/npm/appium-uiautomator2-server-v10.6.6.apk; \
+	else echo "$(EXTERNAL) is absent: no synthetic APK (the memory test skips)"; fi
+
 ## policy-docs: seed 002 and the demo policy converted by LibreOffice to HTML, DOCX and PDF (git-ignored).
 policy-docs:
 	bash testdata/policies/build.sh testdata/policies/generated
@@ -57,10 +77,10 @@ vet:
 	$(GO) vet ./...
 	@test -z "$$(gofmt -l $$(git ls-files '*.go'))" || { gofmt -l $$(git ls-files '*.go'); echo "gofmt needed"; exit 1; }
 
-## catalogue: regenerate sdkdb/sdks/*.yaml from the reference data and specs, then its snapshot.
+## catalogue: regenerate sdkdb/sdks/*.yaml from the specs and the reference data (../shared/reference).
 catalogue:
-	$(GO) run ./scripts/gen-sdkdb -ref ../shared/reference -out sdkdb/sdks
-	$(GO) generate ./sdkdb
+	@if [ -d ../shared/reference ]; then $(GO) run ./scripts/gen-sdkdb -ref ../shared/reference -out sdkdb/sdks; \
+	else echo "../shared/reference is absent: sdkdb/sdks/*.yaml kept as committed"; fi
 
 validate-sdkdb:
 	$(GO) run ./cmd/apkaudit sdkdb validate --embedded
@@ -69,7 +89,7 @@ unit:
 	$(GO) test -count=1 -timeout 20m ./...
 	@# The scan pool, the lazily read local headers and the page drops run on
 	@# several goroutines: run those packages again under the race detector.
-	$(GO) test -count=1 -race -timeout 10m ./pkg/inventory ./pkg/scan ./cmd/apkaudit/internal/cli
+	$(GO) test -count=1 -race -timeout 10m ./pkg/inventory/collect ./pkg/scan ./cmd/apkaudit/internal/cli
 
 ## fuzz-smoke: every fuzz target for SMOKETIME, so CI notices a parser that panics on its seeds or near them.
 fuzz-smoke:
@@ -78,10 +98,10 @@ fuzz-smoke:
 fuzz:
 	@bash scripts/fuzz.sh $(FUZZTIME)
 
-test: deps corpus fixtures vet validate-sdkdb unit fuzz-smoke
+test: deps corpus fixtures synthetic vet validate-sdkdb unit fuzz-smoke
 
 bench:
 	$(GO) test -run '^$$' -bench . -benchmem ./pkg/...
 
 clean:
-	rm -rf bin testdata/policies/generated testdata/malformed
+	rm -rf bin testdata/policies/generated testdata/malformed testdata/synthetic

@@ -264,6 +264,14 @@ func checkKeys(name string, n *yaml.Node, t reflect.Type, prefix string, lines m
 			if err := checkKeys(name, v, ft, key+".", lines); err != nil {
 				return err
 			}
+		case ft == reflect.TypeOf(WeakSignals{}) && v.Kind == yaml.SequenceNode:
+			// The flat weak list: each value's line under the kind its shape gives.
+			n := map[string]int{}
+			for _, item := range v.Content {
+				k := weakShorthandKey(item.Value)
+				lines[key+"."+k+"."+strconv.Itoa(n[k])] = item.Line
+				n[k]++
+			}
 		case v.Kind == yaml.SequenceNode:
 			for j, item := range v.Content {
 				lines[key+"."+strconv.Itoa(j)] = item.Line

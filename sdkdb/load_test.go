@@ -3,6 +3,8 @@ package sdkdb
 import (
 	"os"
 	"path/filepath"
+	"reflect"
+	"sort"
 	"strings"
 	"testing"
 	"testing/fstest"
@@ -67,12 +69,12 @@ func TestLoad(t *testing.T) {
 
 	push := c.Lookup("umeng-push")
 	require.NotNil(t, push)
-	assert.Equal(t, []string{"com.taobao.accs", "org.android.agoo"}, push.Signals.Weak)
+	assert.Equal(t, WeakSignals{DexPackages: []string{"com.taobao.accs", "org.android.agoo"}}, push.Signals.Weak)
 	file, line := push.Source()
 	assert.Equal(t, "sdks/umeng.yaml", file)
 	assert.Equal(t, 13, line)
-	assert.Equal(t, 22, push.lineOf("signals.weak.0"))
-	assert.Equal(t, 22, push.lineOf("signals.weak.9")) // unknown item: the key's line
+	assert.Equal(t, 22, push.lineOf("signals.weak.dex_packages.0"))
+	assert.Equal(t, 22, push.lineOf("signals.weak.dex_packages.9")) // unknown item: the key's line
 	assert.Nil(t, c.Lookup("nope"))
 	assert.Nil(t, (*Catalogue)(nil).Lookup("umeng-push"))
 
@@ -82,6 +84,79 @@ func TestLoad(t *testing.T) {
 	assert.NotContains(t, fam, "")
 
 	assert.Empty(t, Validate(c))
+}
+
+// TestWeakSignals: signals.weak is a mapping by kind, like the strong
+// signals; the flat list of older files is sorted into kinds by shape, and
+// every value keeps its line for Validate.
+func TestWeakSignals(t *testing.T) {
+	entry := func(weak string) string {
+		return "- id: a\n  name: A\n  name_zh: 甲\n  vendor: V\n  category: push\n  signals:\n    dex_packages: [com.a]\n    weak:" + weak
+	}
+	tests := []struct {
+		name string
+		weak string
+		want WeakSignals
+	}{
+		{"typed", "\n      dex_packages: [com.taobao.accs]\n      native_libs: [libx.so]\n      components: [com.b.Service]\n      meta_data: [B_KEY]\n",
+			WeakSignals{DexPackages: []string{"com.taobao.accs"}, NativeLibs: []string{"libx.so"}, Components: []string{"com.b.Service"}, MetaData: []string{"B_KEY"}}},
+		{"flat list by shape", "\n      - com.taobao.accs\n      - libx.so\n      - libvad*\n      - com.b.*\n      - '*.wxapi.WXEntryActivity'\n      - ${applicationId}.push.Receiver\n",
+			WeakSignals{DexPackages: []string{"com.taobao.accs"}, NativeLibs: []string{"libx.so", "libvad*"},
+				Components: []string{"com.b.*", "*.wxapi.WXEntryActivity", "${applicationId}.push.Receiver"}}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			c, err := Load(fstest.MapFS{"a.yaml": {Data: []byte(entry(tt.weak))}})
+			require.NoError(t, err)
+			assert.Equal(t, tt.want, c.Entries[0].Signals.Weak)
+		})
+	}
+	// A bad value is reported at its own line, in either form.
+	for weak, line := range map[string]int{"\n      native_libs: [ok.so, 'lib[.so']\n": 9, "\n      - ok.so\n      - lib[.so\n": 10} {
+		c, err := Load(fstest.MapFS{"a.yaml": {Data: []byte(entry(weak))}})
+		require.NoError(t, err)
+		ps := Validate(c)
+		require.Len(t, ps, 1, "%v", ps)
+		assert.Contains(t, ps[0].Msg, "signals.weak.native_libs: bad glob")
+		assert.Equal(t, line, ps[0].Line)
+	}
+	_, err := Load(fstest.MapFS{"a.yaml": {Data: []byte(entry("\n      classes: [com.a.B]\n"))}})
+	require.Error(t, err, "classes cannot be weak")
+	assert.Contains(t, err.Error(), "a.yaml:9: unknown field signals.weak.classes")
+}
+
+// TestSignalKindTable: the table names every list of Signals and of
+// WeakSignals by its YAML key, once, and orders evidence code first.
+func TestSignalKindTable(t *testing.T) {
+	keys := func(v any) []string {
+		var out []string
+		rt := reflect.TypeOf(v)
+		for i := 0; i < rt.NumField(); i++ {
+			if tag, _, _ := strings.Cut(rt.Field(i).Tag.Get("yaml"), ","); tag != "weak" {
+				out = append(out, tag)
+			}
+		}
+		sort.Strings(out)
+		return out
+	}
+	var all, weak []string
+	for _, k := range SignalKinds() {
+		all = append(all, k.Key)
+		if k.CanBeWeak() {
+			weak = append(weak, k.Key)
+		}
+		assert.NotEmpty(t, k.Evidence, k.Key)
+	}
+	sort.Strings(all)
+	sort.Strings(weak)
+	assert.Equal(t, keys(Signals{}), all)
+	assert.Equal(t, keys(WeakSignals{}), weak)
+	assert.Equal(t, 0, EvidenceOrder(EvidenceDexPackage))
+	assert.Less(t, EvidenceOrder(EvidenceString), EvidenceOrder(EvidenceVersionFile))
+	assert.Equal(t, len(SignalKinds()), EvidenceOrder("code-call"), "kinds no signal reports sort last")
+
+	s := Signals{DexPackages: []string{"a.b", "a.c"}, Weak: WeakSignals{DexPackages: []string{"x.y"}, NativeLibs: []string{"l.so"}}}
+	assert.Equal(t, map[string]int{"dex_packages": 2, "weak": 2}, s.Count())
 }
 
 func TestLoadVersionDigest(t *testing.T) {

@@ -66,7 +66,8 @@ type Entry struct {
 	lines map[string]int // line of each key and list item, by dotted path
 }
 
-// Signals are the kinds of evidence the matcher looks for. Each list is optional.
+// Signals are the kinds of evidence the matcher looks for, one list per kind
+// of SignalKinds (which says what each reports). Each list is optional.
 type Signals struct {
 	// DexPackages are Java package prefixes, dotted ("com.umeng.analytics"); they match on whole segments.
 	DexPackages []string `yaml:"dex_packages,omitempty" json:"dex_packages,omitempty"`
@@ -92,9 +93,9 @@ type Signals struct {
 	// functions and the class names it hands to RegisterNatives or FindClass
 	// ("cn.jpush.android.service.PushProtocol" for libjpush220.so).
 	JNIClasses []string `yaml:"jni_classes,omitempty" json:"jni_classes,omitempty"`
-	// Weak lists package prefixes shared with other SDKs: they count as evidence only
-	// when another signal of this entry matched too.
-	Weak []string `yaml:"weak,omitempty" json:"weak,omitempty"`
+	// Weak lists values shared with other SDKs, by kind: they count as evidence
+	// only when another signal of this entry matched too.
+	Weak WeakSignals `yaml:"weak,omitempty" json:"weak,omitzero"`
 }
 
 // VersionSource is one place an SDK's binary carries its version. Exactly one

@@ -112,22 +112,6 @@ func problem(e *Entry, p string, warning bool, format string, args ...any) Probl
 	return Problem{File: f, Line: e.lineOf(p), ID: e.ID, Msg: fmt.Sprintf(format, args...), Warning: warning}
 }
 
-// signalKinds lists an entry's signal lists by yaml key, weak excluded.
-func signalKinds(s *Signals) []struct {
-	key  string
-	vals []string
-} {
-	return []struct {
-		key  string
-		vals []string
-	}{
-		{"dex_packages", s.DexPackages}, {"classes", s.Classes}, {"native_libs", s.NativeLibs},
-		{"components", s.Components}, {"meta_data", s.MetaData}, {"permissions_defined", s.PermissionsDefined},
-		{"assets", s.Assets}, {"version_files", s.VersionFiles}, {"strings", s.Strings},
-		{"jni_classes", s.JNIClasses},
-	}
-}
-
 // familyURL is true when another member of e's family has a privacy policy URL.
 func validateEntry(e *Entry, ids map[string]*Entry, familyURL bool) []Problem {
 	var ps []Problem
@@ -157,34 +141,35 @@ func validateEntry(e *Entry, ids map[string]*Entry, familyURL bool) []Problem {
 		add("confidence", false, "confidence %q is not H, M or L", e.Confidence)
 	}
 
-	kinds := 0
-	for _, k := range signalKinds(&e.Signals) {
-		if len(k.vals) > 0 {
-			kinds++
-		}
+	check := func(path, key string, vals []string) {
 		seen := map[string]bool{}
-		for i, v := range k.vals {
-			p := "signals." + k.key + "." + strconv.Itoa(i)
+		for i, v := range vals {
+			p := path + "." + strconv.Itoa(i)
 			if seen[v] {
-				add(p, true, "signals.%s lists %q twice", k.key, v)
+				add(p, true, "%s lists %q twice", path, v)
 			}
 			seen[v] = true
-			if msg := checkSignal(k.key, v); msg != "" {
-				add(p, false, "signals.%s: %s", k.key, msg)
+			if msg := checkSignal(key, v); msg != "" {
+				add(p, false, "%s: %s", path, msg)
 			}
 		}
 	}
-	for i, v := range e.Signals.Weak {
-		if strings.TrimSpace(v) == "" || strings.ContainsAny(v, " \t\n") {
-			add("signals.weak."+strconv.Itoa(i), false, "signals.weak: %q is empty or has spaces", v)
-		} else if strings.HasSuffix(v, ".so") {
-			if msg := checkSignal("native_libs", v); msg != "" {
-				add("signals.weak."+strconv.Itoa(i), false, "signals.weak: %s", msg)
-			}
+	kinds := 0
+	for _, k := range SignalKinds() {
+		if len(*k.Values(&e.Signals)) > 0 {
+			kinds++
+		}
+		check("signals."+k.Key, k.Key, *k.Values(&e.Signals))
+		if w := k.WeakValues(&e.Signals); w != nil {
+			check("signals.weak."+k.Key, k.Key, *w)
 		}
 	}
 	if kinds == 0 {
-		add("signals", false, "no signals: at least one of dex_packages, classes, native_libs, components, meta_data, permissions_defined, assets, version_files, strings, jni_classes is required (weak alone never reports)")
+		var keys []string
+		for _, k := range SignalKinds() {
+			keys = append(keys, k.Key)
+		}
+		add("signals", false, "no signals: at least one of %s is required (weak alone never reports)", strings.Join(keys, ", "))
 	}
 	if e.MinSignals < 0 || (kinds > 0 && e.MinSignals > kinds) {
 		add("min_signals", false, "min_signals %d but the entry has %d signal kinds", e.MinSignals, kinds)

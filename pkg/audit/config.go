@@ -89,19 +89,19 @@ func ParseConfig(data []byte) (*Config, error) {
 	return &c, nil
 }
 
-// WaiverReport says what the waivers did.
-type WaiverReport struct {
+// waiverReport says what the waivers did.
+type waiverReport struct {
 	// Expired waivers matched a finding but no longer suppress it.
 	Expired []Waiver
 	// Unused waivers matched no finding.
 	Unused []Waiver
 }
 
-// ApplyWaivers marks findings that a current waiver covers. A waiver whose
+// applyWaivers marks findings that a current waiver covers. A waiver whose
 // expiry date is before today stops suppressing and is listed as expired; a
 // waiver that matches nothing is listed as unused.
-func (c *Config) ApplyWaivers(f []Finding, today time.Time) WaiverReport {
-	var rep WaiverReport
+func (c *Config) applyWaivers(f []Finding, today time.Time) waiverReport {
+	var rep waiverReport
 	if c == nil {
 		return rep
 	}
@@ -182,8 +182,8 @@ func LoadBaseline(path string) (*Baseline, error) {
 	return &b, nil
 }
 
-// Apply marks findings already in the baseline as waived ("in baseline").
-func (b *Baseline) Apply(f []Finding) {
+// apply marks findings already in the baseline as waived ("in baseline").
+func (b *Baseline) apply(f []Finding) {
 	if b == nil {
 		return
 	}

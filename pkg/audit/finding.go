@@ -68,17 +68,81 @@ type Evidence struct {
 	Policy   []string // "privacy.html:120: 相机", or "no wording found in privacy.html"
 }
 
+// Fails reports whether f counts against the --fail-on threshold: it is not
+// waived and its severity is at or above threshold (None never fails). It is
+// the one definition of failing.
+func (f Finding) Fails(threshold Severity) bool {
+	return !f.Waived && threshold != None && f.Severity >= threshold
+}
+
+// Undisclosed reports whether f says that the policy does not disclose its
+// subject at all (not merely incompletely): an unwaived finding of
+// undisclosed-permission, undisclosed-permission-normal or undisclosed-sdk.
+func (f Finding) Undisclosed() bool {
+	switch f.Rule {
+	case RuleUndisclosedPermission, RuleUndisclosedPermissionNormal, RuleUndisclosedSDK:
+		return !f.Waived
+	}
+	return false
+}
+
 // Summary counts findings per severity (waived ones excluded).
 type Summary struct {
 	High, Medium, Low, Info int
 }
 
-// Result is one audited artifact: what the renderers read.
+// Summarise counts unwaived findings per severity: the one summary every
+// format shows.
+func Summarise(f []Finding) Summary {
+	var s Summary
+	for _, x := range f {
+		if x.Waived {
+			continue
+		}
+		switch x.Severity {
+		case High:
+			s.High++
+		case Medium:
+			s.Medium++
+		case Low:
+			s.Low++
+		case Info:
+			s.Info++
+		}
+	}
+	return s
+}
+
+// Result is one audited artifact, finished: the rules ran and the review
+// (waivers, baseline) was applied. It is what the renderers read.
 type Result struct {
 	Inventory *inventory.Inventory
 	SDKs      []sdk.Detection
 	// Disclosure is nil for inspect.
 	Disclosure *policy.Disclosure
 	Findings   []Finding
-	Summary    Summary
+	// Notes are what the review said about the configuration (expired and
+	// unused waivers), kept apart from the readers' Inventory.Warnings.
+	Notes []string
+	// UnusedWaivers matched no finding of a rule that ran; with StrictWaivers
+	// they make the result fail.
+	UnusedWaivers []Waiver
+	StrictWaivers bool
+}
+
+// Summary counts the result's unwaived findings per severity.
+func (r *Result) Summary() Summary { return Summarise(r.Findings) }
+
+// Fails reports whether the result reaches threshold: a finding fails, or
+// waivers are strict and one matched nothing.
+func (r *Result) Fails(threshold Severity) bool {
+	if r.StrictWaivers && len(r.UnusedWaivers) > 0 {
+		return true
+	}
+	for _, f := range r.Findings {
+		if f.Fails(threshold) {
+			return true
+		}
+	}
+	return false
 }

@@ -1,8 +1,9 @@
 package audit
 
 import (
+	"cmp"
 	"fmt"
-	"sort"
+	"slices"
 	"strings"
 
 	"github.com/apkaudit/apkaudit/pkg/inventory"
@@ -19,9 +20,9 @@ type Input struct {
 	Catalogue  *sdkdb.Catalogue
 }
 
-// Evaluate applies every rule and returns the findings, ordered by severity
-// (worst first), then rule, then subject. Severities come from cfg overrides
-// or the rule defaults; waivers are applied by Config.Apply, not here.
+// Evaluate applies every rule and returns the findings, ordered by
+// SortFindings. Severities come from cfg overrides or the rule defaults;
+// waivers and the baseline are applied by Review, not here.
 func Evaluate(in Input, cfg *Config) []Finding {
 	e := evaluator{in: in, cfg: cfg, docs: documentNames(in.Disclosure)}
 	e.unanalysed()
@@ -29,7 +30,7 @@ func Evaluate(in Input, cfg *Config) []Finding {
 		e.permissionRules()
 		e.sdkRules()
 	}
-	sortFindings(e.out)
+	SortFindings(e.out)
 	return e.out
 }
 
@@ -110,7 +111,7 @@ func evidenceLines(ev []sdk.Evidence) []string {
 	out := make([]string, 0, len(ev))
 	for _, x := range ev {
 		s := x.Kind + ": " + x.Value
-		if x.Kind == sdk.KindDexPackage && x.Count > 0 {
+		if x.Kind == sdkdb.EvidenceDexPackage && x.Count > 0 {
 			s += fmt.Sprintf(" (%d classes)", x.Count)
 		}
 		out = append(out, s)
@@ -449,49 +450,16 @@ func looksLikeURL(s string) bool {
 	return strings.Contains(s, "http://") || strings.Contains(s, "https://") || strings.HasPrefix(s, "www.")
 }
 
-func sortFindings(f []Finding) {
-	order := map[string]int{}
-	for i, r := range Rules() {
-		order[r.ID] = i
-	}
-	sort.SliceStable(f, func(i, j int) bool {
-		if f[i].Severity != f[j].Severity {
-			return f[i].Severity > f[j].Severity
-		}
-		if f[i].Rule != f[j].Rule {
-			return order[f[i].Rule] < order[f[j].Rule]
-		}
-		return f[i].Subject < f[j].Subject
+// SortFindings orders f in place: by severity (worst first), then rule in
+// Rules order, then subject. Evaluate returns its findings so; renderers sort
+// their copies with it too.
+func SortFindings(f []Finding) {
+	slices.SortStableFunc(f, func(a, b Finding) int {
+		return cmp.Or(
+			cmp.Compare(b.Severity, a.Severity),
+			cmp.Compare(ruleRank(a.Rule), ruleRank(b.Rule)),
+			cmp.Compare(a.Rule, b.Rule),
+			cmp.Compare(a.Subject, b.Subject),
+		)
 	})
-}
-
-// Summarise counts unwaived findings per severity.
-func Summarise(f []Finding) Summary {
-	var s Summary
-	for _, x := range f {
-		if x.Waived {
-			continue
-		}
-		switch x.Severity {
-		case High:
-			s.High++
-		case Medium:
-			s.Medium++
-		case Low:
-			s.Low++
-		case Info:
-			s.Info++
-		}
-	}
-	return s
-}
-
-// Fails reports whether any unwaived finding is at or above threshold.
-func Fails(f []Finding, threshold Severity) bool {
-	for _, x := range f {
-		if !x.Waived && x.Severity >= threshold && threshold != None {
-			return true
-		}
-	}
-	return false
 }

@@ -48,3 +48,14 @@ func LookupRule(id string) (RuleInfo, bool) {
 	}
 	return RuleInfo{}, false
 }
+
+// ruleRank is the position of rule id in Rules; unknown ids rank last.
+func ruleRank(id string) int {
+	rules := Rules()
+	for i, r := range rules {
+		if r.ID == id {
+			return i
+		}
+	}
+	return len(rules)
+}

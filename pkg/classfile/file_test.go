@@ -63,7 +63,7 @@ func TestOracleJavap(t *testing.T) {
 	if _, err := exec.LookPath("javap"); err != nil {
 		t.Fatal("javap (the JDK in the machine image) is this test's oracle")
 	}
-	jars := devJars()
+	jars := devJars(t)
 	if len(jars) == 0 {
 		t.Skip("testdata/external/sdk-binaries is absent (make corpus): no real class files to compare")
 	}

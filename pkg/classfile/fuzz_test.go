@@ -12,7 +12,7 @@ import (
 // jar of the dev set when it is present.
 func FuzzParse(f *testing.F) {
 	f.Add(fixture(f))
-	if jars := devJars(); len(jars) > 0 {
+	if jars := devJars(f); len(jars) > 0 {
 		if zr, err := zip.OpenReader(jars[0]); err == nil {
 			for i, e := range zr.File {
 				if i >= 16 {

@@ -6,6 +6,8 @@ import (
 	"path/filepath"
 	"sync"
 	"testing"
+
+	"github.com/apkaudit/apkaudit/internal/testenv"
 )
 
 var (
@@ -39,8 +41,8 @@ func fixture(tb testing.TB) []byte {
 }
 
 // devJars returns some JARs of the SDK-binaries dev set, or nil when it is absent.
-func devJars() []string {
-	root := filepath.Join("..", "..", "testdata", "external", "sdk-binaries")
+func devJars(tb testing.TB) []string {
+	root := testenv.LookupExternal(tb, "sdk-binaries")
 	var jars []string
 	for _, p := range []string{
 		"jcore-react-native@1.9.0/android/libs/jcore-android-2.3.4.jar",

@@ -419,20 +419,21 @@ func TestOpenFile(t *testing.T) {
 	p := fdroid(t, "urzip.apk")
 	f, err := Open(p)
 	require.NoError(t, err)
-	defer f.Close()
-	assert.Equal(t, KindAPK, f.Kind)
+	defer func() { require.NoError(t, f.Close()) }()
 	raw, err := os.ReadFile(p)
 	require.NoError(t, err)
-	assert.Equal(t, int64(len(raw)), f.Size)
+	assert.Equal(t, int64(len(raw)), f.Size())
+	k, a, err := f.Identify(limits.Limits{})
+	require.NoError(t, err)
+	assert.Equal(t, KindAPK, k)
+	assert.NotNil(t, a.Lookup("AndroidManifest.xml"))
 	sum, err := f.SHA256()
 	require.NoError(t, err)
 	assert.Equal(t, sha256sum(t, p), sum)
-	a, err := f.Archive(limits.Limits{})
+	plain := NewFile(bytes.NewReader(raw), int64(len(raw)), p)
+	sum2, err := plain.SHA256()
 	require.NoError(t, err)
-	assert.NotNil(t, a.Lookup("AndroidManifest.xml"))
-
-	_, err = Open(corpusDir(t)) // a directory
-	require.Error(t, err)
+	assert.Equal(t, sum, sum2, "pread and mapping hash alike")
 }
 
 // sha256sum runs the sha256sum tool on path (the oracle for File.SHA256).

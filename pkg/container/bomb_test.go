@@ -6,13 +6,13 @@ import (
 	"compress/flate"
 	"hash/crc32"
 	"io"
-	"runtime"
 	"testing"
 
 	kflate "github.com/klauspost/compress/flate"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/apkaudit/apkaudit/internal/testenv"
 	"github.com/apkaudit/apkaudit/pkg/limits"
 )
 
@@ -44,16 +44,6 @@ func bombZip(t testing.TB, stream []byte, size uint64, crc uint32) []byte {
 	require.NoError(t, err)
 	require.NoError(t, w.Close())
 	return buf.Bytes()
-}
-
-// allocDuring returns the bytes allocated while f runs.
-func allocDuring(f func()) uint64 {
-	var before, after runtime.MemStats
-	runtime.GC()
-	runtime.ReadMemStats(&before)
-	f()
-	runtime.ReadMemStats(&after)
-	return after.TotalAlloc - before.TotalAlloc
 }
 
 func TestZipBomb(t *testing.T) {
@@ -91,14 +81,14 @@ func TestZipBomb(t *testing.T) {
 			require.Equal(t, tt.declared, e.UncompressedSize) // zip64 sizes read
 
 			var got []byte
-			alloc := allocDuring(func() { got, err = a.ReadAll(e, nil) })
+			alloc := testenv.Allocated(func() { got, err = a.ReadAll(e, nil) })
 			var le *limits.LimitError
 			require.ErrorAs(t, err, &le)
 			assert.LessOrEqual(t, uint64(len(got)), tt.declared)
 			assert.Less(t, alloc, uint64(64<<20), "ReadAll allocated %d bytes", alloc)
 			t.Logf("ReadAll: %v after %d bytes, %d bytes allocated", err, len(got), alloc)
 
-			alloc = allocDuring(func() {
+			alloc = testenv.Allocated(func() {
 				var rc io.ReadCloser
 				rc, err = a.Open(e)
 				if err == nil {

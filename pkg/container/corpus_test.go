@@ -12,8 +12,10 @@ import (
 
 	"github.com/stretchr/testify/assert"
 
-	"github.com/apkaudit/apkaudit/pkg/limits"
 	"github.com/stretchr/testify/require"
+
+	"github.com/apkaudit/apkaudit/internal/testenv"
+	"github.com/apkaudit/apkaudit/pkg/limits"
 )
 
 // corpusArchives lists every APK, AAB, JAR and bundle in the shared corpus
@@ -21,7 +23,7 @@ import (
 func corpusArchives(t *testing.T) []string {
 	var out []string
 	roots := []string{filepath.Join(corpusDir(t), "apk")}
-	if d := filepath.Join(repoRoot(t), "testdata", "external"); dirExists(d) {
+	if d := testenv.LookupExternal(t); d != "" {
 		roots = append(roots, d)
 	}
 	for _, root := range roots {
@@ -40,11 +42,6 @@ func corpusArchives(t *testing.T) []string {
 	return out
 }
 
-func dirExists(d string) bool {
-	st, err := os.Stat(d)
-	return err == nil && st.IsDir()
-}
-
 // TestCorpusAgreesWithArchiveZip opens every real archive and compares the
 // entry list and sizes with Go's archive/zip (the oracle) wherever archive/zip
 // reads the file too, and the CRC-32 of the contents for a sample.
@@ -53,7 +50,7 @@ func TestCorpusAgreesWithArchiveZip(t *testing.T) {
 	require.NotEmpty(t, files)
 	compared, crcChecked := 0, 0
 	for _, p := range files {
-		rel, _ := filepath.Rel(repoRoot(t), p)
+		rel, _ := filepath.Rel(testenv.RepoRoot(t), p)
 		t.Run(rel, func(t *testing.T) {
 			a := openFile(t, p)
 			zr, err := zip.OpenReader(p)
@@ -119,7 +116,7 @@ func TestCorpusMemMatchesReaderAt(t *testing.T) {
 	files := corpusArchives(t)
 	require.NotEmpty(t, files)
 	for _, p := range files {
-		rel, _ := filepath.Rel(repoRoot(t), p)
+		rel, _ := filepath.Rel(testenv.RepoRoot(t), p)
 		t.Run(rel, func(t *testing.T) {
 			data, err := os.ReadFile(p)
 			require.NoError(t, err)

@@ -1,7 +1,12 @@
-// Package container is the zip and bundle access layer every artifact goes
+// Package container is the file and zip access layer every artifact goes
 // through: APK, AAB, APKS, APKM, XAPK, JAR and AAR files, nested ones
 // included. It sits at the bottom of the pipeline beside the format readers
 // and imports only pkg/limits.
+//
+// It is the one owner of an artifact's file: Open opens it (refusing what
+// is not a regular file), maps it read-only where the system can give pages
+// back and reads it with pread elsewhere, and File drops the pages of ranges
+// the scan is done with, hashes the bytes and closes it all again.
 //
 // The reader follows Android's libziparchive rather than archive/zip: it trusts
 // the central directory for names, sizes and offsets and reads a local header

@@ -3,6 +3,7 @@ package container
 import (
 	"crypto/sha256"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -10,16 +11,31 @@ import (
 	"github.com/apkaudit/apkaudit/pkg/limits"
 )
 
-// File is an artifact opened from disk: its size, its kind, and the open file
-// behind it. The SHA-256 is computed on demand by SHA256.
+// File is an artifact open for reading. Open maps a file from disk
+// read-only where the system allows it and reads it with pread otherwise;
+// NewFile wraps bytes the caller already holds. File owns what the scan
+// does with the bytes as a whole: reading them (File is an io.ReaderAt),
+// giving back the pages of ranges the scan is done with (Drop), hashing them
+// (SHA256) and releasing them (Close), like debug/elf's Open and NewFile.
+//
+// Reading a mapped file that another process truncated meanwhile raises a
+// memory fault instead of an error. A goroutine that reads a File must run
+// with debug.SetPanicOnFault(true) and recover at its root; the scan pool
+// of pkg/inventory/collect does, and turns the fault into an error.
 type File struct {
-	Path string
-	Size int64
-	Kind Kind
-	f    *os.File
+	// Name is the path the artifact was opened from, or the name NewFile was given.
+	Name string
+
+	r       io.ReaderAt
+	size    int64
+	mem     Mem                // the mapping, nil when r is read with pread
+	drop    func(off, n int64) // gives back the resident pages of a range of mem
+	release func()             // unmaps mem
+	f       *os.File           // nil after NewFile
 }
 
-// Open opens the named file and sniffs its kind. The caller must Close it.
+// Open opens the named file for reading. It refuses a directory and
+// anything else that is not a regular file. The caller must Close it.
 func Open(name string) (*File, error) {
 	f, err := os.Open(name)
 	if err != nil {
@@ -30,31 +46,81 @@ func Open(name string) (*File, error) {
 		f.Close()
 		return nil, err
 	}
-	if !st.Mode().IsRegular() {
+	switch {
+	case st.IsDir():
 		f.Close()
-		return nil, fmt.Errorf("container: %s is not a regular file", name)
+		return nil, errors.New("is a directory")
+	case !st.Mode().IsRegular():
+		f.Close()
+		return nil, fmt.Errorf("is not a regular file (%s)", st.Mode().Type())
 	}
-	k, _ := Sniff(f, st.Size()) // a broken zip is KindZip; OpenArchive reports why
-	return &File{Path: name, Size: st.Size(), Kind: k, f: f}, nil
+	r, release, drop := mapFile(f, st.Size())
+	file := &File{Name: name, r: r, size: st.Size(), drop: drop, release: release, f: f}
+	if m, ok := r.(Mem); ok {
+		file.mem = m
+	}
+	return file, nil
 }
 
-// ReadAt reads from the file, so that a File is an io.ReaderAt.
-func (f *File) ReadAt(p []byte, off int64) (int, error) { return f.f.ReadAt(p, off) }
-
-// Archive opens the file as a zip archive. The archive reads from f, so f
-// must stay open while the archive is used.
-func (f *File) Archive(lim limits.Limits) (*Archive, error) {
-	return OpenArchive(f.f, f.Size, lim)
+// NewFile returns a File reading the size bytes held in r, recorded as name.
+// The caller owns r; Drop and Close do nothing.
+func NewFile(r io.ReaderAt, size int64, name string) *File {
+	f := &File{Name: name, r: r, size: size, drop: func(int64, int64) {}, release: func() {}}
+	if m, ok := r.(Mem); ok && int64(len(m)) == size {
+		f.mem = m
+	}
+	return f
 }
 
-// SHA256 returns the hex SHA-256 of the whole file, streaming it.
+// ReadAt reads from the artifact, so that a File is an io.ReaderAt.
+func (f *File) ReadAt(p []byte, off int64) (int, error) { return f.r.ReadAt(p, off) }
+
+// Size returns the artifact's size in bytes.
+func (f *File) Size() int64 { return f.size }
+
+// Identify tells the artifact's kind from its content and, for a zip
+// archive, opens it under lim (see the package function Identify).
+func (f *File) Identify(lim limits.Limits) (Kind, *Archive, error) {
+	return Identify(f.r, f.size, lim)
+}
+
+// Drop tells the system that the scan is done with the bytes [off, off+n)
+// of a mapped file: their pages leave the process's resident set (they stay
+// in the page cache and read the same if touched again). Peak memory then
+// follows the DEX in flight, not the artifact's size. It does nothing for a
+// file read with pread or made by NewFile.
+func (f *File) Drop(off, n int64) { f.drop(off, n) }
+
+// hashChunk is how much of a mapped file SHA256 hashes before it drops the
+// pages behind it.
+const hashChunk = 8 << 20
+
+// SHA256 returns the hex SHA-256 of the whole artifact. A mapped file is
+// hashed in place, its pages given back behind the hash.
 func (f *File) SHA256() (string, error) {
 	h := sha256.New()
-	if _, err := io.Copy(h, io.NewSectionReader(f.f, 0, f.Size)); err != nil {
-		return "", fmt.Errorf("container: hashing %s: %w", f.Path, err)
+	if f.mem != nil {
+		for off := 0; off < len(f.mem); off += hashChunk {
+			end := min(off+hashChunk, len(f.mem))
+			h.Write(f.mem[off:end])
+			f.Drop(int64(off), int64(end-off))
+		}
+	} else if _, err := io.Copy(h, io.NewSectionReader(f.r, 0, f.size)); err != nil {
+		return "", fmt.Errorf("container: hashing %s: %w", f.Name, err)
 	}
 	return hex.EncodeToString(h.Sum(nil)), nil
 }
 
-// Close closes the file.
-func (f *File) Close() error { return f.f.Close() }
+// Close unmaps and closes a file that Open opened; after NewFile it does
+// nothing. Nothing read from the File may be used after Close unless it was
+// copied (every reader of this package copies what it returns).
+func (f *File) Close() error {
+	f.release()
+	f.release = func() {}
+	if f.f == nil {
+		return nil
+	}
+	err := f.f.Close()
+	f.f = nil
+	return err
+}

@@ -7,12 +7,13 @@ import (
 	"path/filepath"
 	"testing"
 
+	"github.com/apkaudit/apkaudit/internal/testenv"
 	"github.com/apkaudit/apkaudit/pkg/limits"
 )
 
 func FuzzOpenArchive(f *testing.F) {
 	// Small real APKs, when the shared corpus is beside the repository.
-	dir := filepath.Join(repoRoot(f), "..", "shared", "corpus", "apk", "fdroidserver")
+	dir := testenv.LookupShared(f, "corpus", "apk", "fdroidserver")
 	// Only small ones: the fuzzer minimises every new input, which takes
 	// long on large ones.
 	for _, name := range []string{"minimal_targetsdk_30_unsigned.apk", "issue-1128-poc1.apk", "janus.apk"} {

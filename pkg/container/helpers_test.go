@@ -5,36 +5,18 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"runtime"
 	"slices"
 	"testing"
 
+	"github.com/apkaudit/apkaudit/internal/testenv"
 	"github.com/apkaudit/apkaudit/pkg/limits"
 )
 
-// repoRoot is the module root, found from this file's directory.
-func repoRoot(t testing.TB) string {
-	_, file, _, _ := runtime.Caller(0)
-	return filepath.Join(filepath.Dir(file), "..", "..")
-}
-
 // corpusDir returns shared/corpus beside the repository, or skips.
-func corpusDir(t testing.TB) string {
-	d := filepath.Join(repoRoot(t), "..", "shared", "corpus")
-	if _, err := os.Stat(d); err != nil {
-		t.Skipf("shared corpus not found at %s: corpus tests skipped", d)
-	}
-	return d
-}
+func corpusDir(t testing.TB) string { return testenv.Shared(t, "corpus") }
 
 // externalDir returns testdata/external, or skips.
-func externalDir(t testing.TB) string {
-	d := filepath.Join(repoRoot(t), "testdata", "external")
-	if _, err := os.Stat(d); err != nil {
-		t.Skipf("external corpus not found at %s (run make corpus): skipped", d)
-	}
-	return d
-}
+func externalDir(t testing.TB) string { return testenv.External(t) }
 
 // fdroid returns the path of a file in the fdroidserver corpus folder.
 func fdroid(t testing.TB, name string) string {

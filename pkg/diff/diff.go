@@ -39,6 +39,24 @@ func (r *Result) Empty() bool {
 		r.TargetSDK == nil && r.MinSDK == nil
 }
 
+// Added reports whether subject — a permission name or an SDK id, as
+// findings name them — is a permission or an SDK that New added. It is the
+// one rule for which findings about the new build a diff reports: those
+// whose subject the release added.
+func (r *Result) Added(subject string) bool {
+	for _, p := range r.AddedPermissions {
+		if p.Name == subject {
+			return true
+		}
+	}
+	for _, d := range r.AddedSDKs {
+		if d.ID() == subject {
+			return true
+		}
+	}
+	return false
+}
+
 // Compare lists what New has that Old lacks and the reverse, sorted by name or id.
 func Compare(old, new Build) *Result {
 	r := &Result{Old: old, New: new}

@@ -75,6 +75,12 @@ func TestCompare(t *testing.T) {
 			assert.Equal(t, tt.remS, ids(r.RemovedSDKs))
 			assert.Equal(t, tt.target, r.TargetSDK)
 			assert.Equal(t, tt.empty, r.Empty())
+			for _, s := range append(append([]string{}, tt.addP...), tt.addS...) {
+				assert.True(t, r.Added(s), s)
+			}
+			for _, s := range append(append([]string{"android.permission.INTERNET"}, tt.remP...), tt.remS...) {
+				assert.False(t, r.Added(s), s)
+			}
 		})
 	}
 }

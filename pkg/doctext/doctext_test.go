@@ -15,21 +15,14 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/apkaudit/apkaudit/internal/testenv"
 	"github.com/apkaudit/apkaudit/pkg/limits"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
 
 // sharedDir is shared/ beside the repository root (the CI layout).
-func sharedDir(t *testing.T, sub string) string {
-	t.Helper()
-	dir, err := filepath.Abs(filepath.Join("..", "..", "..", "shared", sub))
-	require.NoError(t, err)
-	if _, err := os.Stat(dir); err != nil {
-		t.Skipf("shared corpus %s is absent; it lives beside the repository checkout", dir)
-	}
-	return dir
-}
+func sharedDir(t *testing.T, sub string) string { return testenv.Shared(t, sub) }
 
 func readFixture(t *testing.T, name string) *Document {
 	t.Helper()

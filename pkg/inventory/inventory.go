@@ -1,10 +1,10 @@
-// Package inventory assembles what a build contains — app identity,
-// permissions, components, code packages, native libraries, assets, version
-// files and warnings — from a container, using the format readers. It is the
-// only package that knows all the readers; it knows nothing of SDKs or policies.
+// Package inventory holds what a build contains — app identity, permissions,
+// components, code packages, native libraries, assets, version files and
+// warnings — as plain types of its own. It imports nothing: its subpackage
+// collect reads an artifact with the format readers and fills it, and the
+// packages above (the matcher, the rules, the renderers) read it without
+// depending on any reader.
 package inventory
-
-import "github.com/apkaudit/apkaudit/pkg/manifest"
 
 // Inventory is everything apkaudit extracts from one artifact.
 type Inventory struct {
@@ -13,12 +13,12 @@ type Inventory struct {
 	// Permissions are declared permissions, duplicates folded, sorted by name.
 	Permissions []Permission
 	// PermissionDefs are the custom permissions the app (or an SDK in it) defines.
-	PermissionDefs []manifest.PermissionDef
+	PermissionDefs []PermissionDef
 	Components     Components
-	MetaData       []manifest.MetaData
+	MetaData       []MetaData
 	Queries        []string
 	UsesLibraries  []string
-	AppFlags       manifest.AppFlags
+	AppFlags       AppFlags
 
 	// Code summarises DEX and JAR classes.
 	Code Code
@@ -71,12 +71,52 @@ type Permission struct {
 	Known      bool   // a platform permission apkaudit has facts for
 }
 
+// PermissionDef is one custom <permission> the app (or an SDK in it) defines.
+type PermissionDef struct {
+	Name            string
+	ProtectionLevel string
+}
+
 // Components lists manifest components by kind.
 type Components struct {
-	Activities []manifest.Component
-	Services   []manifest.Component
-	Receivers  []manifest.Component
-	Providers  []manifest.Component
+	Activities []Component // <activity> and <activity-alias>
+	Services   []Component
+	Receivers  []Component
+	Providers  []Component
+}
+
+// Component is one activity, activity-alias, service, receiver or provider.
+type Component struct {
+	// Name is absolute: ".Foo" and "Foo" are resolved against the package.
+	Name string
+	// Alias is true for <activity-alias>; TargetActivity is then its target.
+	Alias          bool
+	TargetActivity string
+	// Exported and Enabled are nil when the attribute is absent.
+	Exported *bool
+	Enabled  *bool
+	// Authorities is set for providers.
+	Authorities []string
+	// Process is android:process when given.
+	Process string
+}
+
+// MetaData is one <meta-data> element: Value holds android:value or
+// android:resource as text; Parent is the component it sits under, "" for
+// <application>.
+type MetaData struct {
+	Name   string
+	Value  string
+	Parent string
+}
+
+// AppFlags are the <application> attributes that matter for an audit. Nil means absent.
+type AppFlags struct {
+	Debuggable            *bool
+	AllowBackup           *bool
+	UsesCleartextTraffic  *bool
+	NetworkSecurityConfig string
+	Name                  string // android:name, the Application class
 }
 
 // Code summarises classes over all DEX and JAR files.

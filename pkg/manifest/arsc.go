@@ -42,19 +42,6 @@ const (
 // must not be modified afterwards. Malformed tables yield an error matching
 // ErrFormat, never a panic.
 func LoadResources(data []byte) (*Resources, error) {
-	var r *Resources
-	err := safely("resources.arsc", func() error {
-		var err error
-		r, err = loadResources(data)
-		return err
-	})
-	if err != nil {
-		return nil, err
-	}
-	return r, nil
-}
-
-func loadResources(data []byte) (*Resources, error) {
 	top, err := readChunk(data, 0)
 	if err != nil {
 		return nil, err

@@ -12,21 +12,10 @@ import (
 // offset is checked against the real size of data before use, android
 // attributes are identified by their resource IDs (so obfuscated attribute
 // names do not matter), and unknown chunks are skipped with a warning.
-// Malformed input yields an error matching ErrFormat, never a panic.
+// Malformed input yields an error matching ErrFormat, never a panic: the
+// walker is the only production decoder of binary manifests, and it is
+// fuzzed (FuzzParseAXML, against androidbinary where that library is safe).
 func ParseAXML(data []byte, res *Resources) (*Manifest, error) {
-	var m *Manifest
-	err := safely("axml", func() error {
-		var err error
-		m, _, err = decodeAXML(data, res)
-		return err
-	})
-	if err != nil {
-		return nil, err
-	}
-	return m, nil
-}
-
-func parseAXML(data []byte, res *Resources) (*Manifest, error) {
 	top, err := readChunk(data, 0)
 	if err != nil {
 		return nil, err

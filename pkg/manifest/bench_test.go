@@ -1,14 +1,15 @@
 package manifest
 
 import (
-	"path/filepath"
 	"testing"
+
+	"github.com/apkaudit/apkaudit/internal/testenv"
 )
 
 func BenchmarkParseAXML(b *testing.B) {
 	cases := []struct{ name, path string }{
-		{"app", filepath.Join(repoRoot(b), "..", "shared", "corpus", "apk", "exodus-core", "instapaper.apk")},
-		{"framework-res", filepath.Join(repoRoot(b), "testdata", "external", "framework-res.apk")},
+		{"app", testenv.LookupShared(b, "corpus", "apk", "exodus-core", "instapaper.apk")},
+		{"framework-res", testenv.LookupExternal(b, "framework-res.apk")},
 	}
 	for _, c := range cases {
 		b.Run(c.name, func(b *testing.B) {
@@ -25,12 +26,15 @@ func BenchmarkParseAXML(b *testing.B) {
 					}
 				}
 			})
-			// The walker alone, as ParseAXML was before androidbinary.
-			b.Run("walker", func(b *testing.B) {
+			// The oracle, for comparison.
+			b.Run("androidbinary", func(b *testing.B) {
+				if !abTrusted(axml) {
+					b.Skip("androidbinary is not safe on this manifest")
+				}
 				b.SetBytes(int64(len(axml)))
 				b.ReportAllocs()
 				for b.Loop() {
-					if _, err := parseAXML(axml, nil); err != nil {
+					if _, err := abDecode(axml, nil); err != nil {
 						b.Fatal(err)
 					}
 				}
@@ -40,7 +44,7 @@ func BenchmarkParseAXML(b *testing.B) {
 }
 
 func BenchmarkLoadResources(b *testing.B) {
-	arsc, err := zipEntry(filepath.Join(repoRoot(b), "testdata", "external", "framework-res.apk"), "resources.arsc")
+	arsc, err := zipEntry(testenv.LookupExternal(b, "framework-res.apk"), "resources.arsc")
 	if err != nil || arsc == nil {
 		b.Skip("framework-res.apk not available")
 	}

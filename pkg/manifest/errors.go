@@ -31,23 +31,3 @@ func (e *FormatError) Is(target error) bool { return target == ErrFormat }
 func formatErr(off int, msg string, val any) error {
 	return &FormatError{Off: int64(off), Msg: msg, Val: val}
 }
-
-// recoverPanics is switched off by the fuzz targets so that a panic in a
-// decoder surfaces as a crash with its stack instead of an error.
-var recoverPanics = true
-
-// safely runs f and converts a panic inside it into a FormatError naming
-// component. It is the single panic boundary of the binary decoders: the
-// decoders check every bound, so a panic here is a bug, but a hostile file
-// must never take the process down.
-func safely(component string, f func() error) (err error) {
-	if !recoverPanics {
-		return f()
-	}
-	defer func() {
-		if r := recover(); r != nil {
-			err = &FormatError{Msg: component + ": internal decoder error", Val: r}
-		}
-	}()
-	return f()
-}

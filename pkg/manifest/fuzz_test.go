@@ -7,6 +7,8 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/apkaudit/apkaudit/internal/testenv"
 )
 
 // fuzzSeedAPKs are small real APKs whose manifests and tables seed the fuzzers.
@@ -20,7 +22,7 @@ var fuzzSeedAPKs = []string{
 
 // seedFrom adds entry of each seed APK (or AAB) to f when the corpus is present.
 func seedFrom(f *testing.F, files []string, entry string) {
-	dir := filepath.Join(repoRoot(f), "..", "shared", "corpus", "apk")
+	dir := testenv.LookupShared(f, "corpus", "apk")
 	for _, name := range files {
 		if b, err := zipEntry(filepath.Join(dir, name), entry); err == nil && b != nil {
 			f.Add(b)
@@ -77,30 +79,29 @@ func FuzzParseAXML(f *testing.F) {
 	f.Add([]byte{3, 0, 8, 0, 8, 0, 0, 0})
 	// A real table so that reference resolution is fuzzed too.
 	var res *Resources
-	apk := filepath.Join(repoRoot(f), "..", "shared", "corpus", "apk", "fdroidserver", "org.sajeg.fallingblocks_3.apk")
+	apk := testenv.LookupShared(f, "corpus", "apk", "fdroidserver", "org.sajeg.fallingblocks_3.apk")
 	if arsc, err := zipEntry(apk, "resources.arsc"); err == nil && arsc != nil {
 		res, _ = LoadResources(arsc)
 	}
-	// With recoverPanics off, a panic inside androidbinary that abCheck let
-	// through crashes the fuzzer instead of being recovered.
-	recoverPanics = false
 	f.Fuzz(func(t *testing.T, b []byte) {
+		trusted := abTrusted(b)
 		for _, r := range []*Resources{nil, res} {
-			m, how, err := decodeAXML(b, r)
+			m, err := ParseAXML(b, r)
+			// Differential check against the oracle, where it can be trusted:
+			// the walker must read what androidbinary reads.
+			var ab *Manifest
+			if trusted {
+				ab, _ = abDecode(b, r)
+			}
 			if err != nil {
+				if ab != nil {
+					t.Fatalf("androidbinary decodes a manifest the walker rejects: %v", err)
+				}
 				return
 			}
 			walk(m, r)
-			if how == pathAndroidBinary {
-				// Differential check: where androidbinary is trusted, the
-				// walker must read the same manifest.
-				w, err := parseAXML(b, r)
-				if err != nil {
-					t.Fatalf("androidbinary decoded a manifest the walker rejects: %v", err)
-				}
-				if !reflect.DeepEqual(w, m) {
-					t.Fatalf("decoders disagree:\nwalker:        %+v\nandroidbinary: %+v", w, m)
-				}
+			if ab != nil && !reflect.DeepEqual(m, ab) {
+				t.Fatalf("decoders disagree:\nwalker:        %+v\nandroidbinary: %+v", m, ab)
 			}
 		}
 	})
@@ -109,7 +110,6 @@ func FuzzParseAXML(f *testing.F) {
 func FuzzLoadResources(f *testing.F) {
 	seedFrom(f, fuzzSeedAPKs, "resources.arsc")
 	f.Add([]byte{2, 0, 12, 0, 12, 0, 0, 0, 0, 0, 0, 0})
-	recoverPanics = false
 	f.Fuzz(func(t *testing.T, b []byte) {
 		res, err := LoadResources(b)
 		if err != nil {
@@ -130,7 +130,7 @@ func FuzzLoadResources(f *testing.F) {
 }
 
 func FuzzParseProto(f *testing.F) {
-	dir := filepath.Join(repoRoot(f), "..", "shared", "corpus", "apk", "bundletool")
+	dir := testenv.LookupShared(f, "corpus", "apk", "bundletool")
 	for _, aab := range []string{"install-time-permanent-modules.aab", "watch-face-from-tool.aab"} {
 		for _, mod := range []string{"base", "runtime", "java"} {
 			if b, err := zipEntry(filepath.Join(dir, aab), mod+"/manifest/AndroidManifest.xml"); err == nil && b != nil {
@@ -139,7 +139,6 @@ func FuzzParseProto(f *testing.F) {
 		}
 	}
 	f.Add([]byte{0x0a, 0x0a, 0x1a, 0x08, 'm', 'a', 'n', 'i', 'f', 'e', 's', 't'})
-	recoverPanics = false
 	f.Fuzz(func(t *testing.T, b []byte) {
 		m, err := ParseProto(b, nil)
 		if err != nil {
@@ -150,14 +149,13 @@ func FuzzParseProto(f *testing.F) {
 }
 
 func FuzzLoadProtoResources(f *testing.F) {
-	dir := filepath.Join(repoRoot(f), "..", "shared", "corpus", "apk", "bundletool")
+	dir := testenv.LookupShared(f, "corpus", "apk", "bundletool")
 	// The small tables only: the fuzzer minimises every new input.
 	for _, e := range [][2]string{{"watch-face-from-tool.aab", "base/resources.pb"}, {"install-time-permanent-modules.aab", "java/resources.pb"}, {"install-time-permanent-modules.aab", "assets/resources.pb"}} {
 		if b, err := zipEntry(filepath.Join(dir, e[0]), e[1]); err == nil && b != nil {
 			f.Add(b)
 		}
 	}
-	recoverPanics = false
 	f.Fuzz(func(t *testing.T, b []byte) {
 		r, err := LoadProtoResources(b)
 		if err != nil {
@@ -170,7 +168,7 @@ func FuzzLoadProtoResources(f *testing.F) {
 }
 
 func FuzzParseXML(f *testing.F) {
-	root := filepath.Join(repoRoot(f), "..", "shared", "corpus", "apk", "fdroidserver", "source-files")
+	root := testenv.LookupShared(f, "corpus", "apk", "fdroidserver", "source-files")
 	for _, p := range []string{
 		"cn.wildfirechat.chat/client/src/main/AndroidManifest.xml",
 		"com.anpmech.launcher/app/src/main/AndroidManifest.xml",
@@ -181,7 +179,6 @@ func FuzzParseXML(f *testing.F) {
 		}
 	}
 	f.Add([]byte(`<manifest xmlns:a="http://schemas.android.com/apk/res/android" package="p"><application><activity a:name=".A"/></application></manifest>`))
-	recoverPanics = false
 	f.Fuzz(func(t *testing.T, b []byte) {
 		m, err := ParseXML(b)
 		if err != nil {

@@ -13,44 +13,15 @@ import (
 	"testing"
 
 	"github.com/stretchr/testify/require"
+
+	"github.com/apkaudit/apkaudit/internal/testenv"
 )
 
-// repoRoot is the directory holding go.mod, found upwards from the package dir.
-func repoRoot(t testing.TB) string {
-	t.Helper()
-	dir, err := os.Getwd()
-	require.NoError(t, err)
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			return dir
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			t.Fatal("go.mod not found above the package directory")
-		}
-		dir = parent
-	}
-}
-
 // corpusDir is shared/corpus beside the checkout; tests skip without it.
-func corpusDir(t testing.TB) string {
-	t.Helper()
-	d := filepath.Join(repoRoot(t), "..", "shared", "corpus")
-	if _, err := os.Stat(d); err != nil {
-		t.Skipf("shared corpus not found at %s (expected beside the checkout)", d)
-	}
-	return d
-}
+func corpusDir(t testing.TB) string { return testenv.Shared(t, "corpus") }
 
-// externalDir is testdata/external, fetched by fetch-external.sh; "" when absent.
-func externalDir(t testing.TB) string {
-	t.Helper()
-	d := filepath.Join(repoRoot(t), "testdata", "external")
-	if _, err := os.Stat(d); err != nil {
-		return ""
-	}
-	return d
-}
+// externalDir is testdata/external, fetched by make corpus; "" when absent.
+func externalDir(t testing.TB) string { return testenv.LookupExternal(t) }
 
 // corpusAPKs lists the APKs the oracle tests run over.
 func corpusAPKs(t testing.TB) []string {

@@ -42,21 +42,12 @@ const maxProtoDepth = 512
 // compiled references; without it they are kept raw ("@0x7f0b0001") with a
 // warning. Malformed input yields an error matching ErrFormat, never a panic.
 func ParseProto(data []byte, res *Resources) (*Manifest, error) {
-	var m *Manifest
-	err := safely("proto", func() error {
-		b := newBuilder(res)
-		p := protoParser{b: b, base: data}
-		if err := p.node(data, 0); err != nil {
-			return err
-		}
-		var err error
-		m, err = b.finish()
-		return err
-	})
-	if err != nil {
+	b := newBuilder(res)
+	p := protoParser{b: b, base: data}
+	if err := p.node(data, 0); err != nil {
 		return nil, err
 	}
-	return m, nil
+	return b.finish()
 }
 
 type protoParser struct {

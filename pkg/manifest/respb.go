@@ -44,19 +44,6 @@ type pbValue struct {
 // and mobile networks last. Malformed input yields an error matching
 // ErrFormat, never a panic.
 func LoadProtoResources(data []byte) (*Resources, error) {
-	var r *Resources
-	err := safely("resources.pb", func() error {
-		var err error
-		r, err = loadProtoResources(data)
-		return err
-	})
-	if err != nil {
-		return nil, err
-	}
-	return r, nil
-}
-
-func loadProtoResources(data []byte) (*Resources, error) {
 	p := &protoParser{base: data}
 	r := &Resources{pb: map[uint32]pbValue{}}
 	err := p.fields(data, func(num protowire.Number, typ protowire.Type, v []byte, _ uint64) error {

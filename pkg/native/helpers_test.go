@@ -6,6 +6,8 @@ import (
 	"path/filepath"
 	"sync"
 	"testing"
+
+	"github.com/apkaudit/apkaudit/internal/testenv"
 )
 
 var (
@@ -41,7 +43,7 @@ func fixture(tb testing.TB) string {
 // devSet returns the .so files of the SDK-binaries dev set, or nil when it is absent.
 func devSet(tb testing.TB) []string {
 	tb.Helper()
-	root := filepath.Join("..", "..", "testdata", "external", "sdk-binaries")
+	root := testenv.LookupExternal(tb, "sdk-binaries")
 	var files []string
 	_ = filepath.WalkDir(root, func(p string, d os.DirEntry, err error) error {
 		if err == nil && d.Type().IsRegular() && filepath.Ext(p) == ".so" {

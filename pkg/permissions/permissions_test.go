@@ -9,6 +9,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/apkaudit/apkaudit/internal/testenv"
 )
 
 func TestLookup(t *testing.T) {
@@ -122,10 +124,7 @@ func TestParseErrors(t *testing.T) {
 // TestEmbeddedMatchesShared regenerates the tables from ../shared/reference
 // with gen.go and requires the embedded copies to be identical.
 func TestEmbeddedMatchesShared(t *testing.T) {
-	src := filepath.Join("..", "..", "..", "shared", "reference")
-	if _, err := os.Stat(filepath.Join(src, "permissions.tsv")); err != nil {
-		t.Skipf("shared reference data absent (%v): cannot check the embedded copies", err)
-	}
+	src := filepath.Dir(testenv.Shared(t, "reference", "permissions.tsv"))
 	if testing.Short() {
 		t.Skip("-short: skipping go run gen.go")
 	}

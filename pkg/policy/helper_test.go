@@ -1,10 +1,10 @@
 package policy
 
 import (
+	"github.com/apkaudit/apkaudit/internal/testenv"
 	"github.com/apkaudit/apkaudit/pkg/limits"
 	"os"
 	"path/filepath"
-	"runtime"
 	"strings"
 	"testing"
 	"testing/fstest"
@@ -50,14 +50,7 @@ func docFromText(path string, text []byte) *doctext.Document {
 }
 
 // sharedDir returns the shared/ folder beside the repository checkout.
-func sharedDir(t testing.TB) string {
-	_, file, _, _ := runtime.Caller(0)
-	dir := filepath.Join(filepath.Dir(file), "..", "..", "..", "shared")
-	if _, err := os.Stat(dir); err != nil {
-		t.Skipf("shared corpus not found at %s (it sits beside the checkout in CI): %v", dir, err)
-	}
-	return dir
-}
+func sharedDir(t testing.TB) string { return testenv.Shared(t) }
 
 // readDoc reads a shared file (relative to shared/) as a Document.
 func readDoc(t testing.TB, rel string) *doctext.Document {

@@ -2,8 +2,8 @@ package report
 
 import (
 	"github.com/apkaudit/apkaudit/pkg/audit"
+	"github.com/apkaudit/apkaudit/pkg/diff"
 	"github.com/apkaudit/apkaudit/pkg/inventory"
-	"github.com/apkaudit/apkaudit/pkg/manifest"
 	"github.com/apkaudit/apkaudit/pkg/policy"
 	"github.com/apkaudit/apkaudit/pkg/sdk"
 	"github.com/apkaudit/apkaudit/sdkdb"
@@ -36,17 +36,17 @@ func demoInventory() *inventory.Inventory {
 			{Name: "com.example.shop.permission.JPUSH_MESSAGE", Protection: "unknown"},
 		},
 		Components: inventory.Components{
-			Activities: []manifest.Component{
+			Activities: []inventory.Component{
 				{Name: "com.example.shop.MainActivity", Exported: ptr(true)},
 				{Name: "com.example.shop.wxapi.WXEntryActivity", Exported: ptr(true)},
 			},
-			Services:  []manifest.Component{{Name: "cn.jpush.android.service.PushService", Exported: ptr(false)}},
-			Receivers: []manifest.Component{{Name: "cn.jpush.android.service.PushReceiver"}},
-			Providers: []manifest.Component{{Name: "cn.jpush.android.service.DataProvider", Exported: ptr(false),
+			Services:  []inventory.Component{{Name: "cn.jpush.android.service.PushService", Exported: ptr(false)}},
+			Receivers: []inventory.Component{{Name: "cn.jpush.android.service.PushReceiver"}},
+			Providers: []inventory.Component{{Name: "cn.jpush.android.service.DataProvider", Exported: ptr(false),
 				Authorities: []string{"com.example.shop.DataProvider"}}},
 		},
-		MetaData: []manifest.MetaData{{Name: "UMENG_APPKEY", Value: "5f1a2b3c4d5e6f7a8b9c0d1e"}, {Name: "JPUSH_CHANNEL", Value: "developer-default"}},
-		AppFlags: manifest.AppFlags{AllowBackup: ptr(false), Name: "com.example.shop.ShopApp"},
+		MetaData: []inventory.MetaData{{Name: "UMENG_APPKEY", Value: "5f1a2b3c4d5e6f7a8b9c0d1e"}, {Name: "JPUSH_CHANNEL", Value: "developer-default"}},
+		AppFlags: inventory.AppFlags{AllowBackup: ptr(false), Name: "com.example.shop.ShopApp"},
 		Code: inventory.Code{DexFiles: 2, Classes: 4711, Packages: []inventory.Package{
 			{Name: "cn/jpush/android/service", Classes: 42},
 			{Name: "com/example/shop", Classes: 310},
@@ -61,13 +61,13 @@ func demoInventory() *inventory.Inventory {
 func demoSDKs() []sdk.Detection {
 	return []sdk.Detection{
 		{Entry: umeng, Evidence: []sdk.Evidence{
-			{Kind: sdk.KindMetaData, Value: "UMENG_APPKEY", Count: 1},
-			{Kind: sdk.KindDexPackage, Value: "com/umeng/analytics", Count: 120},
+			{Kind: sdkdb.EvidenceMetaData, Value: "UMENG_APPKEY", Count: 1},
+			{Kind: sdkdb.EvidenceDexPackage, Value: "com/umeng/analytics", Count: 120},
 		}},
 		{Entry: jpush, Evidence: []sdk.Evidence{
-			{Kind: sdk.KindDexPackage, Value: "cn/jpush/android/service", Count: 42},
-			{Kind: sdk.KindNativeLib, Value: "lib/arm64-v8a/libjcore.so", Count: 1},
-			{Kind: sdk.KindComponent, Value: "cn.jpush.android.service.PushService", Count: 1},
+			{Kind: sdkdb.EvidenceDexPackage, Value: "cn/jpush/android/service", Count: 42},
+			{Kind: sdkdb.EvidenceNativeLib, Value: "lib/arm64-v8a/libjcore.so", Count: 1},
+			{Kind: sdkdb.EvidenceComponent, Value: "cn.jpush.android.service.PushService", Count: 1},
 		}},
 	}
 }
@@ -144,7 +144,7 @@ func demoFindings() []audit.Finding {
 // demoCheck is a check result with findings of every severity, one waived.
 func demoCheck() *audit.Result {
 	f := demoFindings()
-	return &audit.Result{Inventory: demoInventory(), SDKs: demoSDKs(), Disclosure: demoDisclosure(), Findings: f, Summary: summarize(f)}
+	return &audit.Result{Inventory: demoInventory(), SDKs: demoSDKs(), Disclosure: demoDisclosure(), Findings: f}
 }
 
 // demoInspect is an inspect result.
@@ -157,8 +157,49 @@ func demoPolicy() *audit.Result {
 	return &audit.Result{Disclosure: demoDisclosure()}
 }
 
-// demoOptions are deterministic options for goldens.
-func demoOptions(command, lang string) Options {
-	return Options{Command: command, Lang: lang, FailOn: audit.High, NoTimestamp: true,
-		Tool: Tool{Name: "apkaudit", Version: "0.1.0-test", SDKDBVersion: "2026.01.01"}}
+// testOptions are Options with the command the view is built for.
+type testOptions struct {
+	Options
+	cmd Command
+}
+
+// demoOptions are deterministic options for goldens; command "" is check.
+func demoOptions(command Command, lang string) testOptions {
+	if command == "" {
+		command = CommandCheck
+	}
+	return testOptions{Options{Lang: lang, FailOn: audit.High, NoTimestamp: true,
+		Tool: Tool{Name: "apkaudit", Version: "0.1.0-test", SDKDBVersion: "2026.01.01"}}, command}
+}
+
+// demoDiff is a release that adds READ_PHONE_STATE (its finding waived) and
+// JPush (undisclosed), drops the Bugly SDK, raises the target SDK from 33 and
+// was checked against the demo policy.
+func demoDiff(checked bool) *View {
+	oldInv := demoInventory()
+	oldInv.Artifact = inventory.Artifact{Path: "testdata/demo/app-3.1.0.apk", Kind: "apk", SHA256: "0badc0de", Size: 5000000}
+	oldInv.App.VersionName, oldInv.App.VersionCode, oldInv.App.TargetSDK = "3.1.0", 310, 33
+	var perms []inventory.Permission
+	for _, p := range oldInv.Permissions {
+		if p.Name != "android.permission.READ_PHONE_STATE" {
+			perms = append(perms, p)
+		}
+	}
+	oldInv.Permissions = perms
+	bugly := sdk.Detection{Entry: &sdkdb.Entry{ID: "tencent-bugly", Name: "Tencent Bugly", NameZh: "腾讯Bugly",
+		Vendor: "深圳市腾讯计算机系统有限公司", Category: "crash-apm"},
+		Evidence: []sdk.Evidence{{Kind: sdkdb.EvidenceDexPackage, Value: "com/tencent/bugly", Count: 88}}}
+	oldSDKs := []sdk.Detection{demoSDKs()[0], bugly}
+	d := diff.Compare(diff.Build{Inventory: oldInv, SDKs: oldSDKs}, diff.Build{Inventory: demoInventory(), SDKs: demoSDKs()})
+	r := &audit.Result{Inventory: demoInventory(), SDKs: demoSDKs()}
+	if checked {
+		r.Disclosure = demoDisclosure()
+		for _, f := range demoFindings() {
+			if d.Added(f.Subject) {
+				r.Findings = append(r.Findings, f)
+			}
+		}
+		r.Notes = []string{"waiver for undisclosed-sdk no-such-sdk matches no finding"}
+	}
+	return NewDiffView(d, r, demoOptions(CommandDiff, "en").Options)
 }

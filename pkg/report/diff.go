@@ -9,20 +9,90 @@ import (
 	"github.com/apkaudit/apkaudit/pkg/audit"
 	"github.com/apkaudit/apkaudit/pkg/diff"
 	"github.com/apkaudit/apkaudit/pkg/inventory"
-	"github.com/apkaudit/apkaudit/pkg/policy"
-	"github.com/apkaudit/apkaudit/pkg/sdk"
 )
 
-// Diff is what `apkaudit diff` renders: the changes between two builds and,
+// Diff is what `apkaudit diff` shows: the changes between two builds and,
 // when a policy was given, the findings about what the new build added.
 type Diff struct {
-	Diff *diff.Result
-	// Findings is nil when no policy was given.
-	Findings   []audit.Finding
-	Disclosure *policy.Disclosure
+	Old, New           JSONArtifact
+	OldApp, NewApp     JSONApp
+	AddedPermissions   []DiffPermission
+	RemovedPermissions []DiffPermission
+	AddedSDKs          []DiffSDK
+	RemovedSDKs        []DiffSDK
+	TargetSDK          *diff.Change
+	MinSDK             *diff.Change
+	VersionCode        *diff.Change
+	// PolicyChecked is true when a policy was given; Result's findings then
+	// are what is undisclosed among the additions.
+	PolicyChecked bool
+	// Result is the new build with those findings.
+	Result *Result
 }
 
-// DiffDocument is the JSON view of a Diff (schema_version 1).
+// DiffPermission is a permission added or removed, with whether the policy discloses it.
+type DiffPermission struct {
+	JSONPermission
+	// Undisclosed is set only for an addition when a policy was checked.
+	Undisclosed *bool `json:"undisclosed,omitempty"`
+}
+
+// DiffSDK is an SDK added or removed, with whether the policy discloses it.
+type DiffSDK struct {
+	JSONSDK
+	// Undisclosed is set only for an addition when a policy was checked.
+	Undisclosed *bool `json:"undisclosed,omitempty"`
+}
+
+// NewDiffView builds the view of a diff: the changes d and the new build's
+// finished result r (its findings are those about what it added).
+func NewDiffView(d *diff.Result, r *audit.Result, o Options) *View {
+	res := newResult(CommandDiff, r, o)
+	v := &Diff{
+		Old: jsonArtifact(d.Old.Inventory), New: jsonArtifact(d.New.Inventory),
+		OldApp: jsonApp(d.Old.Inventory.App), NewApp: jsonApp(d.New.Inventory.App),
+		TargetSDK: d.TargetSDK, MinSDK: d.MinSDK, VersionCode: d.VersionCode,
+		PolicyChecked: r.Disclosure != nil, Result: res,
+	}
+	// An addition is undisclosed when a finding says the policy does not
+	// disclose it (audit.Finding.Undisclosed decides which do).
+	undisclosed := func(subject string, added bool) *bool {
+		if !added || !v.PolicyChecked {
+			return nil
+		}
+		u := false
+		for _, f := range res.Findings {
+			u = u || f.Subject == subject && f.Undisclosed()
+		}
+		return &u
+	}
+	perms := func(ps []inventory.Permission, added bool) []DiffPermission {
+		out := []DiffPermission{}
+		for _, p := range jsonPermissions(ps) {
+			out = append(out, DiffPermission{p, undisclosed(p.Name, added)})
+		}
+		return out
+	}
+	v.AddedPermissions, v.RemovedPermissions = perms(d.AddedPermissions, true), perms(d.RemovedPermissions, false)
+	for _, s := range jsonSDKs(d.AddedSDKs) {
+		v.AddedSDKs = append(v.AddedSDKs, DiffSDK{s, undisclosed(s.ID, true)})
+	}
+	for _, s := range jsonSDKs(d.RemovedSDKs) {
+		v.RemovedSDKs = append(v.RemovedSDKs, DiffSDK{s, nil})
+	}
+	v.AddedSDKs, v.RemovedSDKs = nonNilOf(v.AddedSDKs), nonNilOf(v.RemovedSDKs)
+	return &View{Command: CommandDiff, Options: o, Diff: v}
+}
+
+// nonNilOf returns s, or an empty slice that encodes as [] when s is nil.
+func nonNilOf[T any](s []T) []T {
+	if s == nil {
+		return []T{}
+	}
+	return s
+}
+
+// DiffDocument is the JSON view of a diff (schema_version 1).
 type DiffDocument struct {
 	SchemaVersion      int              `json:"schema_version"`
 	Tool               JSONTool         `json:"tool"`
@@ -32,168 +102,110 @@ type DiffDocument struct {
 	NewApp             JSONApp          `json:"new_app"`
 	AddedPermissions   []DiffPermission `json:"added_permissions"`
 	RemovedPermissions []DiffPermission `json:"removed_permissions"`
-	AddedSDKs          []JSONSDK        `json:"added_sdks"`
-	RemovedSDKs        []JSONSDK        `json:"removed_sdks"`
+	AddedSDKs          []DiffSDK        `json:"added_sdks"`
+	RemovedSDKs        []DiffSDK        `json:"removed_sdks"`
 	TargetSDK          *diff.Change     `json:"target_sdk,omitempty"`
 	MinSDK             *diff.Change     `json:"min_sdk,omitempty"`
 	VersionCode        *diff.Change     `json:"version_code,omitempty"`
 	// PolicyChecked is true when --policy was given; Findings then lists what is undisclosed among the additions.
-	PolicyChecked bool          `json:"policy_checked"`
-	Findings      []JSONFinding `json:"findings"`
-	Summary       JSONSummary   `json:"summary"`
+	PolicyChecked bool `json:"policy_checked"`
+	Outcome
 }
 
-// DiffPermission is a permission added or removed, with whether the policy discloses it.
-type DiffPermission struct {
-	JSONPermission
-	// Undisclosed is set only when a policy was checked.
-	Undisclosed *bool `json:"undisclosed,omitempty"`
+func newDiffDocument(v *View) *DiffDocument {
+	d := v.Diff
+	return &DiffDocument{
+		SchemaVersion: SchemaVersion, Tool: jsonTool(v.Options),
+		Old: d.Old, New: d.New, OldApp: d.OldApp, NewApp: d.NewApp,
+		AddedPermissions: d.AddedPermissions, RemovedPermissions: d.RemovedPermissions,
+		AddedSDKs: d.AddedSDKs, RemovedSDKs: d.RemovedSDKs,
+		TargetSDK: d.TargetSDK, MinSDK: d.MinSDK, VersionCode: d.VersionCode,
+		PolicyChecked: d.PolicyChecked, Outcome: newOutcome(d.Result),
+	}
 }
 
-// NewDiffDocument builds the JSON view of d.
-func NewDiffDocument(d Diff, o Options) *DiffDocument {
-	r := d.Diff
-	undisclosed := map[string]bool{}
-	for _, f := range d.Findings {
-		if !f.Waived && (f.Rule == audit.RuleUndisclosedPermission || f.Rule == audit.RuleUndisclosedPermissionNormal || f.Rule == audit.RuleUndisclosedSDK) {
-			undisclosed[f.Subject] = true
-		}
-	}
-	perms := func(ps []inventory.Permission, flag bool) []DiffPermission {
-		out := []DiffPermission{}
-		for _, p := range jsonPermissions(ps) {
-			dp := DiffPermission{JSONPermission: p}
-			if flag && d.Findings != nil {
-				u := undisclosed[p.Name]
-				dp.Undisclosed = &u
-			}
-			out = append(out, dp)
-		}
-		return out
-	}
-	s := summarize(d.Findings)
-	doc := &DiffDocument{
-		SchemaVersion: SchemaVersion, Tool: jsonTool(o),
-		Old: jsonArtifact(r.Old.Inventory), New: jsonArtifact(r.New.Inventory),
-		OldApp: jsonApp(r.Old.Inventory.App), NewApp: jsonApp(r.New.Inventory.App),
-		AddedPermissions: perms(r.AddedPermissions, true), RemovedPermissions: perms(r.RemovedPermissions, false),
-		AddedSDKs: jsonSDKs(r.AddedSDKs), RemovedSDKs: jsonSDKs(r.RemovedSDKs),
-		TargetSDK: r.TargetSDK, MinSDK: r.MinSDK, VersionCode: r.VersionCode,
-		PolicyChecked: d.Findings != nil, Findings: jsonFindings(d.Findings),
-		Summary: JSONSummary{High: s.High, Medium: s.Medium, Low: s.Low, Info: s.Info},
-	}
-	return doc
-}
-
-// RenderDiff writes d in format: json, table or markdown.
-func RenderDiff(w io.Writer, format string, d Diff, o Options) error {
-	switch strings.ToLower(format) {
-	case "json":
-		return writeJSON(w, NewDiffDocument(d, o), "  ")
-	case "jsonl":
-		return writeJSON(w, NewDiffDocument(d, o), "")
-	case "table", "markdown":
-		bw := bufio.NewWriter(w)
-		writeDiffText(bw, d, o, format == "markdown")
-		return bw.Flush()
-	}
-	return fmt.Errorf("report: diff has no %q format (want json, table or markdown)", format)
-}
-
-func writeDiffText(w *bufio.Writer, d Diff, o Options, md bool) {
-	r := d.Diff
-	doc := NewDiffDocument(d, o)
+// writeDiffText writes the diff as plain text or, with md, as Markdown.
+func writeDiffText(w io.Writer, v *View, md bool) error {
+	bw := bufio.NewWriter(w)
+	d, o := v.Diff, v.Options
 	head := func(s string) {
 		if md {
-			fmt.Fprintf(w, "\n### %s\n\n", s)
+			fmt.Fprintf(bw, "\n### %s\n\n", s)
 		} else {
-			fmt.Fprintf(w, "\n%s\n", s)
+			fmt.Fprintf(bw, "\n%s\n", s)
 		}
 	}
 	item := func(s string) {
 		if md {
-			fmt.Fprintf(w, "- %s\n", mdCell(s))
+			fmt.Fprintf(bw, "- %s\n", mdCell(s))
 		} else {
-			fmt.Fprintf(w, "  %s\n", s)
+			fmt.Fprintf(bw, "  %s\n", cleanCell(s))
 		}
 	}
-	title := o.t("diff-title")
-	if md {
-		fmt.Fprintf(w, "## %s\n\n", title)
-	} else {
-		fmt.Fprintf(w, "%s\n", title)
+	list := func(title string, n int, each func(i int) string) {
+		head(o.t(title))
+		if n == 0 {
+			item(o.t("none"))
+		}
+		for i := range n {
+			item(each(i))
+		}
 	}
-	fmt.Fprintf(w, "%s %s → %s\n", r.New.Inventory.App.Package, versionString(r.Old.Inventory.App), versionString(r.New.Inventory.App))
 	mark := func(undisclosed *bool) string {
 		if undisclosed != nil && *undisclosed {
 			return " — " + o.t("undisclosed")
 		}
 		return ""
 	}
-	head(o.t("added-permissions"))
-	if len(doc.AddedPermissions) == 0 {
-		item(o.t("none"))
+	if md {
+		fmt.Fprintf(bw, "## %s\n\n", o.t("diff-title"))
+	} else {
+		fmt.Fprintf(bw, "%s\n", o.t("diff-title"))
 	}
-	for _, p := range doc.AddedPermissions {
-		item(fmt.Sprintf("+ %s (%s%s)%s", p.Name, p.Protection, sensitiveTag(o, p.Sensitive), mark(p.Undisclosed)))
-	}
-	head(o.t("added-sdks"))
-	if len(r.AddedSDKs) == 0 {
-		item(o.t("none"))
-	}
-	for _, s := range r.AddedSDKs {
-		item(fmt.Sprintf("+ %s (%s, %s): %s%s", s.ID(), sdkName(o, s), s.Entry.Vendor, evidenceText(s.Evidence), mark(flag(d, s.ID()))))
-	}
-	head(o.t("removed-permissions"))
-	if len(doc.RemovedPermissions) == 0 {
-		item(o.t("none"))
-	}
-	for _, p := range doc.RemovedPermissions {
-		item(fmt.Sprintf("- %s (%s)", p.Name, p.Protection))
-	}
-	head(o.t("removed-sdks"))
-	if len(r.RemovedSDKs) == 0 {
-		item(o.t("none"))
-	}
-	for _, s := range r.RemovedSDKs {
-		item(fmt.Sprintf("- %s (%s)", s.ID(), sdkName(o, s)))
-	}
-	if r.TargetSDK != nil || r.MinSDK != nil {
+	fmt.Fprintf(bw, "%s %s → %s\n", d.NewApp.Package, versionString(d.OldApp), versionString(d.NewApp))
+	list("added-permissions", len(d.AddedPermissions), func(i int) string {
+		p := d.AddedPermissions[i]
+		return fmt.Sprintf("+ %s (%s%s)%s", p.Name, p.Protection, sensitiveTag(o, p.Sensitive), mark(p.Undisclosed))
+	})
+	list("added-sdks", len(d.AddedSDKs), func(i int) string {
+		s := d.AddedSDKs[i]
+		return fmt.Sprintf("+ %s (%s, %s): %s%s", s.ID, sdkName(o, s.JSONSDK), s.Vendor, evidenceText(o, s.Evidence), mark(s.Undisclosed))
+	})
+	list("removed-permissions", len(d.RemovedPermissions), func(i int) string {
+		p := d.RemovedPermissions[i]
+		return fmt.Sprintf("- %s (%s)", p.Name, p.Protection)
+	})
+	list("removed-sdks", len(d.RemovedSDKs), func(i int) string {
+		s := d.RemovedSDKs[i]
+		return fmt.Sprintf("- %s (%s)", s.ID, sdkName(o, s.JSONSDK))
+	})
+	if d.TargetSDK != nil || d.MinSDK != nil {
 		head(o.t("sdk-range"))
-		if r.MinSDK != nil {
-			item(fmt.Sprintf("minSdkVersion %d → %d", r.MinSDK.Old, r.MinSDK.New))
+		if d.MinSDK != nil {
+			item(fmt.Sprintf("minSdkVersion %d → %d", d.MinSDK.Old, d.MinSDK.New))
 		}
-		if r.TargetSDK != nil {
-			item(fmt.Sprintf("targetSdkVersion %d → %d", r.TargetSDK.Old, r.TargetSDK.New))
+		if d.TargetSDK != nil {
+			item(fmt.Sprintf("targetSdkVersion %d → %d", d.TargetSDK.Old, d.TargetSDK.New))
 		}
 	}
-	if d.Findings != nil {
+	if d.PolicyChecked {
+		r := d.Result
 		head(o.t("findings"))
-		if len(d.Findings) == 0 {
+		if len(r.Findings) == 0 {
 			item(o.t("no-findings"))
 		}
-		for _, f := range sortedFindings(d.Findings) {
-			sev := o.sev(f.Severity)
-			if f.Waived {
-				sev += " (" + o.t("waived") + ")"
+		for _, f := range r.Findings {
+			item(fmt.Sprintf("[%s] %s %s: %s", o.severityLabel(f), f.Rule, f.Subject, o.message(f.Finding)))
+		}
+		fmt.Fprintf(bw, "\n%s: %s\n", o.t("summary"), o.verdict(r))
+		if len(r.Notes) > 0 {
+			head(o.t("notes"))
+			for _, n := range r.Notes {
+				item(n)
 			}
-			item(fmt.Sprintf("[%s] %s %s: %s", sev, f.Rule, f.Subject, o.message(f)))
-		}
-		fmt.Fprintf(w, "\n%s: %s\n", o.t("summary"), o.summaryLine(d.Findings))
-	}
-}
-
-func flag(d Diff, subject string) *bool {
-	if d.Findings == nil {
-		return nil
-	}
-	u := false
-	for _, f := range d.Findings {
-		if f.Subject == subject && f.Rule == audit.RuleUndisclosedSDK && !f.Waived {
-			u = true
 		}
 	}
-	return &u
+	return bw.Flush()
 }
 
 func sensitiveTag(o Options, sensitive bool) string {
@@ -203,31 +215,27 @@ func sensitiveTag(o Options, sensitive bool) string {
 	return ""
 }
 
-func sdkName(o Options, s sdk.Detection) string {
-	if o.Lang == "zh" && s.Entry.NameZh != "" {
-		return s.Entry.NameZh
+// sdkName is the SDK's name in the report language.
+func sdkName(o Options, s JSONSDK) string {
+	if o.zh() && s.NameZh != "" {
+		return s.NameZh
 	}
-	return s.Entry.Name
+	return s.Name
 }
 
-func evidenceText(ev []sdk.Evidence) string {
+// evidenceText is "dex-package com/umeng/analytics (120); meta-data UMENG_APPKEY; +2 more": at most three items.
+func evidenceText(o Options, ev []JSONEvidence) string {
 	var parts []string
-	for i, e := range sortedEvidence(ev) {
+	for i, e := range ev {
 		if i == 3 {
-			parts = append(parts, fmt.Sprintf("+%d", len(ev)-3))
+			parts = append(parts, o.tf("more", len(ev)-3))
 			break
 		}
-		parts = append(parts, e.Kind+" "+e.Value)
+		s := e.Kind + " " + e.Value
+		if e.Count > 1 {
+			s += fmt.Sprintf(" (%d)", e.Count)
+		}
+		parts = append(parts, s)
 	}
 	return strings.Join(parts, "; ")
-}
-
-func jsonArtifact(inv *inventory.Inventory) JSONArtifact {
-	a := inv.Artifact
-	return JSONArtifact{Path: a.Path, Kind: a.Kind, SHA256: a.SHA256, Size: a.Size}
-}
-
-func jsonApp(a inventory.App) JSONApp {
-	return JSONApp{Package: a.Package, VersionName: a.VersionName, VersionCode: a.VersionCode,
-		MinSDK: a.MinSDK, TargetSDK: a.TargetSDK, CompileSDK: a.CompileSDK, Label: a.Label}
 }

@@ -29,13 +29,11 @@ type htmlRenderer struct{}
 
 func (htmlRenderer) Name() string { return "html" }
 
-func (htmlRenderer) Render(w io.Writer, results []*audit.Result, o Options) error {
-	if err := checkResults(results); err != nil {
-		return err
-	}
-	page := newHTMLPage(results, o)
+func (htmlRenderer) Shows(c Command) bool { return shows(c, reports...) }
+
+func (htmlRenderer) Render(w io.Writer, v *View) error {
 	var buf bytes.Buffer
-	if err := htmlTemplate().Execute(&buf, page); err != nil {
+	if err := htmlTemplate().Execute(&buf, newHTMLPage(v)); err != nil {
 		return fmt.Errorf("report: html: %w", err)
 	}
 	_, err := w.Write(buf.Bytes())
@@ -55,21 +53,34 @@ type htmlPage struct {
 type htmlSection struct {
 	ID       string
 	Name     string
-	Command  string
-	Inspect  *InspectDocument
+	Build    *Build
 	Code     string
 	SDKs     []htmlSDK
 	Policy   *JSONPolicy
+	Diff     *htmlDiff
+	Checked  bool // the section has findings, counts and a verdict
 	Findings []htmlFinding
 	Counts   []htmlCount
 	Summary  string
 	Failing  bool
+	Notes    []string
 	Rules    []htmlRule
 }
 
 type htmlSDK struct {
 	JSONSDK
 	Display string
+}
+
+// htmlDiff is the changes of a diff, one line per item.
+type htmlDiff struct {
+	Versions                 string
+	Added, Removed, SDKRange []htmlChange
+}
+
+type htmlChange struct {
+	Text        string
+	Undisclosed bool
 }
 
 type htmlCount struct {
@@ -98,7 +109,8 @@ type htmlRule struct {
 	ID, Title, Help, Reference string
 }
 
-func newHTMLPage(results []*audit.Result, o Options) *htmlPage {
+func newHTMLPage(v *View) *htmlPage {
+	o := v.Options
 	p := &htmlPage{Lang: "en", T: map[string]string{}, Tool: jsonTool(o)}
 	if o.zh() {
 		p.Lang = "zh-CN"
@@ -110,63 +122,64 @@ func newHTMLPage(results []*audit.Result, o Options) *htmlPage {
 		p.Generated = o.tf("generated", now.Format(time.RFC3339))
 	}
 	p.Title = o.t("report")
-	if len(results) == 1 {
-		p.Title += " - " + artifactName(results[0])
+	if d := v.Diff; d != nil {
+		p.Title = o.t("diff-title")
+		s := newHTMLSection(0, d.Result, o)
+		s.Name, s.Build, s.Policy, s.SDKs = d.New.Path, nil, nil, nil
+		s.Checked = d.PolicyChecked
+		s.Diff = newHTMLDiff(d, o)
+		p.Sections = append(p.Sections, s)
+		return p
 	}
-	for i, r := range results {
+	if len(v.Results) == 1 {
+		p.Title += " - " + v.Results[0].Name
+	}
+	for i, r := range v.Results {
 		p.Sections = append(p.Sections, newHTMLSection(i, r, o))
 	}
 	return p
 }
 
-func newHTMLSection(i int, r *audit.Result, o Options) htmlSection {
-	s := htmlSection{ID: "r" + strconv.Itoa(i), Name: artifactName(r), Command: o.command(r)}
-	if s.Command != CommandPolicy {
-		s.Inspect = NewInspectDocument(r, o)
-		s.Code = o.tf("code-summary", s.Inspect.Code.DexFiles, s.Inspect.Code.Classes, len(s.Inspect.Code.Packages))
-		for _, d := range s.Inspect.SDKs {
-			name := d.Name
-			if o.zh() && d.NameZh != "" {
-				name = d.NameZh
-			}
+func newHTMLSection(i int, r *Result, o Options) htmlSection {
+	s := htmlSection{ID: "r" + strconv.Itoa(i), Name: r.Name, Build: r.Build, Policy: r.Policy, Notes: r.Notes}
+	if b := r.Build; b != nil {
+		s.Code = o.tf("code-summary", b.Code.DexFiles, b.Code.Classes, len(b.Code.Packages))
+		for _, d := range b.SDKs {
+			name := sdkName(o, d)
 			if d.Via != "" {
 				name += " (" + o.tf("via", d.Via) + ")"
 			}
 			s.SDKs = append(s.SDKs, htmlSDK{JSONSDK: d, Display: name})
 		}
 	}
-	if s.Command != CommandInspect {
-		s.Policy = newJSONPolicy(r.Disclosure)
-	}
-	if s.Command != CommandCheck {
+	if r.Findings == nil {
 		return s
 	}
-	fs := sortedFindings(r.Findings)
-	sum := summarize(fs)
+	s.Checked = true
+	sum := r.Summary
 	s.Counts = []htmlCount{
 		{"high", o.sev(audit.High), sum.High},
 		{"medium", o.sev(audit.Medium), sum.Medium},
 		{"low", o.sev(audit.Low), sum.Low},
 		{"info", o.sev(audit.Info), sum.Info},
 	}
-	s.Summary = o.summaryLine(fs)
+	s.Summary = o.verdict(r)
+	s.Failing = r.Fails
 	seen := map[string]bool{}
-	for _, f := range fs {
+	for _, f := range r.Findings {
 		alt := f.MessageZh
 		if o.zh() {
 			alt = f.Message
 		}
-		if alt == o.message(f) {
+		if alt == o.message(f.Finding) {
 			alt = ""
 		}
-		hf := htmlFinding{
+		s.Findings = append(s.Findings, htmlFinding{
 			Sev: f.Severity.String(), SevLabel: o.sev(f.Severity), Rule: f.Rule, RuleTitle: o.ruleTitle(f.Rule),
-			Subject: f.Subject, Message: o.message(f), AltMessage: alt,
+			Subject: f.Subject, Message: o.message(f.Finding), AltMessage: alt,
 			Artifact: f.Evidence.Artifact, Policy: f.Evidence.Policy, Reference: f.Reference,
-			Waived: f.Waived, WaiverReason: f.WaiverReason, Fails: fails(f, o.FailOn),
-		}
-		s.Failing = s.Failing || hf.Fails
-		s.Findings = append(s.Findings, hf)
+			Waived: f.Waived, WaiverReason: f.WaiverReason, Fails: f.Fails,
+		})
 		if !seen[f.Rule] {
 			seen[f.Rule] = true
 			t := LookupRuleText(f.Rule)
@@ -181,4 +194,29 @@ func newHTMLSection(i int, r *audit.Result, o Options) htmlSection {
 		}
 	}
 	return s
+}
+
+// newHTMLDiff lists the changes of d, additions first.
+func newHTMLDiff(d *Diff, o Options) *htmlDiff {
+	h := &htmlDiff{Versions: d.NewApp.Package + " " + versionString(d.OldApp) + " → " + versionString(d.NewApp)}
+	undisclosed := func(u *bool) bool { return u != nil && *u }
+	for _, p := range d.AddedPermissions {
+		h.Added = append(h.Added, htmlChange{fmt.Sprintf("%s: %s (%s%s)", o.t("permission"), p.Name, p.Protection, sensitiveTag(o, p.Sensitive)), undisclosed(p.Undisclosed)})
+	}
+	for _, x := range d.AddedSDKs {
+		h.Added = append(h.Added, htmlChange{fmt.Sprintf("SDK: %s (%s, %s): %s", x.ID, sdkName(o, x.JSONSDK), x.Vendor, evidenceText(o, x.Evidence)), undisclosed(x.Undisclosed)})
+	}
+	for _, p := range d.RemovedPermissions {
+		h.Removed = append(h.Removed, htmlChange{Text: fmt.Sprintf("%s: %s (%s)", o.t("permission"), p.Name, p.Protection)})
+	}
+	for _, x := range d.RemovedSDKs {
+		h.Removed = append(h.Removed, htmlChange{Text: fmt.Sprintf("SDK: %s (%s)", x.ID, sdkName(o, x.JSONSDK))})
+	}
+	if d.MinSDK != nil {
+		h.SDKRange = append(h.SDKRange, htmlChange{Text: fmt.Sprintf("minSdkVersion %d → %d", d.MinSDK.Old, d.MinSDK.New)})
+	}
+	if d.TargetSDK != nil {
+		h.SDKRange = append(h.SDKRange, htmlChange{Text: fmt.Sprintf("targetSdkVersion %d → %d", d.TargetSDK.Old, d.TargetSDK.New)})
+	}
+	return h
 }

@@ -9,7 +9,6 @@ import (
 
 	"github.com/apkaudit/apkaudit/pkg/audit"
 	"github.com/apkaudit/apkaudit/pkg/inventory"
-	"github.com/apkaudit/apkaudit/pkg/manifest"
 	"github.com/apkaudit/apkaudit/pkg/policy"
 	"github.com/apkaudit/apkaudit/pkg/sdk"
 )
@@ -23,32 +22,39 @@ type jsonRenderer struct{}
 
 func (jsonRenderer) Name() string { return "json" }
 
-func (jsonRenderer) Render(w io.Writer, results []*audit.Result, o Options) error {
-	if err := checkResults(results); err != nil {
-		return err
+func (jsonRenderer) Shows(c Command) bool { return shows(c, append(reports, CommandSDKDB)...) }
+
+func (jsonRenderer) Render(w io.Writer, v *View) error {
+	switch {
+	case v.Diff != nil:
+		return writeJSON(w, newDiffDocument(v), "  ")
+	case v.Catalogue != nil:
+		return writeJSON(w, v.Catalogue.document(), "  ")
 	}
-	docs := make([]any, 0, len(results))
-	for _, r := range results {
-		docs = append(docs, NewDocument(r, o))
-	}
-	var v any = docs
+	docs := documents(v)
+	var doc any = docs
 	if len(docs) == 1 {
-		v = docs[0]
+		doc = docs[0]
 	}
-	return writeJSON(w, v, "  ")
+	return writeJSON(w, doc, "  ")
 }
 
-// jsonlRenderer writes one compact JSON document per line (batch output).
+// jsonlRenderer writes one compact JSON document per line: batch output.
 type jsonlRenderer struct{}
 
 func (jsonlRenderer) Name() string { return "jsonl" }
 
-func (jsonlRenderer) Render(w io.Writer, results []*audit.Result, o Options) error {
-	if err := checkResults(results); err != nil {
-		return err
+func (jsonlRenderer) Shows(c Command) bool { return shows(c, append(reports, CommandBatch)...) }
+
+func (jsonlRenderer) Render(w io.Writer, v *View) error {
+	switch {
+	case v.Diff != nil:
+		return writeJSON(w, newDiffDocument(v), "")
+	case v.Error != nil:
+		return writeJSON(w, ErrorDocument{SchemaVersion, v.Error.Path, v.Error.Error}, "")
 	}
-	for _, r := range results {
-		if err := writeJSON(w, NewDocument(r, o), ""); err != nil {
+	for _, d := range documents(v) {
+		if err := writeJSON(w, d, ""); err != nil {
 			return err
 		}
 	}
@@ -56,7 +62,7 @@ func (jsonlRenderer) Render(w io.Writer, results []*audit.Result, o Options) err
 }
 
 // writeJSON encodes v without HTML escaping (policy text is full of & and <),
-// followed by a newline.
+// followed by a newline, in one Write.
 func writeJSON(w io.Writer, v any, indent string) error {
 	var buf bytes.Buffer
 	enc := json.NewEncoder(&buf)
@@ -69,37 +75,37 @@ func writeJSON(w io.Writer, v any, indent string) error {
 	return err
 }
 
-// NewDocument builds the JSON view of r for its command: an *InspectDocument,
-// a *PolicyDocument or a *CheckDocument. It copies and sorts what it takes
-// from r and leaves r untouched. Slices are never nil, so they encode as [].
-func NewDocument(r *audit.Result, o Options) any {
-	switch o.command(r) {
-	case CommandPolicy:
-		return NewPolicyDocument(r, o)
-	case CommandCheck:
-		return NewCheckDocument(r, o)
-	default:
-		return NewInspectDocument(r, o)
+// documents returns the JSON object of every result of v.
+func documents(v *View) []any {
+	docs := make([]any, 0, len(v.Results))
+	for _, r := range v.Results {
+		docs = append(docs, document(r, v.Options))
 	}
+	return docs
 }
 
-// InspectDocument is the inspect JSON object. Splits, Unanalysed, MetaData and
-// AppFlags extend DESIGN.md's field list.
+// document returns the JSON object of r for its command: an
+// *InspectDocument, a *PolicyDocument or a *CheckDocument. Slices are never
+// nil, so they encode as [].
+func document(r *Result, o Options) any {
+	tool := jsonTool(o)
+	switch r.Command {
+	case CommandPolicy:
+		return &PolicyDocument{SchemaVersion: SchemaVersion, Tool: tool, JSONPolicy: *r.Policy}
+	case CommandCheck:
+		return &CheckDocument{SchemaVersion: SchemaVersion, Tool: tool, Build: *r.Build, Policy: *r.Policy,
+			Outcome: newOutcome(r)}
+	}
+	return &InspectDocument{SchemaVersion: SchemaVersion, Tool: tool, Build: *r.Build, Outcome: newOutcome(r)}
+}
+
+// InspectDocument is the inspect JSON object: the build, and the findings
+// (unanalysed-code) that decide the exit code.
 type InspectDocument struct {
-	SchemaVersion int              `json:"schema_version"`
-	Tool          JSONTool         `json:"tool"`
-	Artifact      JSONArtifact     `json:"artifact"`
-	App           JSONApp          `json:"app"`
-	Permissions   []JSONPermission `json:"permissions"`
-	SDKs          []JSONSDK        `json:"sdks"`
-	Components    JSONComponents   `json:"components"`
-	NativeLibs    []string         `json:"native_libs"`
-	Code          JSONCode         `json:"code"`
-	Warnings      []string         `json:"warnings"`
-	Splits        []JSONSplit      `json:"splits"`
-	Unanalysed    []JSONUnanalysed `json:"unanalysed"`
-	MetaData      []JSONMetaData   `json:"meta_data"`
-	AppFlags      JSONAppFlags     `json:"app_flags"`
+	SchemaVersion int      `json:"schema_version"`
+	Tool          JSONTool `json:"tool"`
+	Build
+	Outcome
 }
 
 // PolicyDocument is the policy JSON object.
@@ -112,10 +118,47 @@ type PolicyDocument struct {
 // CheckDocument is the check JSON object: the inspect fields, the policy
 // object under "policy", the findings and their summary.
 type CheckDocument struct {
-	InspectDocument
-	Policy   JSONPolicy    `json:"policy"`
+	SchemaVersion int      `json:"schema_version"`
+	Tool          JSONTool `json:"tool"`
+	Build
+	Policy JSONPolicy `json:"policy"`
+	Outcome
+}
+
+// ErrorDocument is the batch line of an artifact that could not be read.
+type ErrorDocument struct {
+	SchemaVersion int    `json:"schema_version"`
+	Path          string `json:"path"`
+	Error         string `json:"error"`
+}
+
+// Build is the build side of a result, as the inspect object holds it.
+// Splits, Unanalysed, MetaData and AppFlags extend DESIGN.md's field list.
+type Build struct {
+	Artifact    JSONArtifact     `json:"artifact"`
+	App         JSONApp          `json:"app"`
+	Permissions []JSONPermission `json:"permissions"`
+	SDKs        []JSONSDK        `json:"sdks"`
+	Components  JSONComponents   `json:"components"`
+	NativeLibs  []string         `json:"native_libs"`
+	Code        JSONCode         `json:"code"`
+	Warnings    []string         `json:"warnings"`
+	Splits      []JSONSplit      `json:"splits"`
+	Unanalysed  []JSONUnanalysed `json:"unanalysed"`
+	MetaData    []JSONMetaData   `json:"meta_data"`
+	AppFlags    JSONAppFlags     `json:"app_flags"`
+}
+
+// Outcome is what the rules and the review concluded: the findings, their
+// summary, and the notes about the configuration (notes extend DESIGN.md).
+type Outcome struct {
 	Findings []JSONFinding `json:"findings"`
 	Summary  JSONSummary   `json:"summary"`
+	Notes    []string      `json:"notes"`
+}
+
+func newOutcome(r *Result) Outcome {
+	return Outcome{Findings: jsonFindings(r.Findings), Summary: jsonSummary(r.Summary), Notes: nonNil(r.Notes)}
 }
 
 // JSONTool is tool{name, version, sdkdb_version}.
@@ -317,20 +360,18 @@ func jsonTool(o Options) JSONTool {
 	return JSONTool{Name: o.toolName(), Version: o.Tool.Version, SDKDBVersion: o.Tool.SDKDBVersion}
 }
 
-// NewInspectDocument builds the inspect view of r.
-func NewInspectDocument(r *audit.Result, o Options) *InspectDocument {
+// newBuild copies and sorts the build side of r.
+func newBuild(r *audit.Result, o Options) *Build {
 	inv := r.Inventory
 	if inv == nil {
 		inv = &inventory.Inventory{}
 	}
 	f := inv.AppFlags
-	d := &InspectDocument{
-		SchemaVersion: SchemaVersion,
-		Tool:          jsonTool(o),
-		Artifact:      jsonArtifact(inv),
-		App:           jsonApp(inv.App),
-		Permissions:   jsonPermissions(inv.Permissions),
-		SDKs:          jsonSDKs(r.SDKs),
+	d := &Build{
+		Artifact:    jsonArtifact(inv),
+		App:         jsonApp(inv.App),
+		Permissions: jsonPermissions(inv.Permissions),
+		SDKs:        jsonSDKs(r.SDKs),
 		Components: JSONComponents{
 			Activities: jsonComponents(inv.Components.Activities),
 			Services:   jsonComponents(inv.Components.Services),
@@ -365,20 +406,18 @@ func NewInspectDocument(r *audit.Result, o Options) *InspectDocument {
 	return d
 }
 
-// NewPolicyDocument builds the policy view of r.
-func NewPolicyDocument(r *audit.Result, o Options) *PolicyDocument {
-	return &PolicyDocument{SchemaVersion: SchemaVersion, Tool: jsonTool(o), JSONPolicy: *newJSONPolicy(r.Disclosure)}
+func jsonSummary(s audit.Summary) JSONSummary {
+	return JSONSummary{High: s.High, Medium: s.Medium, Low: s.Low, Info: s.Info}
 }
 
-// NewCheckDocument builds the check view of r.
-func NewCheckDocument(r *audit.Result, o Options) *CheckDocument {
-	s := summarize(r.Findings)
-	return &CheckDocument{
-		InspectDocument: *NewInspectDocument(r, o),
-		Policy:          *newJSONPolicy(r.Disclosure),
-		Findings:        jsonFindings(r.Findings),
-		Summary:         JSONSummary{High: s.High, Medium: s.Medium, Low: s.Low, Info: s.Info},
-	}
+func jsonArtifact(inv *inventory.Inventory) JSONArtifact {
+	a := inv.Artifact
+	return JSONArtifact{Path: a.Path, Kind: a.Kind, SHA256: a.SHA256, Size: a.Size}
+}
+
+func jsonApp(a inventory.App) JSONApp {
+	return JSONApp{Package: a.Package, VersionName: a.VersionName, VersionCode: a.VersionCode,
+		MinSDK: a.MinSDK, TargetSDK: a.TargetSDK, CompileSDK: a.CompileSDK, Label: a.Label}
 }
 
 func jsonPermissions(ps []inventory.Permission) []JSONPermission {
@@ -406,24 +445,19 @@ func jsonSDKs(ds []sdk.Detection) []JSONSDK {
 	return out
 }
 
-// sortedEvidence returns ev ordered by kind, then value.
-func sortedEvidence(ev []sdk.Evidence) []sdk.Evidence {
-	out := slices.Clone(ev)
-	slices.SortStableFunc(out, func(a, b sdk.Evidence) int {
+// jsonEvidence copies ev ordered by kind, then value.
+func jsonEvidence(ev []sdk.Evidence) []JSONEvidence {
+	out := []JSONEvidence{}
+	for _, e := range ev {
+		out = append(out, JSONEvidence{e.Kind, e.Value, e.Count})
+	}
+	slices.SortStableFunc(out, func(a, b JSONEvidence) int {
 		return cmp.Or(cmp.Compare(a.Kind, b.Kind), cmp.Compare(a.Value, b.Value))
 	})
 	return out
 }
 
-func jsonEvidence(ev []sdk.Evidence) []JSONEvidence {
-	out := []JSONEvidence{}
-	for _, e := range sortedEvidence(ev) {
-		out = append(out, JSONEvidence{e.Kind, e.Value, e.Count})
-	}
-	return out
-}
-
-func jsonComponents(cs []manifest.Component) []JSONComponent {
+func jsonComponents(cs []inventory.Component) []JSONComponent {
 	out := []JSONComponent{}
 	for _, c := range cs {
 		out = append(out, JSONComponent{Name: c.Name, Exported: c.Exported, Authorities: c.Authorities})
@@ -432,7 +466,7 @@ func jsonComponents(cs []manifest.Component) []JSONComponent {
 	return out
 }
 
-func jsonMetaData(md []manifest.MetaData) []JSONMetaData {
+func jsonMetaData(md []inventory.MetaData) []JSONMetaData {
 	out := []JSONMetaData{}
 	for _, m := range md {
 		out = append(out, JSONMetaData{m.Name, m.Value, m.Parent})
@@ -482,9 +516,9 @@ func newJSONPolicy(dis *policy.Disclosure) *JSONPolicy {
 	return p
 }
 
-func jsonFindings(fs []audit.Finding) []JSONFinding {
+func jsonFindings(fs []Finding) []JSONFinding {
 	out := []JSONFinding{}
-	for _, f := range sortedFindings(fs) {
+	for _, f := range fs {
 		out = append(out, JSONFinding{
 			Rule: f.Rule, Severity: f.Severity.String(), Subject: f.Subject,
 			Message: f.Message, MessageZh: f.MessageZh,

@@ -18,6 +18,8 @@ type junitRenderer struct{}
 
 func (junitRenderer) Name() string { return "junit" }
 
+func (junitRenderer) Shows(c Command) bool { return shows(c, reports...) }
+
 // JUnitSuites is the <testsuites> document.
 type JUnitSuites struct {
 	XMLName  xml.Name     `xml:"testsuites"`
@@ -65,17 +67,21 @@ type JUnitFailure struct {
 	Text    string `xml:",cdata"`
 }
 
-func (junitRenderer) Render(w io.Writer, results []*audit.Result, o Options) error {
-	if err := checkResults(results); err != nil {
-		return err
-	}
+func (junitRenderer) Render(w io.Writer, v *View) error {
+	o := v.Options
 	doc := JUnitSuites{Name: o.toolName()}
 	stamp := ""
 	if now := o.now(); !now.IsZero() {
 		stamp = now.Format(time.RFC3339)
 	}
-	for _, r := range results {
-		s := junitSuite(r, o)
+	var suites []JUnitSuite
+	if d := v.Diff; d != nil {
+		suites = append(suites, junitDiffSuite(d, o))
+	}
+	for _, r := range v.Results {
+		suites = append(suites, junitSuite(r, o))
+	}
+	for _, s := range suites {
 		s.Timestamp = stamp
 		doc.Tests += s.Tests
 		doc.Failures += s.Failures
@@ -110,68 +116,108 @@ func junitCaseKey(f audit.Finding, declared, detected map[string]bool) string {
 	return f.Rule + " " + f.Subject
 }
 
-func junitSuite(r *audit.Result, o Options) JUnitSuite {
-	s := JUnitSuite{Name: artifactName(r)}
-	cmd := o.command(r)
-	s.Properties = []JUnitProperty{{"command", cmd}, {"fail-on", o.FailOn.String()}}
+// junitSuite is the suite of one result: a testcase for every declared
+// permission and detected SDK (for policy, every disclosed permission and
+// SDK row), the policy-level checks, and any other case a finding names.
+func junitSuite(r *Result, o Options) JUnitSuite {
+	s := newJUnitSuite(r.Name, r.Command, o)
+	if r.Policy != nil && r.Build == nil {
+		for _, p := range r.Policy.Permissions {
+			s.add("permission "+p.Name, "policy.permission")
+		}
+		for _, row := range r.Policy.SDKs {
+			s.add("sdk-row "+row.Name, "policy.sdk")
+		}
+	}
+	if b := r.Build; b != nil {
+		s.build(names(b.Permissions, func(p JSONPermission) string { return p.Name }),
+			names(b.SDKs, func(d JSONSDK) string { return d.ID }), "")
+	}
+	if r.Command == CommandCheck {
+		for _, rule := range []string{audit.RuleMissingSDKList, audit.RuleMissingPermissionList, audit.RuleUnanalysedCode} {
+			s.add(rule, "policy")
+		}
+	}
+	return s.finish(r.Findings, o)
+}
+
+// junitDiffSuite is the suite of a diff: a testcase for every permission and
+// SDK the new build added, failing where the policy does not disclose it.
+func junitDiffSuite(d *Diff, o Options) JUnitSuite {
+	s := newJUnitSuite(d.New.Path, CommandDiff, o)
+	s.build(names(d.AddedPermissions, func(p DiffPermission) string { return p.Name }),
+		names(d.AddedSDKs, func(x DiffSDK) string { return x.ID }), "added.")
+	return s.finish(d.Result.Findings, o)
+}
+
+// names returns the name of each item.
+func names[T any](items []T, name func(T) string) []string {
+	out := make([]string, 0, len(items))
+	for _, it := range items {
+		out = append(out, name(it))
+	}
+	return out
+}
+
+// junitBuilder collects a suite's testcases in order.
+type junitBuilder struct {
+	JUnitSuite
+	keys               []string
+	classOf            map[string]string
+	declared, detected map[string]bool
+}
+
+func newJUnitSuite(name string, cmd Command, o Options) *junitBuilder {
+	s := &junitBuilder{JUnitSuite: JUnitSuite{Name: name}, classOf: map[string]string{},
+		declared: map[string]bool{}, detected: map[string]bool{}}
+	s.Properties = []JUnitProperty{{"command", string(cmd)}, {"fail-on", o.FailOn.String()}}
 	if o.Tool.Version != "" {
 		s.Properties = append(s.Properties, JUnitProperty{"version", o.Tool.Version})
 	}
 	if o.Tool.SDKDBVersion != "" {
 		s.Properties = append(s.Properties, JUnitProperty{"sdkdb_version", o.Tool.SDKDBVersion})
 	}
+	return s
+}
 
-	var keys []string
-	classOf := map[string]string{}
-	add := func(key, class string) {
-		if _, ok := classOf[key]; !ok {
-			keys = append(keys, key)
-			classOf[key] = class
-		}
+// build adds a testcase for each permission and each SDK, of classes
+// prefix+"permission" and prefix+"sdk".
+func (s *junitBuilder) build(perms, sdks []string, prefix string) {
+	for _, p := range perms {
+		s.declared[p] = true
+		s.add("permission "+p, prefix+"permission")
 	}
-	declared, detected := map[string]bool{}, map[string]bool{}
-	if cmd == CommandPolicy {
-		for _, p := range newJSONPolicy(r.Disclosure).Permissions {
-			add("permission "+p.Name, "policy.permission")
-		}
-		for _, row := range newJSONPolicy(r.Disclosure).SDKs {
-			add("sdk-row "+row.Name, "policy.sdk")
-		}
+	for _, id := range sdks {
+		s.detected[id] = true
+		s.add("sdk "+id, prefix+"sdk")
 	}
-	if r.Inventory != nil && cmd != CommandPolicy {
-		for _, p := range jsonPermissions(r.Inventory.Permissions) {
-			declared[p.Name] = true
-			add("permission "+p.Name, "permission")
-		}
-	}
-	if cmd != CommandPolicy {
-		for _, d := range jsonSDKs(r.SDKs) {
-			detected[d.ID] = true
-			add("sdk "+d.ID, "sdk")
-		}
-	}
-	if cmd == CommandCheck {
-		for _, rule := range []string{audit.RuleMissingSDKList, audit.RuleMissingPermissionList, audit.RuleUnanalysedCode} {
-			add(rule, "policy")
-		}
-	}
+}
 
-	failing := map[string][]audit.Finding{}
-	other := map[string][]audit.Finding{}
-	for _, f := range sortedFindings(r.Findings) {
-		key := junitCaseKey(f, declared, detected)
-		add(key, "finding")
-		if fails(f, o.FailOn) {
+func (s *junitBuilder) add(key, class string) {
+	if _, ok := s.classOf[key]; !ok {
+		s.keys = append(s.keys, key)
+		s.classOf[key] = class
+	}
+}
+
+// finish files the findings under their testcases: a <failure> for those at
+// or above --fail-on, <system-out> for the others.
+func (s *junitBuilder) finish(findings []Finding, o Options) JUnitSuite {
+	failing := map[string][]Finding{}
+	other := map[string][]Finding{}
+	for _, f := range findings {
+		key := junitCaseKey(f.Finding, s.declared, s.detected)
+		s.add(key, "finding")
+		if f.Fails {
 			failing[key] = append(failing[key], f)
 		} else {
 			other[key] = append(other[key], f)
 		}
 	}
-
-	for _, key := range keys {
-		c := JUnitCase{Name: key, ClassName: o.toolName() + "." + classOf[key]}
+	for _, key := range s.keys {
+		c := JUnitCase{Name: key, ClassName: o.toolName() + "." + s.classOf[key]}
 		if fs := failing[key]; len(fs) > 0 {
-			msg := fmt.Sprintf("[%s] %s: %s", fs[0].Severity, fs[0].Rule, o.message(fs[0]))
+			msg := fmt.Sprintf("[%s] %s: %s", fs[0].Severity, fs[0].Rule, o.message(fs[0].Finding))
 			if len(fs) > 1 {
 				msg += fmt.Sprintf(" (+%d)", len(fs)-1)
 			}
@@ -184,17 +230,17 @@ func junitSuite(r *audit.Result, o Options) JUnitSuite {
 		s.Cases = append(s.Cases, c)
 	}
 	s.Tests = len(s.Cases)
-	return s
+	return s.JUnitSuite
 }
 
 // junitText lists findings with their evidence, one block each.
-func junitText(fs []audit.Finding, o Options) string {
+func junitText(fs []Finding, o Options) string {
 	var b strings.Builder
 	for i, f := range fs {
 		if i > 0 {
 			b.WriteString("\n")
 		}
-		fmt.Fprintf(&b, "[%s] %s %s: %s\n", f.Severity, f.Rule, f.Subject, o.message(f))
+		fmt.Fprintf(&b, "[%s] %s %s: %s\n", f.Severity, f.Rule, f.Subject, o.message(f.Finding))
 		if f.Waived {
 			fmt.Fprintf(&b, "  waived: %s\n", f.WaiverReason)
 		}

@@ -6,8 +6,6 @@ import (
 	"io"
 	"strconv"
 	"strings"
-
-	"github.com/apkaudit/apkaudit/pkg/audit"
 )
 
 // markdownRenderer writes a compact summary for a merge-request comment: a
@@ -17,26 +15,30 @@ type markdownRenderer struct{}
 
 func (markdownRenderer) Name() string { return "markdown" }
 
-func (markdownRenderer) Render(w io.Writer, results []*audit.Result, o Options) error {
-	if err := checkResults(results); err != nil {
-		return err
+func (markdownRenderer) Shows(c Command) bool { return shows(c, reports...) }
+
+func (markdownRenderer) Render(w io.Writer, v *View) error {
+	if v.Diff != nil {
+		return writeDiffText(w, v, true)
 	}
 	bw := bufio.NewWriter(w)
-	m := &mdWriter{w: bw, o: o}
-	for i, r := range results {
+	m := &mdWriter{w: bw, o: v.Options}
+	for i, r := range v.Results {
 		if i > 0 {
 			m.line("")
 		}
-		m.line("### %s: %s", o.t("report"), mdCode(artifactName(r)))
+		m.line("### %s: %s", m.o.t("report"), mdCode(r.Name))
 		m.line("")
-		switch o.command(r) {
-		case CommandPolicy:
-			m.policy(r)
-		case CommandCheck:
-			m.check(r)
-		default:
-			m.inspect(r)
+		if r.Build == nil {
+			m.policy(r.Policy)
+			continue
 		}
+		if r.Command == CommandCheck {
+			m.findings(r)
+			continue
+		}
+		m.build(r.Build)
+		m.findings(r)
 	}
 	if m.err != nil {
 		return m.err
@@ -105,28 +107,26 @@ func mdCode(s string) string {
 	return "`" + s + "`"
 }
 
-func (m *mdWriter) check(r *audit.Result) {
+// findings writes the verdict, a table of findings and their evidence folded
+// in <details>, and the notes about the configuration.
+func (m *mdWriter) findings(r *Result) {
 	o := m.o
-	fs := sortedFindings(r.Findings)
-	m.line("**%s:** %s", o.t("summary"), mdCell(o.summaryLine(fs)))
+	m.line("**%s:** %s", o.t("summary"), mdCell(o.verdict(r)))
 	m.line("")
-	if len(fs) == 0 {
+	m.notes(r.Notes)
+	if len(r.Findings) == 0 {
 		m.line("%s", o.t("no-findings"))
 		return
 	}
 	var rows [][]string
-	for _, f := range fs {
-		sev := o.sev(f.Severity)
-		if f.Waived {
-			sev += " (" + o.t("waived") + ")"
-		}
-		rows = append(rows, []string{sev, f.Rule, f.Subject, o.message(f)})
+	for _, f := range r.Findings {
+		rows = append(rows, []string{o.severityLabel(f), f.Rule, f.Subject, o.message(f.Finding)})
 	}
 	m.table([]string{o.t("severity"), o.t("rule"), o.t("subject"), o.t("message")}, rows)
 	m.line("")
 	m.line("<details><summary>%s</summary>", mdCell(o.t("evidence")))
 	m.line("")
-	for _, f := range fs {
+	for _, f := range r.Findings {
 		m.line("- **%s** %s", mdCell(f.Rule), mdCode(f.Subject))
 		if f.Waived {
 			m.line("  - %s: %s", mdCell(o.t("waived")), mdCell(f.WaiverReason))
@@ -145,9 +145,21 @@ func (m *mdWriter) check(r *audit.Result) {
 	m.line("</details>")
 }
 
-func (m *mdWriter) inspect(r *audit.Result) {
+// notes lists the notes about the configuration, when there are any.
+func (m *mdWriter) notes(notes []string) {
+	if len(notes) == 0 {
+		return
+	}
+	m.line("**%s:**", m.o.t("notes"))
+	m.line("")
+	for _, n := range notes {
+		m.line("- %s", mdCell(n))
+	}
+	m.line("")
+}
+
+func (m *mdWriter) build(d *Build) {
 	o := m.o
-	d := NewInspectDocument(r, o)
 	m.line("**%s:** %s %s (%s), %s %d/%d, %s", o.t("app"), mdCode(d.App.Package), mdCell(d.App.VersionName),
 		strconv.FormatInt(d.App.VersionCode, 10), "SDK", d.App.MinSDK, d.App.TargetSDK,
 		mdCell(o.tf("code-summary", d.Code.DexFiles, d.Code.Classes, len(d.Code.Packages))))
@@ -166,11 +178,7 @@ func (m *mdWriter) inspect(r *audit.Result) {
 	}
 	var sdks [][]string
 	for _, s := range d.SDKs {
-		name := s.Name
-		if o.zh() && s.NameZh != "" {
-			name = s.NameZh
-		}
-		sdks = append(sdks, []string{s.ID, name, s.Vendor, evidenceSummary(o, r.SDKs, s.ID)})
+		sdks = append(sdks, []string{s.ID, sdkName(o, s), s.Vendor, evidenceText(o, s.Evidence)})
 	}
 	m.line("**%s** (%d)", o.t("sdks"), len(sdks))
 	m.line("")
@@ -186,12 +194,12 @@ func (m *mdWriter) inspect(r *audit.Result) {
 		}
 		m.line("")
 		m.line("</details>")
+		m.line("")
 	}
 }
 
-func (m *mdWriter) policy(r *audit.Result) {
+func (m *mdWriter) policy(p *JSONPolicy) {
 	o := m.o
-	p := newJSONPolicy(r.Disclosure)
 	var docs []string
 	for _, d := range p.Documents {
 		docs = append(docs, mdCode(d.Path)+" ("+d.Format+")")

@@ -1,28 +1,37 @@
-// Package report renders audit results in every --format apkaudit offers:
+// Package report renders what apkaudit found in every --format it offers:
 // table, json, jsonl, sarif, junit, markdown and html. It sits at the end of
-// the pipeline: renderers read only audit.Result (and the inventory, SDK and
-// disclosure types it carries) plus Options, and never call a reader.
+// the pipeline and never calls a reader.
 //
-// Every renderer implements Renderer; Renderers is the one list of them and
-// Lookup finds one by name, so format names cannot drift apart.
+// A command's results become one View (NewView, NewDiffView,
+// NewCatalogueView): the view model every renderer reads, built and sorted
+// once, so that the formats cannot disagree on an order, a count or a
+// verdict. Every renderer implements Renderer; Renderers is the one list of
+// them, and For finds the one for a --format and says, before any scan
+// starts, when it cannot show what a command produces.
 package report
 
 import (
-	"cmp"
 	"fmt"
 	"io"
-	"slices"
 	"strings"
 	"time"
 
 	"github.com/apkaudit/apkaudit/pkg/audit"
 )
 
-// Commands a Result can come from; they select which sections a renderer shows.
+// Command names what a View shows; it picks the sections renderers write.
+type Command string
+
+// The commands whose output a View holds.
 const (
-	CommandInspect = "inspect"
-	CommandPolicy  = "policy"
-	CommandCheck   = "check"
+	CommandInspect Command = "inspect"
+	CommandPolicy  Command = "policy"
+	CommandCheck   Command = "check"
+	CommandDiff    Command = "diff"
+	// CommandBatch is one line of batch output: an inspect or check result, or an error.
+	CommandBatch Command = "batch"
+	// CommandSDKDB is sdkdb list or sdkdb show.
+	CommandSDKDB Command = "sdkdb"
 )
 
 // Tool identifies the program that produced a report.
@@ -32,12 +41,8 @@ type Tool struct {
 	SDKDBVersion string
 }
 
-// Options control how results are rendered.
+// Options control how a view is built and rendered.
 type Options struct {
-	// Command is "inspect", "policy" or "check". When empty it is inferred from
-	// each Result: a Disclosure without an Inventory is policy, both is check,
-	// an Inventory alone is inspect.
-	Command string
 	// Lang is "zh" or "en" (default). It picks headings and finding messages in
 	// table, markdown, html and sarif; JSON always carries both languages.
 	Lang string
@@ -55,13 +60,14 @@ type Options struct {
 	Classes bool
 }
 
-// A Renderer writes results in one --format. Render writes one document for
-// all results (several artifacts at once); it never closes w.
+// A Renderer writes a View in one --format. It never closes w.
 type Renderer interface {
 	// Name is the --format value.
 	Name() string
-	// Render writes results to w.
-	Render(w io.Writer, results []*audit.Result, o Options) error
+	// Shows reports whether the renderer can write the output of command c.
+	Shows(c Command) bool
+	// Render writes v to w.
+	Render(w io.Writer, v *View) error
 }
 
 // Renderers returns every renderer, in the order --help lists them.
@@ -89,20 +95,44 @@ func Lookup(name string) (Renderer, error) {
 	return nil, fmt.Errorf("report: unknown format %q (want one of %s)", name, strings.Join(Names(), ", "))
 }
 
-// command returns the command r was produced by.
-func (o Options) command(r *audit.Result) string {
-	if o.Command != "" {
-		return o.Command
+// For returns the renderer called name when it can show what command c
+// produces; its error names the formats that can. Call it when the flags are
+// read, before any work starts.
+func For(name string, c Command) (Renderer, error) {
+	r, err := Lookup(name)
+	if err != nil {
+		return nil, err
 	}
-	switch {
-	case r.Inventory == nil && r.Disclosure != nil:
-		return CommandPolicy
-	case r.Inventory != nil && r.Disclosure != nil:
-		return CommandCheck
-	default:
-		return CommandInspect
+	if !r.Shows(c) {
+		return nil, fmt.Errorf("report: --format %s cannot show %s output (want %s)", r.Name(), c, strings.Join(FormatsFor(c), " or "))
 	}
+	return r, nil
 }
+
+// FormatsFor returns the names of the renderers that show command c, in Renderers order.
+func FormatsFor(c Command) []string {
+	var names []string
+	for _, r := range Renderers() {
+		if r.Shows(c) {
+			names = append(names, r.Name())
+		}
+	}
+	return names
+}
+
+// shows reports whether c is one of cs: the Shows of most renderers.
+func shows(c Command, cs ...Command) bool {
+	for _, x := range cs {
+		if c == x {
+			return true
+		}
+	}
+	return false
+}
+
+// reports are the commands whose output is a report on builds or policies:
+// every format shows them.
+var reports = []Command{CommandInspect, CommandPolicy, CommandCheck, CommandDiff}
 
 func (o Options) zh() bool { return o.Lang == "zh" }
 
@@ -131,91 +161,4 @@ func (o Options) message(f audit.Finding) string {
 		return f.MessageZh
 	}
 	return f.Message
-}
-
-// checkResults rejects nil results: a renderer cannot say anything true about them.
-func checkResults(results []*audit.Result) error {
-	for i, r := range results {
-		if r == nil {
-			return fmt.Errorf("report: result %d is nil", i)
-		}
-	}
-	return nil
-}
-
-// ruleOrder ranks rule ids in audit.Rules order; unknown ids sort last.
-func ruleOrder(id string) int {
-	for i, r := range audit.Rules() {
-		if r.ID == id {
-			return i
-		}
-	}
-	return len(audit.Rules())
-}
-
-// sortedFindings returns a copy of f ordered by severity (worst first), rule and subject.
-func sortedFindings(f []audit.Finding) []audit.Finding {
-	out := slices.Clone(f)
-	slices.SortStableFunc(out, func(a, b audit.Finding) int {
-		return cmp.Or(
-			cmp.Compare(b.Severity, a.Severity),
-			cmp.Compare(ruleOrder(a.Rule), ruleOrder(b.Rule)),
-			cmp.Compare(a.Rule, b.Rule),
-			cmp.Compare(a.Subject, b.Subject),
-		)
-	})
-	return out
-}
-
-// summarize counts unwaived findings per severity. Renderers compute it from
-// the findings they print so the two can never disagree.
-func summarize(f []audit.Finding) audit.Summary {
-	var s audit.Summary
-	for _, x := range f {
-		if x.Waived {
-			continue
-		}
-		switch x.Severity {
-		case audit.High:
-			s.High++
-		case audit.Medium:
-			s.Medium++
-		case audit.Low:
-			s.Low++
-		case audit.Info:
-			s.Info++
-		}
-	}
-	return s
-}
-
-// countWaived counts waived findings.
-func countWaived(f []audit.Finding) int {
-	n := 0
-	for _, x := range f {
-		if x.Waived {
-			n++
-		}
-	}
-	return n
-}
-
-// fails reports whether f counts against the --fail-on threshold.
-func fails(f audit.Finding, failOn audit.Severity) bool {
-	return !f.Waived && failOn != audit.None && f.Severity >= failOn
-}
-
-// artifactName names a result for headings: the artifact path, else the policy documents.
-func artifactName(r *audit.Result) string {
-	if r.Inventory != nil && r.Inventory.Artifact.Path != "" {
-		return r.Inventory.Artifact.Path
-	}
-	if r.Disclosure != nil {
-		var paths []string
-		for _, d := range r.Disclosure.Documents {
-			paths = append(paths, d.Path)
-		}
-		return strings.Join(paths, ", ")
-	}
-	return ""
 }

@@ -22,10 +22,18 @@ var goldenExt = map[string]string{
 	"junit": "xml", "markdown": "md", "html": "html",
 }
 
-func render(t *testing.T, r Renderer, results []*audit.Result, o Options) []byte {
+// render builds the view of results for o's command and renders it with r.
+func render(t *testing.T, r Renderer, results []*audit.Result, o testOptions) []byte {
+	t.Helper()
+	v, err := NewView(o.cmd, results, o.Options)
+	require.NoError(t, err)
+	return renderView(t, r, v)
+}
+
+func renderView(t *testing.T, r Renderer, v *View) []byte {
 	t.Helper()
 	var buf bytes.Buffer
-	require.NoError(t, r.Render(&buf, results, o))
+	require.NoError(t, r.Render(&buf, v))
 	return buf.Bytes()
 }
 
@@ -51,7 +59,7 @@ func TestLookup(t *testing.T) {
 func TestGolden(t *testing.T) {
 	g := goldie.New(t, goldie.WithFixtureDir("testdata/golden"), goldie.WithNameSuffix(""))
 	cases := []struct {
-		command string
+		command Command
 		result  func() *audit.Result
 	}{
 		{CommandInspect, demoInspect},
@@ -65,7 +73,7 @@ func TestGolden(t *testing.T) {
 				langs = append(langs, "zh") // JSON and JUnit carry both languages or are language-neutral
 			}
 			for _, lang := range langs {
-				name := c.command + "-" + lang + "." + goldenExt[r.Name()]
+				name := string(c.command) + "-" + lang + "." + goldenExt[r.Name()]
 				t.Run(r.Name()+"/"+name, func(t *testing.T) {
 					got := render(t, r, []*audit.Result{c.result()}, demoOptions(c.command, lang))
 					g.Assert(t, r.Name()+"/"+name, got)
@@ -81,6 +89,77 @@ func TestGolden(t *testing.T) {
 	}
 }
 
+// TestGoldenDiff renders the demo diff, checked against the policy, in every
+// format and both languages (JSON, JSONL and JUnit in English only), and
+// without a policy in the formats that show the difference.
+func TestGoldenDiff(t *testing.T) {
+	g := goldie.New(t, goldie.WithFixtureDir("testdata/golden"), goldie.WithNameSuffix(""))
+	for _, r := range Renderers() {
+		require.True(t, r.Shows(CommandDiff), r.Name())
+		langs := []string{"en"}
+		if r.Name() != "json" && r.Name() != "jsonl" && r.Name() != "junit" {
+			langs = append(langs, "zh")
+		}
+		for _, lang := range langs {
+			name := r.Name() + "/diff-" + lang + "." + goldenExt[r.Name()]
+			t.Run(name, func(t *testing.T) {
+				v := demoDiff(true)
+				v.Options.Lang = lang
+				g.Assert(t, name, renderView(t, r, v))
+			})
+		}
+	}
+	for _, name := range []string{"table", "json"} {
+		r, err := Lookup(name)
+		require.NoError(t, err)
+		t.Run(name+"/unchecked", func(t *testing.T) {
+			g.Assert(t, name+"/diff-unchecked-en."+goldenExt[name], renderView(t, r, demoDiff(false)))
+		})
+	}
+}
+
+// TestDiffUndisclosed: an addition is marked undisclosed exactly when an
+// unwaived undisclosed-* finding names it; without a policy nothing is marked.
+func TestDiffUndisclosed(t *testing.T) {
+	var doc DiffDocument
+	require.NoError(t, json.Unmarshal(renderView(t, jsonRenderer{}, demoDiff(true)), &doc))
+	require.Len(t, doc.AddedPermissions, 1)
+	assert.False(t, *doc.AddedPermissions[0].Undisclosed, "READ_PHONE_STATE's finding is waived")
+	require.Len(t, doc.AddedSDKs, 1)
+	assert.Equal(t, "jpush", doc.AddedSDKs[0].ID)
+	assert.True(t, *doc.AddedSDKs[0].Undisclosed)
+	require.Len(t, doc.RemovedSDKs, 1)
+	assert.Nil(t, doc.RemovedSDKs[0].Undisclosed)
+	assert.True(t, doc.PolicyChecked)
+	assert.Len(t, doc.Findings, 2)
+	assert.Equal(t, []string{"waiver for undisclosed-sdk no-such-sdk matches no finding"}, doc.Notes)
+
+	doc = DiffDocument{}
+	require.NoError(t, json.Unmarshal(renderView(t, jsonRenderer{}, demoDiff(false)), &doc))
+	assert.False(t, doc.PolicyChecked)
+	assert.Nil(t, doc.AddedSDKs[0].Undisclosed)
+	assert.Empty(t, doc.Findings)
+}
+
+// TestShows: every format shows every report; batch lines are JSONL only,
+// sdkdb output table or JSON only, and For says so naming the formats that can.
+func TestShows(t *testing.T) {
+	for _, c := range []Command{CommandInspect, CommandPolicy, CommandCheck, CommandDiff} {
+		assert.Equal(t, Names(), FormatsFor(c), c)
+	}
+	assert.Equal(t, []string{"jsonl"}, FormatsFor(CommandBatch))
+	assert.Equal(t, []string{"table", "json"}, FormatsFor(CommandSDKDB))
+	_, err := For("SARIF", CommandSDKDB)
+	require.EqualError(t, err, "report: --format sarif cannot show sdkdb output (want table or json)")
+	_, err = For("html", CommandBatch)
+	require.EqualError(t, err, "report: --format html cannot show batch output (want jsonl)")
+	r, err := For("Markdown", CommandDiff)
+	require.NoError(t, err)
+	assert.Equal(t, "markdown", r.Name())
+	_, err = For("yaml", CommandCheck)
+	require.ErrorContains(t, err, "unknown format")
+}
+
 // demoSecond is a second, clean artifact with nothing in it: every list is empty.
 func demoSecond() *audit.Result {
 	return &audit.Result{
@@ -92,8 +171,8 @@ func demoSecond() *audit.Result {
 // TestDeterministic renders twice, and once more from shuffled input, and wants the same bytes.
 func TestDeterministic(t *testing.T) {
 	for _, r := range Renderers() {
-		for _, cmd := range []string{CommandInspect, CommandPolicy, CommandCheck} {
-			t.Run(r.Name()+"/"+cmd, func(t *testing.T) {
+		for _, cmd := range []Command{CommandInspect, CommandPolicy, CommandCheck} {
+			t.Run(r.Name()+"/"+string(cmd), func(t *testing.T) {
 				o := demoOptions(cmd, "zh")
 				a := render(t, r, []*audit.Result{demoCheck()}, o)
 				b := render(t, r, []*audit.Result{demoCheck()}, o)
@@ -135,17 +214,15 @@ func TestTimestamps(t *testing.T) {
 }
 
 func TestNilResult(t *testing.T) {
-	for _, r := range Renderers() {
-		err := r.Render(&bytes.Buffer{}, []*audit.Result{demoCheck(), nil}, demoOptions(CommandCheck, "en"))
-		require.Error(t, err, r.Name())
-		assert.Contains(t, err.Error(), "report: result 1 is nil")
-	}
+	_, err := NewView(CommandCheck, []*audit.Result{demoCheck(), nil}, demoOptions(CommandCheck, "en").Options)
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "report: result 1 is nil")
 }
 
 // TestEmptyResults renders results whose every slice and pointer is nil: no panic, and
 // JSON lists come out as [] (never null).
 func TestEmptyResults(t *testing.T) {
-	results := map[string]*audit.Result{
+	results := map[Command]*audit.Result{
 		CommandInspect: {},
 		CommandPolicy:  {},
 		CommandCheck:   {},
@@ -174,8 +251,11 @@ func TestJSONShape(t *testing.T) {
 		for _, k := range inspectKeys {
 			assert.Contains(t, m, k)
 		}
-		for _, k := range []string{"policy", "findings", "summary", "documents"} {
+		for _, k := range []string{"policy", "documents"} {
 			assert.NotContains(t, m, k)
+		}
+		for _, k := range []string{"findings", "summary", "notes"} {
+			assert.Contains(t, m, k, "inspect shows the findings that decide its exit code")
 		}
 		assert.JSONEq(t, `1`, string(m["schema_version"]))
 		assert.JSONEq(t, `{"name":"apkaudit","version":"0.1.0-test","sdkdb_version":"2026.01.01"}`, string(m["tool"]))
@@ -257,7 +337,7 @@ func TestEscaping(t *testing.T) {
 	for _, name := range []string{"html", "markdown"} {
 		r, err := Lookup(name)
 		require.NoError(t, err)
-		for _, cmd := range []string{CommandPolicy, CommandCheck} {
+		for _, cmd := range []Command{CommandPolicy, CommandCheck} {
 			res := demoCheck()
 			res.Findings[0].MessageZh = hostile
 			res.Findings[0].Message = hostile
@@ -272,7 +352,7 @@ func TestEscaping(t *testing.T) {
 // table is as wide as its border line when CJK characters count two columns.
 func TestTableAlignment(t *testing.T) {
 	for _, lang := range []string{"en", "zh"} {
-		for _, cmd := range []string{CommandInspect, CommandPolicy, CommandCheck} {
+		for _, cmd := range []Command{CommandInspect, CommandPolicy, CommandCheck} {
 			out := string(render(t, tableRenderer{}, []*audit.Result{demoCheck()}, demoOptions(cmd, lang)))
 			width, rows := 0, 0
 			for _, line := range strings.Split(out, "\n") {

@@ -12,8 +12,6 @@ import (
 	"github.com/owenrumney/go-sarif/v2/sarif"
 
 	"github.com/apkaudit/apkaudit/pkg/audit"
-	"github.com/apkaudit/apkaudit/pkg/policy"
-	"github.com/apkaudit/apkaudit/pkg/sdk"
 )
 
 // sarifSchemaURI is the $schema of the documents we write: the OASIS errata01 schema.
@@ -27,10 +25,10 @@ type sarifRenderer struct{}
 
 func (sarifRenderer) Name() string { return "sarif" }
 
-func (sarifRenderer) Render(w io.Writer, results []*audit.Result, o Options) error {
-	if err := checkResults(results); err != nil {
-		return err
-	}
+func (sarifRenderer) Shows(c Command) bool { return shows(c, reports...) }
+
+func (sarifRenderer) Render(w io.Writer, v *View) error {
+	o := v.Options
 	rep, err := sarif.New(sarif.Version210, false)
 	if err != nil {
 		return fmt.Errorf("report: sarif: %w", err)
@@ -52,11 +50,22 @@ func (sarifRenderer) Render(w io.Writer, results []*audit.Result, o Options) err
 	if now := o.now(); !now.IsZero() {
 		run.AddInvocation(true).WithEndTimeUTC(now)
 	}
-
+	results := v.Results
+	if v.Diff != nil {
+		results = []*Result{v.Diff.Result}
+	}
+	var notes []string
 	for _, r := range results {
-		for _, f := range sortedFindings(r.Findings) {
+		for _, f := range r.Findings {
 			run.AddResult(sarifResult(r, f, o))
 		}
+		notes = append(notes, r.Notes...)
+	}
+	if len(notes) > 0 {
+		if run.Properties == nil {
+			run.Properties = sarif.Properties{}
+		}
+		run.Properties["notes"] = notes
 	}
 	rep.AddRun(run)
 	return writeJSON(w, rep, "  ")
@@ -115,10 +124,10 @@ func ruleArea(id string) string {
 	}
 }
 
-func sarifResult(r *audit.Result, f audit.Finding, o Options) *sarif.Result {
+func sarifResult(r *Result, f Finding, o Options) *sarif.Result {
 	res := sarif.NewRuleResult(f.Rule).
 		WithLevel(sarifLevel(f.Severity)).
-		WithMessage(sarif.NewTextMessage(o.message(f)))
+		WithMessage(sarif.NewTextMessage(o.message(f.Finding)))
 	res.Properties = sarif.Properties{
 		"severity":   f.Severity.String(),
 		"subject":    f.Subject,
@@ -132,18 +141,18 @@ func sarifResult(r *audit.Result, f audit.Finding, o Options) *sarif.Result {
 	}
 
 	app := ""
-	if r.Inventory != nil {
-		app = r.Inventory.App.Package
-		if p := r.Inventory.Artifact.Path; p != "" {
+	if b := r.Build; b != nil {
+		app = b.App.Package
+		if p := b.Artifact.Path; p != "" {
 			loc := sarif.NewLocationWithPhysicalLocation(
 				sarif.NewPhysicalLocation().WithArtifactLocation(sarif.NewSimpleArtifactLocation(fileURI(p))))
-			if name, kind := logicalLocation(r, f); name != "" {
-				loc.WithLogicalLocations([]*sarif.LogicalLocation{sarif.NewLogicalLocation().WithName(name).WithKind(kind)})
+			if f.Where.Name != "" {
+				loc.WithLogicalLocations([]*sarif.LogicalLocation{sarif.NewLogicalLocation().WithName(f.Where.Name).WithKind(f.Where.Kind)})
 			}
 			res.AddLocation(loc)
 		}
 	}
-	for _, ref := range policyLines(r.Disclosure, f) {
+	for _, ref := range f.Refs {
 		loc := sarif.NewLocationWithPhysicalLocation(sarif.NewPhysicalLocation().
 			WithArtifactLocation(sarif.NewSimpleArtifactLocation(fileURI(ref.File))).
 			WithRegion(sarif.NewRegion().WithStartLine(ref.Line)))
@@ -187,69 +196,4 @@ func fileURI(p string) string {
 		u.Scheme, u.Path = "file", "/"+p
 	}
 	return u.String()
-}
-
-// logicalLocation names where in the artifact a finding points: the manifest
-// for permission rules, the SDK's first DEX package (or other evidence) for SDK rules.
-func logicalLocation(r *audit.Result, f audit.Finding) (name, kind string) {
-	switch f.Rule {
-	case audit.RuleUndisclosedPermission, audit.RuleUndisclosedPermissionNormal, audit.RuleMissingPermissionList:
-		return "AndroidManifest.xml", "resource"
-	case audit.RuleUndisclosedSDK, audit.RuleUndisclosedSDKData, audit.RuleIncompleteSDKDisclosure:
-		for _, d := range r.SDKs {
-			if d.Entry == nil || d.Entry.ID != f.Subject {
-				continue
-			}
-			ev := sortedEvidence(d.Evidence)
-			for _, e := range ev {
-				if e.Kind == sdk.KindDexPackage {
-					return strings.ReplaceAll(e.Value, "/", "."), "namespace"
-				}
-			}
-			if len(ev) > 0 {
-				return ev[0].Value, "resource"
-			}
-		}
-	}
-	return "", ""
-}
-
-// policyLines returns the policy lines a finding refers to, where the disclosure knows them.
-func policyLines(d *policy.Disclosure, f audit.Finding) []policy.LineRef {
-	if d == nil {
-		return nil
-	}
-	var refs []policy.LineRef
-	switch f.Rule {
-	case audit.RuleStalePermissionDisclosure, audit.RuleUndisclosedPermission, audit.RuleUndisclosedPermissionNormal:
-		for _, p := range d.Permissions {
-			if p.Name == f.Subject {
-				refs = append(refs, p.Lines...)
-			}
-		}
-	case audit.RuleUnknownPolicySDK:
-		for _, row := range d.SDKs {
-			if row.ID == "" && row.Name == f.Subject {
-				refs = append(refs, row.Line)
-			}
-		}
-	case audit.RuleStaleSDKDisclosure, audit.RuleIncompleteSDKDisclosure, audit.RuleUndisclosedSDKData, audit.RuleUndisclosedSDK:
-		for _, row := range d.SDKs {
-			if row.ID == f.Subject {
-				refs = append(refs, row.Line)
-			}
-		}
-		for _, m := range d.Mentions {
-			if m.ID == f.Subject && f.Rule == audit.RuleStaleSDKDisclosure {
-				refs = append(refs, m.Line)
-			}
-		}
-	}
-	out := refs[:0]
-	for _, ref := range refs {
-		if ref.File != "" && ref.Line > 0 {
-			out = append(out, ref)
-		}
-	}
-	return out
 }

@@ -100,7 +100,7 @@ type sarifLog struct {
 
 func TestSARIFSchema(t *testing.T) {
 	sch := sarifSchema(t)
-	for _, cmd := range []string{CommandInspect, CommandPolicy, CommandCheck} {
+	for _, cmd := range []Command{CommandInspect, CommandPolicy, CommandCheck} {
 		for _, lang := range []string{"en", "zh"} {
 			o := demoOptions(cmd, lang)
 			o.NoTimestamp = false
@@ -182,7 +182,7 @@ func TestSARIFContent(t *testing.T) {
 
 // TestSARIFFingerprint: stable across path and time, different for another app or subject.
 func TestSARIFFingerprint(t *testing.T) {
-	fp := func(mut func(r *audit.Result), o Options) map[string]string {
+	fp := func(mut func(r *audit.Result), o testOptions) map[string]string {
 		r := demoCheck()
 		mut(r)
 		var log sarifLog

@@ -9,11 +9,6 @@ import (
 
 	"github.com/olekukonko/tablewriter"
 	"github.com/olekukonko/tablewriter/tw"
-
-	"github.com/apkaudit/apkaudit/pkg/audit"
-	"github.com/apkaudit/apkaudit/pkg/inventory"
-	"github.com/apkaudit/apkaudit/pkg/policy"
-	"github.com/apkaudit/apkaudit/pkg/sdk"
 )
 
 // cellMax is the widest a table cell gets (in terminal columns) before it wraps.
@@ -28,28 +23,30 @@ type tableRenderer struct{}
 
 func (tableRenderer) Name() string { return "table" }
 
-func (tableRenderer) Render(w io.Writer, results []*audit.Result, o Options) error {
-	if err := checkResults(results); err != nil {
-		return err
+func (tableRenderer) Shows(c Command) bool { return shows(c, append(reports, CommandSDKDB)...) }
+
+func (tableRenderer) Render(w io.Writer, v *View) error {
+	switch {
+	case v.Diff != nil:
+		return writeDiffText(w, v, false)
+	case v.Catalogue != nil:
+		return v.Catalogue.writeTable(w)
 	}
 	bw := bufio.NewWriter(w)
-	tp := &tablePrinter{w: bw, o: o}
-	for i, r := range results {
+	tp := &tablePrinter{w: bw, o: v.Options}
+	for i, r := range v.Results {
 		if i > 0 {
 			tp.printf("\n")
 		}
-		if len(results) > 1 {
-			tp.printf("=== %s ===\n\n", artifactName(r))
+		if len(v.Results) > 1 {
+			tp.printf("=== %s ===\n\n", cleanCell(r.Name))
 		}
-		switch o.command(r) {
-		case CommandPolicy:
-			tp.policy(r.Disclosure)
-		case CommandCheck:
-			tp.inspect(r)
-			tp.findings(r.Findings)
-		default:
-			tp.inspect(r)
+		if r.Policy != nil && r.Build == nil {
+			tp.policy(r.Policy)
+			continue
 		}
+		tp.build(r.Build)
+		tp.findings(r)
 	}
 	if tp.err != nil {
 		return tp.err
@@ -115,16 +112,12 @@ func toAny(s []string) []any {
 	return out
 }
 
-// cleanCells replaces control characters (from hostile manifests or policies) so they cannot break the layout.
+// cleanCells replaces control characters (from hostile manifests or
+// policies) so they cannot break the layout, and marks empty cells.
 func cleanCells(r []string) []string {
 	out := make([]string, len(r))
 	for i, c := range r {
-		out[i] = strings.Map(func(r rune) rune {
-			if r < 0x20 || r == 0x7f {
-				return ' '
-			}
-			return r
-		}, c)
+		out[i] = cleanCell(c)
 		if out[i] == "" {
 			out[i] = "-"
 		}
@@ -132,106 +125,82 @@ func cleanCells(r []string) []string {
 	return out
 }
 
-func (p *tablePrinter) inspect(r *audit.Result) {
+// cleanCell replaces the control characters of s by spaces.
+func cleanCell(s string) string {
+	return strings.Map(func(r rune) rune {
+		if r < 0x20 || r == 0x7f {
+			return ' '
+		}
+		return r
+	}, s)
+}
+
+func (p *tablePrinter) build(b *Build) {
 	o := p.o
-	inv := r.Inventory
-	if inv == nil {
-		inv = &inventory.Inventory{}
-	}
-	a := inv.App
+	a := b.App
 	p.printf("%s\n", o.t("app"))
 	p.table(nil, [][]string{
-		{o.t("artifact"), inv.Artifact.Path},
-		{o.t("kind"), inv.Artifact.Kind},
-		{o.t("sha256"), inv.Artifact.SHA256},
+		{o.t("artifact"), b.Artifact.Path},
+		{o.t("kind"), b.Artifact.Kind},
+		{o.t("sha256"), b.Artifact.SHA256},
 		{o.t("package"), a.Package},
 		{o.t("label"), a.Label},
 		{o.t("version"), versionString(a)},
 		{o.t("sdk-range"), fmt.Sprintf("%d / %d", a.MinSDK, a.TargetSDK)},
-		{o.t("code"), o.tf("code-summary", inv.Code.DexFiles, inv.Code.Classes, len(inv.Code.Packages))},
+		{o.t("code"), o.tf("code-summary", b.Code.DexFiles, b.Code.Classes, len(b.Code.Packages))},
 	})
 	p.printf("\n")
 
 	var perms [][]string
-	for _, x := range jsonPermissions(inv.Permissions) {
+	for _, x := range b.Permissions {
 		perms = append(perms, []string{x.Name, x.Protection, o.yesNo(x.Sensitive), x.Zh})
 	}
 	p.section(o.t("permissions"), []string{o.t("permission"), o.t("protection"), o.t("sensitive"), o.t("zh-name")}, perms)
 
 	var sdks [][]string
-	for _, s := range jsonSDKs(r.SDKs) {
-		name := s.Name
-		if o.zh() && s.NameZh != "" {
-			name = s.NameZh
-		}
+	for _, s := range b.SDKs {
+		name := sdkName(o, s)
 		if s.Via != "" {
 			name += " (" + o.tf("via", s.Via) + ")"
 		}
-		sdks = append(sdks, []string{s.ID, name, s.Vendor, evidenceSummary(o, r.SDKs, s.ID)})
+		sdks = append(sdks, []string{s.ID, name, s.Vendor, evidenceText(o, s.Evidence)})
 	}
 	p.section(o.t("sdks"), []string{o.t("id"), o.t("name"), o.t("vendor"), o.t("evidence")}, sdks)
 
-	if o.Classes && len(inv.Code.ClassNames) > 0 {
+	if len(b.Code.ClassNames) > 0 {
 		p.printf("%s\n", o.t("class-names"))
-		for _, c := range sortedStrings(inv.Code.ClassNames) {
-			p.printf("  %s\n", c)
+		for _, c := range b.Code.ClassNames {
+			p.printf("  %s\n", cleanCell(c))
 		}
 		p.printf("\n")
 	}
-	if len(inv.Unanalysed) > 0 {
+	if len(b.Unanalysed) > 0 {
 		var rows [][]string
-		for _, u := range inv.Unanalysed {
+		for _, u := range b.Unanalysed {
 			rows = append(rows, []string{u.Path, u.Reason})
 		}
 		p.section(o.t("unanalysed"), []string{o.t("path"), o.t("message")}, rows)
 	}
-	p.warnings(inv.Warnings)
+	p.list("warnings", b.Warnings)
 }
 
-// evidenceSummary is "dex-package com/umeng/analytics (120); meta-data UMENG_APPKEY", at most three items.
-func evidenceSummary(o Options, ds []sdk.Detection, id string) string {
-	for _, d := range ds {
-		if d.Entry == nil || d.Entry.ID != id {
-			continue
-		}
-		ev := sortedEvidence(d.Evidence)
-		var parts []string
-		for i, e := range ev {
-			if i == 3 {
-				parts = append(parts, o.tf("more", len(ev)-3))
-				break
-			}
-			s := e.Kind + " " + e.Value
-			if e.Count > 1 {
-				s += " (" + strconv.Itoa(e.Count) + ")"
-			}
-			parts = append(parts, s)
-		}
-		return strings.Join(parts, "; ")
-	}
-	return ""
-}
-
-func (p *tablePrinter) warnings(ws []inventory.Warning) {
-	if len(ws) == 0 {
+// list prints a heading and one line per item, nothing when there is none.
+func (p *tablePrinter) list(title string, items []string) {
+	if len(items) == 0 {
 		return
 	}
-	p.printf("%s\n", p.o.t("warnings"))
-	for _, w := range ws {
-		p.printf("  - %s\n", cleanCells([]string{w.String()})[0])
+	p.printf("%s\n", p.o.t(title))
+	for _, w := range items {
+		p.printf("  - %s\n", cleanCell(w))
 	}
 	p.printf("\n")
 }
 
-func (p *tablePrinter) findings(fs []audit.Finding) {
+func (p *tablePrinter) findings(r *Result) {
 	o := p.o
 	var rows [][]string
-	for _, f := range sortedFindings(fs) {
-		sev := o.sev(f.Severity)
-		if f.Waived {
-			sev += " (" + o.t("waived") + ")"
-		}
-		rows = append(rows, []string{sev, f.Rule, f.Subject, o.message(f)})
+	for _, f := range r.Findings {
+		rows = append(rows, []string{o.severityLabel(f), f.Rule, f.Subject, o.message(f.Finding)})
 	}
 	p.printf("%s\n", o.t("findings"))
 	if len(rows) == 0 {
@@ -240,12 +209,15 @@ func (p *tablePrinter) findings(fs []audit.Finding) {
 		p.table([]string{o.t("severity"), o.t("rule"), o.t("subject"), o.t("message")}, rows)
 		p.printf("\n")
 	}
-	p.printf("%s: %s\n", o.t("summary"), o.summaryLine(fs))
+	p.printf("%s: %s\n", o.t("summary"), o.verdict(r))
+	if len(r.Notes) > 0 {
+		p.printf("\n")
+		p.list("notes", r.Notes)
+	}
 }
 
-func (p *tablePrinter) policy(d *policy.Disclosure) {
+func (p *tablePrinter) policy(jp *JSONPolicy) {
 	o := p.o
-	jp := newJSONPolicy(d)
 	var docs [][]string
 	for _, x := range jp.Documents {
 		docs = append(docs, []string{x.Path, x.Format, strconv.Itoa(x.Chars)})
@@ -275,13 +247,7 @@ func (p *tablePrinter) policy(d *policy.Disclosure) {
 	if len(jp.DataTypes) > 0 {
 		p.printf("%s: %s\n\n", o.t("data-types"), strings.Join(jp.DataTypes, ", "))
 	}
-	if len(jp.Warnings) > 0 {
-		p.printf("%s\n", o.t("warnings"))
-		for _, w := range jp.Warnings {
-			p.printf("  - %s\n", cleanCells([]string{w})[0])
-		}
-		p.printf("\n")
-	}
+	p.list("warnings", jp.Warnings)
 }
 
 // lineRefs is "privacy.html:42, 57; sdk-list.md:5": line numbers grouped by file, in order.
@@ -311,7 +277,7 @@ func baseName(p string) string {
 }
 
 // versionString is "3.2.1 (321)", or "" when the manifest gave neither.
-func versionString(a inventory.App) string {
+func versionString(a JSONApp) string {
 	if a.VersionName == "" && a.VersionCode == 0 {
 		return ""
 	}

@@ -78,6 +78,9 @@ var labels = map[string][2]string{
 	"more":                {"+%d more", "另有 %d 项"},
 	"classes-n":           {"%d classes", "%d 个类"},
 	"class-names":         {"Classes", "类名"},
+	"notes":               {"Notes on the configuration", "配置说明"},
+	"added":               {"Added", "新增"},
+	"removed":             {"Removed", "移除"},
 }
 
 // sevNames are severity names in Chinese, indexed by audit.Severity.
@@ -112,25 +115,4 @@ func (o Options) yesNo(b bool) string {
 		return o.t("yes")
 	}
 	return o.t("no")
-}
-
-// summaryLine is "1 high, 2 medium, 0 low, 3 info (1 waived); fails --fail-on high".
-func (o Options) summaryLine(f []audit.Finding) string {
-	s := summarize(f)
-	line := o.tf("summary-line", s.High, s.Medium, s.Low, s.Info)
-	if n := countWaived(f); n > 0 {
-		line += " (" + o.tf("waived-count", n) + ")"
-	}
-	if o.FailOn != audit.None {
-		failing := false
-		for _, x := range f {
-			failing = failing || fails(x, o.FailOn)
-		}
-		key := "fail-no"
-		if failing {
-			key = "fail-yes"
-		}
-		line += "; " + o.tf(key, o.FailOn)
-	}
-	return line
 }

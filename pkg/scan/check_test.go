@@ -1,6 +1,7 @@
 package scan_test
 
 import (
+	"context"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -10,16 +11,13 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/apkaudit/apkaudit/internal/testenv"
 	"github.com/apkaudit/apkaudit/pkg/audit"
 	"github.com/apkaudit/apkaudit/pkg/scan"
 )
 
 func seed(t *testing.T, name string) string {
-	p := filepath.Join(repoRoot(t), "..", "shared", "seeds", name)
-	if _, err := os.Stat(p); err != nil {
-		t.Skipf("seed %s not found: %v", name, err)
-	}
-	return p
+	return testenv.Shared(t, "seeds", name)
 }
 
 func findingKeys(fs []audit.Finding, min audit.Severity) []string {
@@ -39,10 +37,10 @@ func findingKeys(fs []audit.Finding, min audit.Severity) []string {
 // at high severity, and no undisclosed-* finding for anything the policy discloses.
 // The policy converted to HTML, DOCX and PDF by LibreOffice (make policy-docs) gives the same findings.
 func TestCheckSeed002Fixture(t *testing.T) {
-	apk := filepath.Join(repoRoot(t), "testdata", "fixtures", "apk", "miitee.apk")
+	apk := testenv.Fixture(t, "miitee.apk")
 	txt := seed(t, "002_8cf391e277f1a318.txt")
 	opt := options(t)
-	r, err := scan.Check(apk, []string{txt}, opt)
+	r, err := scan.Check(context.Background(), apk, []string{txt}, opt)
 	require.NoError(t, err)
 	assert.Equal(t, []string{
 		"high undisclosed-permission android.permission.ACTIVITY_RECOGNITION",
@@ -83,14 +81,14 @@ func TestCheckSeed002Fixture(t *testing.T) {
 	assert.Equal(t, []string{"hms-scankit", "shanyan", "tencent-teduboard", "tencent-x5", "wechat-opensdk", "wechat-opensdk"}, incomplete)
 
 	want := findingKeys(r.Findings, audit.Info)
-	gen := filepath.Join(repoRoot(t), "testdata", "policies", "generated")
+	gen := testenv.RepoRoot(t, "testdata", "policies", "generated")
 	for _, name := range []string{"seed002.html", "seed002.docx", "seed002.pdf"} {
 		t.Run(name, func(t *testing.T) {
 			p := filepath.Join(gen, name)
 			if _, err := os.Stat(p); err != nil {
 				t.Skipf("%s not built (make policy-docs needs LibreOffice): %v", p, err)
 			}
-			r2, err := scan.Check(apk, []string{p}, opt)
+			r2, err := scan.Check(context.Background(), apk, []string{p}, opt)
 			require.NoError(t, err)
 			assert.Len(t, r2.Disclosure.SDKs, 16)
 			assert.Equal(t, want, findingKeys(r2.Findings, audit.Info))
@@ -102,7 +100,7 @@ func TestCheckSeed002Fixture(t *testing.T) {
 // SDKs checked against any of them gets missing-sdk-list, and their prose permission
 // wording counts as disclosure.
 func TestCheckSeedsWithoutSDKList(t *testing.T) {
-	apk := filepath.Join(repoRoot(t), "testdata", "fixtures", "apk", "miitee.apk")
+	apk := testenv.Fixture(t, "miitee.apk")
 	tests := []struct {
 		seed      string
 		disclosed []string // permissions the prose discloses (checked by hand)
@@ -115,7 +113,7 @@ func TestCheckSeedsWithoutSDKList(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.seed, func(t *testing.T) {
-			r, err := scan.Check(apk, []string{seed(t, tt.seed)}, options(t))
+			r, err := scan.Check(context.Background(), apk, []string{seed(t, tt.seed)}, options(t))
 			require.NoError(t, err)
 			assert.False(t, r.Disclosure.HasSDKList)
 			assert.Contains(t, findingKeys(r.Findings, audit.High), "high missing-sdk-list com.example.miitee")
@@ -133,9 +131,9 @@ func TestCheckUnreadablePolicy(t *testing.T) {
 	require.NoError(t, os.WriteFile(garbage, []byte("\x00\x01\x02\xff\xfe\x00binary\x00\x00"), 0o644))
 	empty := filepath.Join(dir, "empty.txt")
 	require.NoError(t, os.WriteFile(empty, nil, 0o644))
-	apk := filepath.Join(repoRoot(t), "testdata", "demo", "demo.apk")
+	apk := testenv.RepoRoot(t, "testdata", "demo", "demo.apk")
 	for _, p := range []string{garbage, empty, filepath.Join(dir, "missing.pdf"), dir} {
-		_, err := scan.Check(apk, []string{p}, options(t))
+		_, err := scan.Check(context.Background(), apk, []string{p}, options(t))
 		require.Error(t, err, p)
 		var ie *scan.InputError
 		require.ErrorAs(t, err, &ie)
@@ -147,8 +145,8 @@ func TestCheckUnreadablePolicy(t *testing.T) {
 // TestDiffFixtures: miitee-v2 adds exactly READ_PHONE_NUMBERS and the Xiaomi push SDK,
 // and both are undisclosed in seed 002.
 func TestDiffFixtures(t *testing.T) {
-	dir := filepath.Join(repoRoot(t), "testdata", "fixtures", "apk")
-	res, err := scan.Diff(filepath.Join(dir, "miitee.apk"), filepath.Join(dir, "miitee-v2.apk"),
+	dir := filepath.Dir(testenv.Fixture(t, "miitee.apk"))
+	res, err := scan.Diff(context.Background(), filepath.Join(dir, "miitee.apk"), filepath.Join(dir, "miitee-v2.apk"),
 		[]string{seed(t, "002_8cf391e277f1a318.txt")}, options(t))
 	require.NoError(t, err)
 	var added []string
@@ -164,7 +162,7 @@ func TestDiffFixtures(t *testing.T) {
 	assert.Equal(t, []string{
 		"high undisclosed-permission android.permission.READ_PHONE_NUMBERS",
 		"high undisclosed-sdk xiaomi-push",
-	}, findingKeys(res.Findings, audit.Medium))
+	}, findingKeys(res.Result.Findings, audit.Medium))
 }
 
 // TestCheckErrorPrecedence: the policy is read while the artifact is scanned,
@@ -177,16 +175,16 @@ func TestCheckErrorPrecedence(t *testing.T) {
 	missing := filepath.Join(dir, "missing-policy.txt")
 	good := seed(t, "002_8cf391e277f1a318.txt")
 
-	_, err := scan.Check(badAPK, []string{missing}, options(t))
+	_, err := scan.Check(context.Background(), badAPK, []string{missing}, options(t))
 	var ie *scan.InputError
 	require.ErrorAs(t, err, &ie)
 	assert.Equal(t, missing, ie.Path, "the policy's error comes first")
 
-	_, err = scan.Check(badAPK, []string{good}, options(t))
+	_, err = scan.Check(context.Background(), badAPK, []string{good}, options(t))
 	require.ErrorAs(t, err, &ie)
 	assert.Equal(t, badAPK, ie.Path)
 
-	r, err := scan.Check(filepath.Join(repoRoot(t), "testdata", "fixtures", "apk", "miitee.apk"), []string{good}, options(t))
+	r, err := scan.Check(context.Background(), testenv.Fixture(t, "miitee.apk"), []string{good}, options(t))
 	require.NoError(t, err)
 	require.NotNil(t, r.Disclosure)
 	assert.NotEmpty(t, r.Disclosure.Permissions, "the policy read in parallel is used")
@@ -202,7 +200,7 @@ func TestDiffErrorOrder(t *testing.T) {
 		return p
 	}
 	oldBad, newBad := bad("old.apk"), bad("new.apk")
-	good := filepath.Join(repoRoot(t), "testdata", "fixtures", "apk", "miitee.apk")
+	good := testenv.Fixture(t, "miitee.apk")
 	policyFile := seed(t, "002_8cf391e277f1a318.txt")
 	var ie *scan.InputError
 	for _, tt := range []struct {
@@ -215,12 +213,12 @@ func TestDiffErrorOrder(t *testing.T) {
 		{"then the new build", good, newBad, policyFile, newBad},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
-			_, err := scan.Diff(tt.old, tt.new, []string{tt.pol}, options(t))
+			_, err := scan.Diff(context.Background(), tt.old, tt.new, []string{tt.pol}, options(t))
 			require.ErrorAs(t, err, &ie)
 			assert.Equal(t, tt.want, ie.Path)
 		})
 	}
-	r, err := scan.Diff(good, filepath.Join(repoRoot(t), "testdata", "fixtures", "apk", "miitee-v2.apk"), []string{policyFile}, options(t))
+	r, err := scan.Diff(context.Background(), good, testenv.Fixture(t, "miitee-v2.apk"), []string{policyFile}, options(t))
 	require.NoError(t, err)
 	assert.NotEmpty(t, r.Diff.AddedSDKs, "miitee-v2 adds an SDK")
 }

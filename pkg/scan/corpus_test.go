@@ -2,6 +2,7 @@ package scan_test
 
 import (
 	"bytes"
+	"context"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -14,32 +15,14 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/apkaudit/apkaudit/internal/testenv"
 	"github.com/apkaudit/apkaudit/pkg/scan"
 	"github.com/apkaudit/apkaudit/sdkdb"
 )
 
-// repoRoot is two levels up from pkg/scan.
-func repoRoot(t testing.TB) string {
-	root, err := filepath.Abs("../..")
-	require.NoError(t, err)
-	return root
-}
-
-func sharedCorpus(t testing.TB) string {
-	dir := filepath.Join(repoRoot(t), "..", "shared", "corpus")
-	if _, err := os.Stat(dir); err != nil {
-		t.Skipf("shared corpus not found at %s: corpus tests skipped", dir)
-	}
-	return dir
-}
-
-func externalCorpus(t testing.TB) string {
-	dir := filepath.Join(repoRoot(t), "testdata", "external")
-	if _, err := os.Stat(filepath.Join(dir, "androguard")); err != nil {
-		t.Skipf("external corpus not found at %s (make corpus fetches it)", dir)
-	}
-	return dir
-}
+// fetched are the folders of testdata/external that make corpus fetches
+// (../shared/corpus/fetch-external.sh); tests that count files walk only these.
+var fetched = []string{"androguard", "npm", "framework-res.apk"}
 
 func options(t testing.TB) scan.Options {
 	cat, err := sdkdb.Embedded()
@@ -70,8 +53,8 @@ func corpusAPKs(t testing.TB) []string {
 			return nil
 		})
 	}
-	walk(filepath.Join(sharedCorpus(t), "apk"), true)
-	ext := externalCorpus(t)
+	walk(testenv.Shared(t, "corpus", "apk"), true)
+	ext := testenv.External(t)
 	for _, d := range []string{"tests", "android", "axml", "dalvik"} {
 		walk(filepath.Join(ext, "androguard", d), true)
 	}
@@ -117,7 +100,7 @@ func TestPermissionsMatchAapt(t *testing.T) {
 			aaptFailed++
 			continue
 		}
-		r, err := scan.Inspect(f, opt)
+		r, err := scan.Inspect(context.Background(), f, opt)
 		if !assert.NoError(t, err, f) {
 			continue
 		}
@@ -141,15 +124,15 @@ func TestClassCountsMatchDexdump(t *testing.T) {
 		t.Skip("dexdump not installed (make deps installs it)")
 	}
 	var dexes []string
-	_ = filepath.WalkDir(externalCorpus(t), func(p string, d os.DirEntry, err error) error {
-		if err == nil && d.IsDir() && d.Name() == "sdk-binaries" {
-			return filepath.SkipDir // the SDK-binaries dev set has its own test (tests/sdkbinaries)
-		}
-		if err == nil && !d.IsDir() && strings.HasSuffix(p, ".dex") {
-			dexes = append(dexes, p)
-		}
-		return nil
-	})
+	ext := testenv.External(t)
+	for _, dir := range fetched {
+		_ = filepath.WalkDir(filepath.Join(ext, dir), func(p string, d os.DirEntry, err error) error {
+			if err == nil && !d.IsDir() && strings.HasSuffix(p, ".dex") {
+				dexes = append(dexes, p)
+			}
+			return nil
+		})
+	}
 	require.Len(t, dexes, 31)
 	re := regexp.MustCompile(`class_defs_size\s*:\s*(\d+)`)
 	opt := options(t)
@@ -161,7 +144,7 @@ func TestClassCountsMatchDexdump(t *testing.T) {
 			n, _ := strconv.Atoi(string(m[1]))
 			want += n
 		}
-		r, err := scan.Inspect(f, opt)
+		r, err := scan.Inspect(context.Background(), f, opt)
 		require.NoError(t, err, f)
 		assert.Equal(t, want, r.Inventory.Code.Classes, f)
 		assert.Equal(t, "dex", r.Inventory.Artifact.Kind, f)
@@ -189,7 +172,7 @@ func firstLine(b []byte) string {
 }
 
 func detected(t *testing.T, path string) []string {
-	r, err := scan.Inspect(path, options(t))
+	r, err := scan.Inspect(context.Background(), path, options(t))
 	require.NoError(t, err, path)
 	ids := []string{}
 	for _, d := range r.SDKs {
@@ -200,7 +183,7 @@ func detected(t *testing.T, path string) []string {
 
 // TestExodusTrackers: real apps with real trackers (exodus-core's own test APKs).
 func TestExodusTrackers(t *testing.T) {
-	dir := filepath.Join(sharedCorpus(t), "apk", "exodus-core")
+	dir := testenv.Shared(t, "corpus", "apk", "exodus-core")
 	ids := detected(t, filepath.Join(dir, "instapaper.apk"))
 	for _, want := range []string{"firebase-analytics", "firebase-crashlytics", "facebook-sdk"} {
 		assert.Contains(t, ids, want, "instapaper.apk")
@@ -211,7 +194,7 @@ func TestExodusTrackers(t *testing.T) {
 // TestFixtureSDKs: the miitee fixture embeds the SDKs of seed 002's list plus JPush,
 // Pangle and Getui (testdata/fixtures/src/miitee): every one is found and nothing else.
 func TestFixtureSDKs(t *testing.T) {
-	root := repoRoot(t)
+	root := testenv.RepoRoot(t)
 	tests := []struct {
 		file string
 		want []string

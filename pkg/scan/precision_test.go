@@ -1,6 +1,7 @@
 package scan_test
 
 import (
+	"context"
 	"os"
 	"path/filepath"
 	"sort"
@@ -9,6 +10,7 @@ import (
 
 	"github.com/stretchr/testify/assert"
 
+	"github.com/apkaudit/apkaudit/internal/testenv"
 	"github.com/apkaudit/apkaudit/pkg/scan"
 )
 
@@ -52,10 +54,14 @@ func TestCorpusPrecision(t *testing.T) {
 	if testing.Short() {
 		t.Skip("corpus precision run skipped under -short")
 	}
-	shared := filepath.Join(sharedCorpus(t), "apk")
-	ext := externalCorpus(t)
+	shared := testenv.Shared(t, "corpus", "apk")
+	ext := testenv.External(t)
 	var files []string
-	for _, dir := range []string{shared, ext} {
+	dirs := []string{shared}
+	for _, d := range fetched {
+		dirs = append(dirs, filepath.Join(ext, d))
+	}
+	for _, dir := range dirs {
 		_ = filepath.WalkDir(dir, func(p string, d os.DirEntry, err error) error {
 			if err == nil && d.IsDir() && d.Name() == "sdk-binaries" {
 				return filepath.SkipDir // scored against testdata/sdk-binaries.tsv by tests/sdkbinaries
@@ -79,7 +85,7 @@ func TestCorpusPrecision(t *testing.T) {
 		} else if rel, err := filepath.Rel(ext, f); err == nil {
 			key = "ext/" + filepath.ToSlash(rel)
 		}
-		r, err := scan.Inspect(f, opt)
+		r, err := scan.Inspect(context.Background(), f, opt)
 		if err != nil {
 			continue // unreadable inputs are the malformed suite's business
 		}

@@ -1,21 +1,26 @@
 // Package scan is apkaudit's library facade: it wires the readers, the SDK
 // matcher, the policy extractor and the rules into the operations the CLI
-// offers (Inspect, Policy, Check, Diff, Batch). Renderers read what it returns.
+// offers (Inspect, Policy, Check, Diff, Batch), and returns finished results:
+// the rules ran and the review (waivers, baseline, strict mode, today's date,
+// all from Options) was applied, alike for every command. Renderers read what
+// it returns.
 package scan
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"os"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/apkaudit/apkaudit/pkg/audit"
+	"github.com/apkaudit/apkaudit/pkg/container"
 	"github.com/apkaudit/apkaudit/pkg/diff"
 	"github.com/apkaudit/apkaudit/pkg/doctext"
-	"github.com/apkaudit/apkaudit/pkg/inventory"
+	"github.com/apkaudit/apkaudit/pkg/inventory/collect"
 	"github.com/apkaudit/apkaudit/pkg/limits"
-	"github.com/apkaudit/apkaudit/pkg/permissions"
 	"github.com/apkaudit/apkaudit/pkg/policy"
 	"github.com/apkaudit/apkaudit/pkg/sdk"
 	"github.com/apkaudit/apkaudit/sdkdb"
@@ -32,8 +37,19 @@ type Options struct {
 	// LoadCatalogue, used by Inspect when Catalogue is nil, loads it while the
 	// artifact is being read (start-up time counts for one-build CI runs).
 	LoadCatalogue func() (*sdkdb.Catalogue, error)
-	// Config holds severity overrides; waivers and baselines are applied by the caller.
+	// Config holds the severity overrides and the waivers.
 	Config *audit.Config
+	// Baseline holds known findings, waived as "in baseline".
+	Baseline *audit.Baseline
+	// StrictWaivers makes a waiver that matches no finding fail the result.
+	StrictWaivers bool
+	// Now is the day waivers expire against; time.Now() when zero.
+	Now time.Time
+}
+
+// review is the review every result gets before it is returned.
+func (o Options) review() audit.Review {
+	return audit.Review{Config: o.Config, Baseline: o.Baseline, StrictWaivers: o.StrictWaivers, Now: o.Now}
 }
 
 // InputError is an input that could not be read at all: the CLI exits 2 with its one-line message.
@@ -52,10 +68,23 @@ func (e *InputError) Error() string {
 }
 func (e *InputError) Unwrap() error { return e.Err }
 
-// Inspect reads one artifact and detects its SDKs. Its findings are only unanalysed-code.
-// The matcher is built while the archive is opened and inflated; DEX parsing
-// asks it for wanted string constants only when it needs them.
-func Inspect(path string, opt Options) (*audit.Result, error) {
+// Inspect reads one artifact and detects its SDKs. Its findings are
+// unanalysed-code only, reviewed like any other.
+func Inspect(ctx context.Context, path string, opt Options) (*audit.Result, error) {
+	return CheckDisclosure(ctx, path, nil, opt)
+}
+
+// scanned is an artifact read and matched, before the rules: its result and
+// the catalogue it was matched against.
+type scanned struct {
+	r   *audit.Result
+	cat *sdkdb.Catalogue
+}
+
+// inspect reads the artifact and matches its SDKs, without rules. The
+// matcher is built while the archive is opened and inflated; DEX parsing asks
+// it for wanted string constants only when it needs them.
+func inspect(ctx context.Context, path string, opt Options) (scanned, error) {
 	catalogue := sync.OnceValues(func() (*sdkdb.Catalogue, error) {
 		if opt.Catalogue != nil || opt.LoadCatalogue == nil {
 			return opt.Catalogue, nil
@@ -69,31 +98,56 @@ func Inspect(path string, opt Options) (*audit.Result, error) {
 		}
 		return sdk.NewMatcher(c)
 	})
-	go matcher()
-	go permissions.Lookup("") // parse the permission table while the archive is opened
-	inv, err := inventory.Build(path, inventory.Options{
+	goSafe("the catalogue", func() error { matcher(); return nil }) // built while the archive is read
+	f, err := container.Open(path)
+	if err != nil {
+		return scanned{}, &InputError{Path: path, Err: unwrapPathError(err)}
+	}
+	defer f.Close()
+	inv, err := collect.Build(ctx, f, collect.Options{
 		Limits: opt.Limits, Jobs: opt.Jobs, NoCode: opt.NoCode, KeepClasses: opt.KeepClasses,
 		WantStrings: func() []string { return matcher().WantStrings() },
 	})
 	if err != nil {
-		return nil, &InputError{Path: path, Err: unwrapPathError(err)}
+		if ctx.Err() != nil {
+			return scanned{}, ctx.Err()
+		}
+		return scanned{}, &InputError{Path: path, Err: err}
 	}
 	cat, err := catalogue()
 	if err != nil {
-		return nil, err
+		return scanned{}, err
 	}
-	r := &audit.Result{Inventory: inv, SDKs: matcher().Match(inv)}
-	r.Findings = audit.Evaluate(audit.Input{Inventory: inv, SDKs: r.SDKs, Catalogue: cat}, opt.Config)
-	r.Summary = audit.Summarise(r.Findings)
-	return r, nil
+	return scanned{&audit.Result{Inventory: inv, SDKs: matcher().Match(inv)}, cat}, nil
 }
 
-// recoverInto turns a panic in a goroutine the scan started into *err: the
-// CLI's own recover only sees the goroutine it runs on.
-func recoverInto(err *error, what string) {
-	if p := recover(); p != nil {
-		*err = fmt.Errorf("internal error while reading %s: %v", what, p)
-	}
+// finish applies the rules to s against the policy d (nil for inspect), and
+// then the review: the one way every result is finished.
+func finish(s scanned, d *policy.Disclosure, opt Options) *audit.Result {
+	r := s.r
+	r.Disclosure = d
+	r.Findings = audit.Evaluate(audit.Input{Inventory: r.Inventory, SDKs: r.SDKs, Disclosure: d, Catalogue: s.cat}, opt.Config)
+	opt.review().Apply(r)
+	return r
+}
+
+// goSafe runs f on a goroutine of its own and returns a channel that
+// delivers its error once: a panic in f is that error. Every goroutine the
+// scan starts is rooted here (or in a batch worker), because a panic off the
+// caller's goroutine would otherwise end the process.
+func goSafe(what string, f func() error) <-chan error {
+	done := make(chan error, 1)
+	go func() {
+		var err error
+		defer func() { done <- err }()
+		defer func() {
+			if p := recover(); p != nil {
+				err = fmt.Errorf("internal error while reading %s: %v", what, p)
+			}
+		}()
+		err = f()
+	}()
+	return done
 }
 
 // ErrNoPolicy is returned by Check when no policy document was given.
@@ -131,113 +185,85 @@ func unwrapPathError(err error) error {
 }
 
 // Check inspects the artifact, reads the policies and applies every rule.
-func Check(path string, policies []string, opt Options) (*audit.Result, error) {
+func Check(ctx context.Context, path string, policies []string, opt Options) (*audit.Result, error) {
 	// The policy is read while the artifact is scanned: the scan keeps one core
 	// on its largest DEX and leaves the other partly idle, and a PDF or a long
 	// HTML policy takes tens of milliseconds. A policy error still wins over an
 	// artifact error, as when the two ran in turn.
-	type read struct {
-		d   *policy.Disclosure
-		err error
-	}
-	policyRead := make(chan read, 1)
-	go func() {
-		var pr read
-		defer func() { policyRead <- pr }()
-		defer recoverInto(&pr.err, "the policy")
-		pr.d, pr.err = Policy(policies, opt)
-	}()
-	r, err := Inspect(path, opt)
-	pr := <-policyRead
-	if pr.err != nil {
-		return nil, pr.err
+	var d *policy.Disclosure
+	policyRead := goSafe("the policy", func() (err error) {
+		d, err = Policy(policies, opt)
+		return err
+	})
+	r, err := inspect(ctx, path, opt)
+	if perr := <-policyRead; perr != nil {
+		return nil, perr
 	}
 	if err != nil {
 		return nil, err
 	}
-	return withDisclosure(r, pr.d, opt), nil
+	return finish(r, d, opt), nil
 }
 
-// CheckDisclosure is Check against a policy already read by Policy: batch
-// reads the policy once for all its artifacts.
-func CheckDisclosure(path string, d *policy.Disclosure, opt Options) (*audit.Result, error) {
-	r, err := Inspect(path, opt)
+// CheckDisclosure is Check against a policy already read by Policy (batch
+// reads the policy once for all its artifacts); a nil d is Inspect.
+func CheckDisclosure(ctx context.Context, path string, d *policy.Disclosure, opt Options) (*audit.Result, error) {
+	r, err := inspect(ctx, path, opt)
 	if err != nil {
 		return nil, err
 	}
-	return withDisclosure(r, d, opt), nil
+	return finish(r, d, opt), nil
 }
 
-// withDisclosure re-evaluates an inspect result against the policy d.
-func withDisclosure(r *audit.Result, d *policy.Disclosure, opt Options) *audit.Result {
-	r.Disclosure = d
-	r.Findings = audit.Evaluate(audit.Input{Inventory: r.Inventory, SDKs: r.SDKs, Disclosure: d, Catalogue: opt.Catalogue}, opt.Config)
-	r.Summary = audit.Summarise(r.Findings)
-	return r
-}
-
-// DiffResult is what changed between two builds and, when policies were
-// given, the findings about what was added.
+// DiffResult is what changed between two builds, and the finished result of
+// the new build: its findings are those about what it added (none without a
+// policy), reviewed like a check.
 type DiffResult struct {
-	Diff *diff.Result
-	// Findings are the check findings on added permissions and SDKs (nil without a policy).
-	Findings   []audit.Finding
-	Disclosure *policy.Disclosure
+	Diff   *diff.Result
+	Result *audit.Result
 }
 
 // Diff compares two builds; with policies it also checks what the new build added.
-func Diff(oldPath, newPath string, policies []string, opt Options) (*DiffResult, error) {
+func Diff(ctx context.Context, oldPath, newPath string, policies []string, opt Options) (*DiffResult, error) {
 	// The policy and the old build are read while the new build is scanned;
 	// errors are reported in that order (policy, old, new), as when they ran in turn.
 	var (
-		d              *policy.Disclosure
-		oldR           *audit.Result
-		errPol, errOld error
-		wg             sync.WaitGroup
+		d    *policy.Disclosure
+		oldS scanned
 	)
-	if len(policies) > 0 {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			defer recoverInto(&errPol, "the policy")
-			d, errPol = Policy(policies, opt)
-		}()
-	}
-	wg.Add(1)
-	go func() {
-		defer wg.Done()
-		defer recoverInto(&errOld, oldPath)
-		oldR, errOld = Inspect(oldPath, opt)
-	}()
-	newR, errNew := Inspect(newPath, opt)
-	wg.Wait()
-	for _, err := range []error{errPol, errOld, errNew} {
+	policyRead := goSafe("the policy", func() (err error) {
+		if len(policies) > 0 {
+			d, err = Policy(policies, opt)
+		}
+		return err
+	})
+	oldRead := goSafe(oldPath, func() (err error) {
+		oldS, err = inspect(ctx, oldPath, opt)
+		return err
+	})
+	newS, errNew := inspect(ctx, newPath, opt)
+	for _, err := range []error{<-policyRead, <-oldRead, errNew} {
 		if err != nil {
 			return nil, err
 		}
 	}
+	oldR, newR := oldS.r, newS.r
 	res := &DiffResult{Diff: diff.Compare(diff.Build{Inventory: oldR.Inventory, SDKs: oldR.SDKs},
-		diff.Build{Inventory: newR.Inventory, SDKs: newR.SDKs}), Disclosure: d}
+		diff.Build{Inventory: newR.Inventory, SDKs: newR.SDKs})}
 	if d == nil {
+		res.Result = newR // no policy, no rules: nothing to review
 		return res, nil
 	}
-	added := map[string]bool{}
-	for _, p := range res.Diff.AddedPermissions {
-		added[p.Name] = true
-	}
-	for _, s := range res.Diff.AddedSDKs {
-		added[s.ID()] = true
-	}
-	all := audit.Evaluate(audit.Input{Inventory: newR.Inventory, SDKs: newR.SDKs, Disclosure: d, Catalogue: opt.Catalogue}, opt.Config)
-	res.Findings = []audit.Finding{}
-	for _, f := range all {
-		switch f.Rule {
-		case audit.RuleUndisclosedPermission, audit.RuleUndisclosedPermissionNormal, audit.RuleUndisclosedSDK,
-			audit.RuleUndisclosedSDKData, audit.RuleIncompleteSDKDisclosure:
-			if added[f.Subject] {
-				res.Findings = append(res.Findings, f)
-			}
+	// The review sees every finding of the new build, as check would, so its
+	// notes about waivers are the same; the diff then keeps those about what
+	// the release added.
+	res.Result = finish(newS, d, opt)
+	kept := res.Result.Findings[:0]
+	for _, f := range res.Result.Findings {
+		if res.Diff.Added(f.Subject) {
+			kept = append(kept, f)
 		}
 	}
+	res.Result.Findings = kept
 	return res, nil
 }

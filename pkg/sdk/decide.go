@@ -7,12 +7,6 @@ import (
 	"github.com/apkaudit/apkaudit/sdkdb"
 )
 
-// kindOrder sorts evidence kinds in a Detection: code first, then what survives obfuscation.
-var kindOrder = map[string]int{
-	KindDexPackage: 0, KindNativeLib: 1, KindComponent: 2, KindMetaData: 3,
-	KindPermissionDefined: 4, KindAsset: 5, KindString: 6, KindVersionFile: 7,
-}
-
 // decide turns the collected hits into Detections: min_signals, weak-only
 // entries, shared-evidence disambiguation, nesting, and ordering.
 func (m *Matcher) decide(c collector) []Detection {
@@ -120,10 +114,10 @@ func evidence(h *hits) []Evidence {
 					continue
 				}
 			}
-			if k.kind == KindDexPackage && (underPackage(k.value, h.strong) || weak && underPackage(k.value, h.weak)) {
+			if k.kind == sdkdb.EvidenceDexPackage && (underPackage(k.value, h.strong) || weak && underPackage(k.value, h.weak)) {
 				continue // a sub-package of a package already listed, or a weak parent of a strong one
 			}
-			if weak && k.kind == KindDexPackage && childClasses(k.value, h.strong) >= n {
+			if weak && k.kind == sdkdb.EvidenceDexPackage && childClasses(k.value, h.strong) >= n {
 				continue // a weak parent that holds nothing beyond the strong packages under it
 			}
 			ev = append(ev, Evidence{Kind: k.kind, Value: k.value, Count: n, Weak: weak})
@@ -131,7 +125,7 @@ func evidence(h *hits) []Evidence {
 		sort.Slice(ev, func(i, j int) bool {
 			a, b := ev[i], ev[j]
 			if a.Kind != b.Kind {
-				return kindOrder[a.Kind] < kindOrder[b.Kind]
+				return sdkdb.EvidenceOrder(a.Kind) < sdkdb.EvidenceOrder(b.Kind)
 			}
 			if a.Count != b.Count {
 				return a.Count > b.Count
@@ -152,7 +146,7 @@ func evidence(h *hits) []Evidence {
 // underPackage reports whether pkg lies strictly inside another dex-package value in ev.
 func underPackage(pkg string, ev map[evKey]int) bool {
 	for k := range ev {
-		if k.kind == KindDexPackage && len(pkg) > len(k.value) && strings.HasPrefix(pkg, k.value+".") {
+		if k.kind == sdkdb.EvidenceDexPackage && len(pkg) > len(k.value) && strings.HasPrefix(pkg, k.value+".") {
 			return true
 		}
 	}
@@ -163,7 +157,7 @@ func underPackage(pkg string, ev map[evKey]int) bool {
 func childClasses(pkg string, ev map[evKey]int) int {
 	n := 0
 	for k, c := range ev {
-		if k.kind == KindDexPackage && strings.HasPrefix(k.value, pkg+".") {
+		if k.kind == sdkdb.EvidenceDexPackage && strings.HasPrefix(k.value, pkg+".") {
 			n += c
 		}
 	}

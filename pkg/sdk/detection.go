@@ -5,21 +5,9 @@ package sdk
 
 import "github.com/apkaudit/apkaudit/sdkdb"
 
-// Evidence kinds, as in the JSON contract.
-const (
-	KindDexPackage        = "dex-package"
-	KindNativeLib         = "native-lib"
-	KindComponent         = "component"
-	KindMetaData          = "meta-data"
-	KindPermissionDefined = "permission-defined"
-	KindAsset             = "asset"
-	KindString            = "string"
-	KindVersionFile       = "version-file"
-)
-
 // Evidence is one observation in the build that supports a Detection.
 type Evidence struct {
-	Kind  string // one of the Kind* constants
+	Kind  string // an evidence kind: sdkdb.EvidenceDexPackage, …
 	Value string // the package, file, component, key … that matched
 	Count int    // classes in the package, or 1
 	// Weak marks shared evidence (a package or component several SDKs carry)

@@ -6,7 +6,6 @@ import (
 	"strings"
 
 	"github.com/apkaudit/apkaudit/pkg/inventory"
-	"github.com/apkaudit/apkaudit/pkg/manifest"
 	"github.com/apkaudit/apkaudit/sdkdb"
 )
 
@@ -163,20 +162,22 @@ func NewMatcher(c *sdkdb.Catalogue) *Matcher {
 			m.strs[str] = appendOnce(m.strs[str], i)
 			want[str] = true
 		}
-		// A weak value is a package prefix, a component class (or pattern),
-		// a meta-data key or a .so name, told apart by its shape.
-		for _, w := range s.Weak {
-			switch {
-			case strings.HasSuffix(w, ".so") || strings.Contains(w, "*") && !strings.Contains(w, "."):
-				m.libs = append(m.libs, globRef{w, i, true})
-			case strings.HasPrefix(w, "*.") || strings.HasSuffix(w, ".*") || strings.HasPrefix(w, appIDVar):
-				m.addComponent(w, i, true)
-			default:
-				m.pkgs.insert(w, i, true)
-				m.compPrefix[w] = append(m.compPrefix[w], ref{entry: i, weak: true, pat: w + ".*"})
-				m.compExact[w] = append(m.compExact[w], ref{entry: i, weak: true})
-				m.metaData[w] = append(m.metaData[w], ref{entry: i, weak: true})
-			}
+		// A weak package prefix also counts for the components under it and
+		// for a meta-data key of that name (sdkdb.WeakSignals).
+		for _, w := range s.Weak.DexPackages {
+			m.pkgs.insert(w, i, true)
+			m.compPrefix[w] = append(m.compPrefix[w], ref{entry: i, weak: true, pat: w + ".*"})
+			m.compExact[w] = append(m.compExact[w], ref{entry: i, weak: true})
+			m.metaData[w] = append(m.metaData[w], ref{entry: i, weak: true})
+		}
+		for _, w := range s.Weak.NativeLibs {
+			m.libs = append(m.libs, globRef{w, i, true})
+		}
+		for _, w := range s.Weak.Components {
+			m.addComponent(w, i, true)
+		}
+		for _, w := range s.Weak.MetaData {
+			m.metaData[w] = append(m.metaData[w], ref{entry: i, weak: true})
 		}
 	}
 	for s := range want {
@@ -276,23 +277,23 @@ func (m *Matcher) Match(inv *inventory.Inventory) []Detection {
 	m.matchComponents(inv, c)
 	for _, md := range inv.MetaData {
 		for _, r := range m.metaData[md.Name] {
-			c.add(r.entry, r.weak, KindMetaData, md.Name, 1)
+			c.add(r.entry, r.weak, sdkdb.EvidenceMetaData, md.Name, 1)
 		}
 	}
 	for _, p := range inv.PermissionDefs {
 		for _, i := range m.permExact[p.Name] {
-			c.add(i, false, KindPermissionDefined, p.Name, 1)
+			c.add(i, false, sdkdb.EvidencePermissionDefined, p.Name, 1)
 		}
 		for _, s := range m.permAppID {
 			if matchAppID(p.Name, inv.App.Package, s.suffix) {
-				c.add(s.entry, false, KindPermissionDefined, p.Name, 1)
+				c.add(s.entry, false, sdkdb.EvidencePermissionDefined, p.Name, 1)
 			}
 		}
 	}
 	m.matchFiles(inv, c)
 	for _, v := range inv.VersionFiles {
 		for _, i := range m.versions[v.Name] {
-			c.add(i, false, KindVersionFile, v.Name, 1)
+			c.add(i, false, sdkdb.EvidenceVersionFile, v.Name, 1)
 		}
 	}
 	for s, n := range inv.Strings {
@@ -300,7 +301,7 @@ func (m *Matcher) Match(inv *inventory.Inventory) []Detection {
 			continue
 		}
 		for _, i := range m.strs[s] {
-			c.add(i, false, KindString, s, n)
+			c.add(i, false, sdkdb.EvidenceString, s, n)
 		}
 	}
 	return m.decide(c)
@@ -330,12 +331,12 @@ func (m *Matcher) matchPackages(inv *inventory.Inventory, c collector) {
 				deepest = cur
 			}
 			for _, i := range cur.weak {
-				c.add(i, true, KindDexPackage, cur.prefix, p.Classes)
+				c.add(i, true, sdkdb.EvidenceDexPackage, cur.prefix, p.Classes)
 			}
 		}
 		if deepest != nil {
 			for _, i := range deepest.strong {
-				c.add(i, false, KindDexPackage, deepest.prefix, p.Classes)
+				c.add(i, false, sdkdb.EvidenceDexPackage, deepest.prefix, p.Classes)
 			}
 		}
 	}
@@ -350,14 +351,14 @@ func (m *Matcher) matchClasses(inv *inventory.Inventory, c collector) {
 	if len(inv.Code.ClassNames) > 0 {
 		for _, cl := range inv.Code.ClassNames {
 			for _, i := range m.classes[cl] {
-				c.add(i, false, KindDexPackage, cl, 1)
+				c.add(i, false, sdkdb.EvidenceDexPackage, cl, 1)
 			}
 		}
 		return
 	}
 	for _, p := range inv.Code.Packages {
 		for _, i := range m.classPkgs[p.Name] {
-			c.atLeast(i, KindDexPackage, strings.ReplaceAll(p.Name, "/", "."), p.Classes)
+			c.atLeast(i, sdkdb.EvidenceDexPackage, strings.ReplaceAll(p.Name, "/", "."), p.Classes)
 		}
 	}
 }
@@ -366,22 +367,22 @@ func (m *Matcher) matchClasses(inv *inventory.Inventory, c collector) {
 // "pkg.*" prefixes, "*.Suffix" patterns and ${applicationId} patterns.
 func (m *Matcher) matchComponents(inv *inventory.Inventory, c collector) {
 	cs := &inv.Components
-	for _, list := range [][]manifest.Component{cs.Activities, cs.Services, cs.Receivers, cs.Providers} {
+	for _, list := range [][]inventory.Component{cs.Activities, cs.Services, cs.Receivers, cs.Providers} {
 		for _, comp := range list {
 			name := comp.Name
 			for _, r := range m.compExact[name] {
-				c.add(r.entry, r.weak, KindComponent, name, 1)
+				c.add(r.entry, r.weak, sdkdb.EvidenceComponent, name, 1)
 			}
 			// Every enclosing package, for "pkg.*".
 			for j := strings.LastIndexByte(name, '.'); j > 0; j = strings.LastIndexByte(name[:j], '.') {
 				for _, r := range m.compPrefix[name[:j]] {
-					c.add(r.entry, r.weak, KindComponent, name, 1)
+					c.add(r.entry, r.weak, sdkdb.EvidenceComponent, name, 1)
 				}
 			}
 			// Every dotted suffix, for "*.Suffix".
 			for j := strings.IndexByte(name, '.'); j >= 0; {
 				for _, r := range m.compSuffix[name[j:]] {
-					c.add(r.entry, r.weak, KindComponent, name, 1)
+					c.add(r.entry, r.weak, sdkdb.EvidenceComponent, name, 1)
 				}
 				k := strings.IndexByte(name[j+1:], '.')
 				if k < 0 {
@@ -391,7 +392,7 @@ func (m *Matcher) matchComponents(inv *inventory.Inventory, c collector) {
 			}
 			for _, s := range m.compAppID {
 				if matchAppID(name, inv.App.Package, s.suffix) {
-					c.add(s.entry, false, KindComponent, name, 1)
+					c.add(s.entry, false, sdkdb.EvidenceComponent, name, 1)
 				}
 			}
 		}
@@ -419,7 +420,7 @@ func (m *Matcher) matchFiles(inv *inventory.Inventory, c collector) {
 			seen[base] = true
 			for _, g := range m.libs {
 				if ok, _ := path.Match(g.glob, base); ok {
-					c.add(g.entry, g.weak, KindNativeLib, base, 1)
+					c.add(g.entry, g.weak, sdkdb.EvidenceNativeLib, base, 1)
 				}
 			}
 		}
@@ -438,7 +439,7 @@ func (m *Matcher) matchFiles(inv *inventory.Inventory, c collector) {
 					ok, _ = path.Match(g.glob, base)
 				}
 				if ok {
-					c.add(g.entry, g.weak, KindAsset, rel, 1)
+					c.add(g.entry, g.weak, sdkdb.EvidenceAsset, rel, 1)
 				}
 			}
 		}

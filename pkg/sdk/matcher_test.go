@@ -9,7 +9,6 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/apkaudit/apkaudit/pkg/inventory"
-	"github.com/apkaudit/apkaudit/pkg/manifest"
 	"github.com/apkaudit/apkaudit/sdkdb"
 )
 
@@ -69,10 +68,10 @@ func pkgs(names ...string) []inventory.Package {
 	return out
 }
 
-func comps(names ...string) []manifest.Component {
-	var out []manifest.Component
+func comps(names ...string) []inventory.Component {
+	var out []inventory.Component
 	for _, n := range names {
-		out = append(out, manifest.Component{Name: n})
+		out = append(out, inventory.Component{Name: n})
 	}
 	return out
 }
@@ -95,7 +94,7 @@ func TestMatch(t *testing.T) {
 		{"empty", inventory.Inventory{}, []string{}},
 		{"segment boundary", inventory.Inventory{Code: inventory.Code{Packages: pkgs("com/umengx/analytics", "com/umeng/analyticsx", "com/umeng")}}, []string{}},
 		{"package itself and sub-packages", inventory.Inventory{Code: inventory.Code{Packages: pkgs("com/umeng/analytics", "com/umeng/analytics/pro/a")}}, []string{"umeng-analytics"}},
-		{"meta-data alone", inventory.Inventory{MetaData: []manifest.MetaData{{Name: "UMENG_APPKEY", Value: "x"}}}, []string{"umeng-analytics"}},
+		{"meta-data alone", inventory.Inventory{MetaData: []inventory.MetaData{{Name: "UMENG_APPKEY", Value: "x"}}}, []string{"umeng-analytics"}},
 		{"weak only not reported", inventory.Inventory{Code: inventory.Code{Packages: pkgs("org/android/agoo/x", "com/alipay/mobile")}}, []string{}},
 		{"weak component only", inventory.Inventory{Components: inventory.Components{Services: comps("com.taobao.accs.ChannelService$KernelService")}}, []string{}},
 		{"umeng push with accs", inventory.Inventory{Code: inventory.Code{Packages: pkgs("com/umeng/message", "com/taobao/accs", "com/taobao/accs/net", "org/android/agoo")}}, []string{"umeng-push"}},
@@ -110,9 +109,9 @@ func TestMatch(t *testing.T) {
 		{"wechat suffix needs a dot boundary", inventory.Inventory{Components: inventory.Components{Activities: comps("com.example.appwxapi.WXEntryActivity", "com.example.wxapi.WXEntryActivityX")}}, []string{}},
 		{"component package prefix", inventory.Inventory{Components: inventory.Components{Services: comps("com.xiaomi.push.service.XMPushService")}}, []string{"xiaomi-push"}},
 		{"component package prefix boundary", inventory.Inventory{Components: inventory.Components{Services: comps("com.xiaomi.push.servicex.XMPushService")}}, []string{}},
-		{"applicationId permission", inventory.Inventory{App: inventory.App{Package: "com.example.app"}, PermissionDefs: []manifest.PermissionDef{{Name: "com.example.app.permission.MIPUSH_RECEIVE"}}}, []string{"xiaomi-push"}},
-		{"applicationId of another app", inventory.Inventory{App: inventory.App{Package: "com.example.app"}, PermissionDefs: []manifest.PermissionDef{{Name: "com.other.permission.MIPUSH_RECEIVE"}}}, []string{}},
-		{"applicationId, package unknown", inventory.Inventory{PermissionDefs: []manifest.PermissionDef{{Name: "com.other.permission.MIPUSH_RECEIVE"}}}, []string{"xiaomi-push"}},
+		{"applicationId permission", inventory.Inventory{App: inventory.App{Package: "com.example.app"}, PermissionDefs: []inventory.PermissionDef{{Name: "com.example.app.permission.MIPUSH_RECEIVE"}}}, []string{"xiaomi-push"}},
+		{"applicationId of another app", inventory.Inventory{App: inventory.App{Package: "com.example.app"}, PermissionDefs: []inventory.PermissionDef{{Name: "com.other.permission.MIPUSH_RECEIVE"}}}, []string{}},
+		{"applicationId, package unknown", inventory.Inventory{PermissionDefs: []inventory.PermissionDef{{Name: "com.other.permission.MIPUSH_RECEIVE"}}}, []string{"xiaomi-push"}},
 		{"min_signals 2 with one kind", inventory.Inventory{Code: inventory.Code{Packages: pkgs("com/sdk/base", "com/sdk/a")}}, []string{}},
 		{"min_signals 2 with two kinds", inventory.Inventory{Code: inventory.Code{Packages: pkgs("com/sdk/base")}, Components: inventory.Components{Activities: comps("com.sdk.base.module.manager.SDKManager")}}, []string{"unicom-login"}},
 		{"native glob", inventory.Inventory{NativeLibs: []string{"lib/armeabi-v7a/libjiagu_a64.so", "lib/x86/libjiagu_a64.so"}}, []string{"qihoo-jiagu"}},
@@ -148,10 +147,10 @@ func TestMatchEvidence(t *testing.T) {
 	ds := m.Match(inv)
 	require.Equal(t, []string{"tencent-trtc"}, ids(ds))
 	assert.Equal(t, []Evidence{
-		{Kind: KindDexPackage, Value: "com.tencent.liteav.trtc", Count: 10}, // longest prefix: both trtc packages summed
-		{Kind: KindDexPackage, Value: "com.tencent.trtc", Count: 10},
-		{Kind: KindDexPackage, Value: "com.tencent.liteav", Count: 37, Weak: true}, // every package under it
-		{Kind: KindNativeLib, Value: "libliteavsdk.so", Count: 1, Weak: true},
+		{Kind: sdkdb.EvidenceDexPackage, Value: "com.tencent.liteav.trtc", Count: 10}, // longest prefix: both trtc packages summed
+		{Kind: sdkdb.EvidenceDexPackage, Value: "com.tencent.trtc", Count: 10},
+		{Kind: sdkdb.EvidenceDexPackage, Value: "com.tencent.liteav", Count: 37, Weak: true}, // every package under it
+		{Kind: sdkdb.EvidenceNativeLib, Value: "libliteavsdk.so", Count: 1, Weak: true},
 	}, ds[0].Evidence)
 	assert.Empty(t, ds[0].Via)
 
@@ -160,9 +159,9 @@ func TestMatchEvidence(t *testing.T) {
 	ds = m.Match(inv)
 	require.Equal(t, []string{"tencent-liteav", "tencent-trtc"}, ids(ds))
 	assert.Equal(t, []Evidence{
-		{Kind: KindDexPackage, Value: "com.tencent.liteav", Count: 27},
-		{Kind: KindDexPackage, Value: "com.tencent.rtmp", Count: 2},
-		{Kind: KindNativeLib, Value: "libliteavsdk.so", Count: 1},
+		{Kind: sdkdb.EvidenceDexPackage, Value: "com.tencent.liteav", Count: 27},
+		{Kind: sdkdb.EvidenceDexPackage, Value: "com.tencent.rtmp", Count: 2},
+		{Kind: sdkdb.EvidenceNativeLib, Value: "libliteavsdk.so", Count: 1},
 	}, ds[0].Evidence)
 }
 
@@ -174,7 +173,7 @@ func TestMatchClassPackageNotCountedTwice(t *testing.T) {
 	require.NoError(t, err)
 	ds := NewMatcher(c).Match(&inventory.Inventory{Code: inventory.Code{Packages: []inventory.Package{{Name: "com/umeng/commonsdk", Classes: 5}}}})
 	require.Len(t, ds, 1)
-	assert.Equal(t, []Evidence{{Kind: KindDexPackage, Value: "com.umeng.commonsdk", Count: 5}}, ds[0].Evidence)
+	assert.Equal(t, []Evidence{{Kind: sdkdb.EvidenceDexPackage, Value: "com.umeng.commonsdk", Count: 5}}, ds[0].Evidence)
 }
 
 func TestMatchNested(t *testing.T) {
@@ -193,9 +192,9 @@ func TestMatchNested(t *testing.T) {
 
 func TestMatchEvidenceLimit(t *testing.T) {
 	m := testMatcher(t)
-	var cs []manifest.Component
+	var cs []inventory.Component
 	for i := 0; i < 25; i++ {
-		cs = append(cs, manifest.Component{Name: fmt.Sprintf("com.xiaomi.push.service.S%02d", i)})
+		cs = append(cs, inventory.Component{Name: fmt.Sprintf("com.xiaomi.push.service.S%02d", i)})
 	}
 	ds := m.Match(&inventory.Inventory{Components: inventory.Components{Services: cs}})
 	require.Len(t, ds, 1)
@@ -245,7 +244,7 @@ func BenchmarkMatch(b *testing.B) {
 		inv.Code.Packages = append(inv.Code.Packages, inventory.Package{Name: name, Classes: 1 + i%40})
 	}
 	for i := 0; i < 200; i++ {
-		inv.Components.Activities = append(inv.Components.Activities, manifest.Component{Name: fmt.Sprintf("com.example.app.ui.Activity%d", i)})
+		inv.Components.Activities = append(inv.Components.Activities, inventory.Component{Name: fmt.Sprintf("com.example.app.ui.Activity%d", i)})
 	}
 	inv.NativeLibs = []string{"lib/arm64-v8a/libfoo.so", "lib/arm64-v8a/libjiagu_a64.so"}
 	b.ReportAllocs()

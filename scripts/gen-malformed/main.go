@@ -5,7 +5,9 @@
 // (fixed RNG seed, fixed zip timestamps) and small on disk: the bombs are a
 // few MB that inflate to gigabytes.
 //
-// usage: go run ./scripts/gen-malformed OUTDIR
+// usage (from the repository root; make malformed runs it):
+//
+//	go run ./scripts/gen-malformed OUTDIR
 //
 // Artifacts go to OUTDIR/apk/, policy documents to OUTDIR/policy/, and
 // OUTDIR/cases.txt lists every file with its size and what it is.
@@ -76,17 +78,14 @@ func main() {
 }
 
 func run(out string) error {
-	root, err := repoRoot()
-	if err != nil {
-		return err
-	}
+	var err error
 	g := &gen{out: out, rng: rand.New(rand.NewPCG(20261008, 164))}
 	for _, f := range []struct {
 		dst *[]byte
 		rel string
 	}{{&g.fixture, fixtureRel}, {&g.policy, policyRel}, {&g.text, textRel}} {
-		if *f.dst, err = os.ReadFile(filepath.Join(root, f.rel)); err != nil {
-			return fmt.Errorf("%w (run make fixtures first)", err)
+		if *f.dst, err = os.ReadFile(f.rel); err != nil {
+			return fmt.Errorf("%w (run it from the repository root, as make malformed does)", err)
 		}
 	}
 	for _, d := range []string{"apk", "policy"} {
@@ -105,24 +104,6 @@ func run(out string) error {
 		}
 	}
 	return g.summary()
-}
-
-// repoRoot finds the directory holding go.mod, from the working directory up.
-func repoRoot() (string, error) {
-	dir, err := os.Getwd()
-	if err != nil {
-		return "", err
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			return dir, nil
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			return "", errors.New("go.mod not found above the working directory")
-		}
-		dir = parent
-	}
 }
 
 func (g *gen) write(rel, what string, data []byte) error {

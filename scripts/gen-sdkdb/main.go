@@ -361,7 +361,7 @@ func fromFacts(f *factsEntry, s specEntry) Entry {
 	}
 	sg.MetaData = clone(m.MetaData)
 	sg.PermissionsDefined = clone(m.PermissionsDefined)
-	sg.Weak = clone(f.WeakEvidence)
+	sg.Weak = sdkdb.WeakByShape(f.WeakEvidence)
 	return e
 }
 
@@ -397,17 +397,12 @@ func overlay(e, o *Entry) {
 	e.Related = append(e.Related, o.Related...)
 	e.NestedIn = append(e.NestedIn, o.NestedIn...)
 	a, b := &e.Signals, &o.Signals
-	a.DexPackages = append(a.DexPackages, b.DexPackages...)
-	a.Classes = append(a.Classes, b.Classes...)
-	a.NativeLibs = append(a.NativeLibs, b.NativeLibs...)
-	a.Components = append(a.Components, b.Components...)
-	a.MetaData = append(a.MetaData, b.MetaData...)
-	a.PermissionsDefined = append(a.PermissionsDefined, b.PermissionsDefined...)
-	a.Assets = append(a.Assets, b.Assets...)
-	a.VersionFiles = append(a.VersionFiles, b.VersionFiles...)
-	a.Strings = append(a.Strings, b.Strings...)
-	a.JNIClasses = append(a.JNIClasses, b.JNIClasses...)
-	a.Weak = append(a.Weak, b.Weak...)
+	for _, k := range sdkdb.SignalKinds() {
+		*k.Values(a) = append(*k.Values(a), *k.Values(b)...)
+		if w := k.WeakValues(a); w != nil {
+			*w = append(*w, *k.WeakValues(b)...)
+		}
+	}
 	e.Version = append(e.Version, o.Version...)
 }
 
@@ -432,28 +427,34 @@ func finish(e *Entry, drop, promote []string) {
 	for _, d := range drop {
 		dropSet[d] = true
 	}
-	var weak []string
 	for _, p := range sg.DexPackages {
 		if forbiddenRoots[p] {
-			weak = append(weak, p)
+			sg.Weak.DexPackages = append(sg.Weak.DexPackages, p)
 		}
 	}
-	sg.Weak = append(sg.Weak, weak...)
 	promoted := map[string]bool{}
 	for _, p := range promote {
 		promoted[p] = true
 	}
-	kept := sg.Weak[:0]
-	for _, w := range sg.Weak {
-		if !promoted[w] {
-			kept = append(kept, w)
+	for _, k := range sdkdb.SignalKinds() {
+		if w := k.WeakValues(sg); w != nil {
+			kept := (*w)[:0]
+			for _, v := range *w {
+				if !promoted[v] {
+					kept = append(kept, v)
+				}
+			}
+			*w = kept
 		}
 	}
-	sg.Weak = kept
 	weakSet := map[string]bool{}
-	for _, w := range sg.Weak {
-		if !dropSet[w] {
-			weakSet[w] = true
+	for _, k := range sdkdb.SignalKinds() {
+		if w := k.WeakValues(sg); w != nil {
+			for _, v := range *w {
+				if !dropSet[v] {
+					weakSet[v] = true
+				}
+			}
 		}
 	}
 	clean := func(l []string, strong bool) []string {
@@ -469,17 +470,12 @@ func finish(e *Entry, drop, promote []string) {
 		}
 		return outl
 	}
-	sg.DexPackages = clean(sg.DexPackages, true)
-	sg.Classes = clean(sg.Classes, true)
-	sg.NativeLibs = clean(sg.NativeLibs, true)
-	sg.Components = clean(sg.Components, true)
-	sg.MetaData = clean(sg.MetaData, true)
-	sg.PermissionsDefined = clean(sg.PermissionsDefined, true)
-	sg.Assets = clean(sg.Assets, true)
-	sg.VersionFiles = clean(sg.VersionFiles, true)
-	sg.Strings = clean(sg.Strings, true)
-	sg.JNIClasses = clean(sg.JNIClasses, true)
-	sg.Weak = clean(sg.Weak, false)
+	for _, k := range sdkdb.SignalKinds() {
+		*k.Values(sg) = clean(*k.Values(sg), true)
+		if w := k.WeakValues(sg); w != nil {
+			*w = clean(*w, false)
+		}
+	}
 	e.Aliases = clean(e.Aliases, false)
 	e.VendorAliases = clean(e.VendorAliases, false)
 	e.Permissions = clean(e.Permissions, false)

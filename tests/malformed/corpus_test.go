@@ -3,6 +3,8 @@
 package malformed_test
 
 import (
+	"bytes"
+	"encoding/json"
 	"fmt"
 	"io/fs"
 	"os"
@@ -14,6 +16,9 @@ import (
 	"time"
 
 	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/apkaudit/apkaudit/internal/testenv"
 )
 
 const (
@@ -24,17 +29,26 @@ const (
 	corpusJobs = 2
 )
 
+// corpusRoots returns the shared corpus's apk/ folder and the external
+// corpus, those that are present.
+func corpusRoots(t *testing.T) []string {
+	var roots []string
+	for _, root := range []string{testenv.LookupShared(t, "corpus", "apk"), testenv.LookupExternal(t)} {
+		if root == "" {
+			t.Log("a corpus is absent (run make corpus): its files are not inspected")
+			continue
+		}
+		roots = append(roots, root)
+	}
+	return roots
+}
+
 // corpusFiles lists every file of the shared corpus's apk/ folder and of the
 // external corpus, relative to the repository root.
 func corpusFiles(t *testing.T) []string {
 	t.Helper()
 	var files []string
-	roots := []string{filepath.Join(repo, "..", "shared", "corpus", "apk"), filepath.Join(repo, "testdata", "external")}
-	for _, root := range roots {
-		if _, err := os.Stat(root); err != nil {
-			t.Logf("%s is absent (run make corpus): its files are not inspected", root)
-			continue
-		}
+	for _, root := range corpusRoots(t) {
 		err := filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
 			if err != nil {
 				return err
@@ -147,41 +161,57 @@ func sortedCounts(m map[string]int) []string {
 }
 
 // TestCorpusBatch runs batch over both corpus folders at once: one JSON line per
-// artifact-named file, errors as lines, no abort, the exit-code contract.
+// artifact, errors as lines, no abort, the exit-code contract. Batch keeps a
+// walked file by its content: every file whose name claims an artifact gets
+// its line, and any other file with a line must start like one (a zip, DEX,
+// binary XML or XML magic: a check of the first bytes only, independent of the
+// detector).
 func TestCorpusBatch(t *testing.T) {
 	if testing.Short() {
 		t.Skip("corpus run skipped under -short")
 	}
 	needSetup(t)
-	var roots []string
-	want := 0
+	named := map[string]bool{}
+	files := map[string]bool{}
 	for _, f := range corpusFiles(t) {
+		files[f] = true
 		switch strings.ToLower(filepath.Ext(f)) {
 		case ".apk", ".apks", ".apkm", ".xapk", ".aab", ".jar", ".aar", ".dex":
-			want++
-		default:
-			if strings.EqualFold(filepath.Base(f), "AndroidManifest.xml") {
-				want++ // batch reads manifests by name too
-			}
+			named[f] = true
 		}
 	}
-	for _, root := range []string{filepath.Join(repo, "..", "shared", "corpus", "apk"), filepath.Join(repo, "testdata", "external")} {
-		if _, err := os.Stat(root); err == nil {
-			roots = append(roots, root)
-		}
-	}
-	r := run(t, 5*time.Minute, append([]string{"batch", "--jobs", "2", "--quiet"}, roots...)...)
+	r := run(t, 5*time.Minute, append([]string{"batch", "--jobs", "2", "--quiet"}, corpusRoots(t)...)...)
 	for _, p := range contractProblems(r, "") {
 		t.Errorf("%s\n%v", p, r)
 	}
 	lines := strings.Split(strings.TrimRight(string(r.stdout), "\n"), "\n")
-	assert.Equal(t, want, len(lines), "one line per artifact")
+	seen := map[string]bool{}
 	errs := 0
 	for _, l := range lines {
-		if strings.Contains(l, `"error":`) && !strings.Contains(l, `"artifact":`) {
+		var line batchLine
+		require.NoError(t, json.Unmarshal([]byte(l), &line), l)
+		p := line.path()
+		if line.Error != "" {
 			errs++
 		}
+		require.True(t, files[p], "a line for %s, which is no corpus file", p)
+		assert.False(t, seen[p], "two lines for %s", p)
+		seen[p] = true
+		if !named[p] {
+			head := make([]byte, 4)
+			f, err := os.Open(p)
+			require.NoError(t, err)
+			_, _ = f.Read(head)
+			f.Close()
+			magic := bytes.HasPrefix(head, []byte("PK")) || bytes.HasPrefix(head, []byte("dex\n")) ||
+				bytes.Equal(head[2:4], []byte{0x08, 0x00}) || bytes.ContainsRune(head, '<') || bytes.HasPrefix(head, []byte("\xef\xbb\xbf"))
+			assert.True(t, magic, "%s has a line but does not start like an artifact: %q", p, head)
+		}
 	}
-	t.Logf("batch over %d artifacts: exit %d, %d error lines, %v, peak RSS %d MiB", len(lines), r.exit, errs, r.wall.Round(time.Millisecond), r.maxRSS>>20)
+	for f := range named {
+		assert.True(t, seen[f], "no line for %s", f)
+	}
+	t.Logf("batch over %d artifacts (%d named as artifacts, the rest by content): exit %d, %d error lines, %v, peak RSS %d MiB",
+		len(lines), len(named), r.exit, errs, r.wall.Round(time.Millisecond), r.maxRSS>>20)
 	assert.Less(t, r.maxRSS, int64(corpusRSS))
 }

@@ -21,21 +21,21 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/apkaudit/apkaudit/internal/testenv"
 )
 
 var (
 	// bin is the apkaudit binary built by TestMain.
 	bin string
-	// repo is the repository root.
-	repo string
-	// cases is the directory of generated malformed cases (apk/ and policy/).
-	cases string
-	// setupErr is why TestMain could not build the binary or the cases.
-	setupErr error
+	// buildErr is why TestMain could not build it.
+	buildErr error
+	// repo is the repository root, and cases the malformed cases that make
+	// malformed generates (testdata/malformed): set by needSetup.
+	repo, cases string
 )
 
-// caseFiles are the files scripts/gen-malformed writes; a testdata/malformed
-// holding all of them is reused instead of generating the cases again.
+// caseFiles are the files scripts/gen-malformed writes.
 var caseFiles = []string{
 	"apk/empty.apk", "apk/random-4k.apk", "apk/text.apk",
 	"apk/truncated-10.apk", "apk/truncated-50.apk", "apk/truncated-90.apk", "apk/truncated-eocd.apk",
@@ -46,6 +46,8 @@ var caseFiles = []string{
 	"policy/pdf-prev-loop.pdf", "policy/pdf-library-prints.pdf", // and the rest of pdfCases
 }
 
+// TestMain builds the binary under test once. The cases are not generated
+// here: make malformed writes them (make test runs it first).
 func TestMain(m *testing.M) {
 	flag.Parse()
 	tmp, err := os.MkdirTemp("", "apkaudit-malformed-")
@@ -53,55 +55,53 @@ func TestMain(m *testing.M) {
 		fmt.Fprintln(os.Stderr, "malformed:", err)
 		os.Exit(1)
 	}
-	setupErr = setup(tmp)
+	bin = filepath.Join(tmp, "apkaudit")
+	build := exec.Command("go", "build", "-o", bin, "github.com/apkaudit/apkaudit/cmd/apkaudit")
+	// Static, as released: under an address-space cap (prlimit --as) a cgo
+	// build fails at random, when glibc reserves a 64 MiB arena for a thread.
+	build.Env = append(os.Environ(), "CGO_ENABLED=0")
+	if out, err := build.CombinedOutput(); err != nil {
+		buildErr = fmt.Errorf("go build ./cmd/apkaudit: %v\n%s", err, out)
+	}
 	code := m.Run()
 	os.RemoveAll(tmp)
 	os.Exit(code)
 }
 
-func setup(tmp string) error {
-	var err error
-	if repo, err = filepath.Abs("../.."); err != nil {
-		return err
-	}
-	bin = filepath.Join(tmp, "apkaudit")
-	build := exec.Command("go", "build", "-o", bin, "../../cmd/apkaudit")
-	// Static, as released: under an address-space cap (prlimit --as) a cgo
-	// build fails at random, when glibc reserves a 64 MiB arena for a thread.
-	build.Env = append(os.Environ(), "CGO_ENABLED=0")
-	if out, err := build.CombinedOutput(); err != nil {
-		return fmt.Errorf("go build ../../cmd/apkaudit: %v\n%s", err, out)
-	}
-	cases = filepath.Join(repo, "testdata", "malformed")
-	if haveAll(cases) {
-		return nil
-	}
-	cases = filepath.Join(tmp, "cases")
-	gen := exec.Command("go", "run", "../../scripts/gen-malformed", cases)
-	if out, err := gen.CombinedOutput(); err != nil {
-		return fmt.Errorf("go run ../../scripts/gen-malformed: %v\n%s", err, out)
-	}
-	if !haveAll(cases) {
-		return errors.New("scripts/gen-malformed did not write every case")
-	}
-	return nil
-}
-
-func haveAll(dir string) bool {
-	for _, f := range caseFiles {
-		if _, err := os.Stat(filepath.Join(dir, f)); err != nil {
-			return false
-		}
-	}
-	return true
-}
-
-// needSetup stops t when TestMain could not build the binary or the cases.
+// needSetup stops t when the binary could not be built, skips it when make
+// malformed has not written the cases, and sets repo and cases.
 func needSetup(t *testing.T) {
 	t.Helper()
-	if setupErr != nil {
-		t.Fatalf("setup failed (is cmd/apkaudit in the tree?): %v", setupErr)
+	if buildErr != nil {
+		t.Fatal(buildErr)
 	}
+	repo = testenv.RepoRoot(t)
+	cases = testenv.Built(t, "malformed", "testdata", "malformed")
+	for _, f := range caseFiles {
+		testenv.Built(t, "malformed", "testdata", "malformed", f)
+	}
+}
+
+// batchLine is the part of a batch JSONL line these tests read: an
+// artifact's object, or the path and error of an unreadable one.
+type batchLine struct {
+	Path     string `json:"path"`
+	Error    string `json:"error"`
+	Artifact struct {
+		Path string `json:"path"`
+	} `json:"artifact"`
+	Findings []struct {
+		Severity string `json:"severity"`
+		Waived   bool   `json:"waived"`
+	} `json:"findings"`
+}
+
+// path is the artifact the line is about.
+func (l batchLine) path() string {
+	if l.Error != "" {
+		return l.Path
+	}
+	return l.Artifact.Path
 }
 
 // result is one finished run of the binary.

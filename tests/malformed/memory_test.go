@@ -4,45 +4,25 @@ package malformed_test
 
 import (
 	"archive/zip"
-	"os"
-	"os/exec"
-	"path/filepath"
-	"sort"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/apkaudit/apkaudit/internal/testenv"
 )
 
-// TestSyntheticMemoryBound builds an APK of at least 60 MiB of real DEX (scripts/synth-apk,
-// from the external corpus) and checks that inspect's peak RSS stays below twice its
+// TestSyntheticMemoryBound reads an APK of at least 60 MiB of real DEX (make synthetic
+// builds it with scripts/synth-apk from the external corpus) and checks that inspect's peak RSS stays below twice its
 // largest DEX plus 48 MiB: memory follows the DEX in flight, not the artifact's size.
 func TestSyntheticMemoryBound(t *testing.T) {
 	if testing.Short() {
 		t.Skip("skipped under -short")
 	}
 	needSetup(t)
-	ext := filepath.Join(repo, "testdata", "external")
-	appium := filepath.Join(ext, "npm", "appium-uiautomator2-server-v10.6.6.apk")
-	if _, err := os.Stat(appium); err != nil {
-		t.Skip("external corpus absent (make corpus)")
-	}
-	var dexes []string
-	_ = filepath.WalkDir(ext, func(p string, d os.DirEntry, err error) error {
-		if err == nil && strings.HasSuffix(p, ".dex") {
-			dexes = append(dexes, p)
-		}
-		return nil
-	})
-	sort.Strings(dexes)
-	out := filepath.Join(t.TempDir(), "synthetic.apk")
-	args := append([]string{"run", "./scripts/synth-apk", "-base", appium, "-min-mb", "60", "-out", out, appium}, dexes...)
-	cmd := exec.Command("go", args...)
-	cmd.Dir = repo
-	msg, err := cmd.CombinedOutput()
-	require.NoError(t, err, "%s", msg)
+	out := testenv.Built(t, "synthetic", "testdata", "synthetic", "synthetic-60mb.apk")
 
 	zr, err := zip.OpenReader(out)
 	require.NoError(t, err)

@@ -20,6 +20,8 @@ import (
 	"sort"
 	"strings"
 	"testing"
+
+	"github.com/apkaudit/apkaudit/internal/testenv"
 )
 
 // enabled lists the integration gates of testdata/sdk-binaries.tsv that today's
@@ -222,15 +224,7 @@ func (k kindScores) log(t *testing.T, prefix string) score {
 // devSet returns the repository root and the dev set's directory, and skips t when the set is absent.
 func devSet(t *testing.T) (repo, dir string) {
 	t.Helper()
-	repo, err := filepath.Abs("../..")
-	if err != nil {
-		t.Fatal(err)
-	}
-	dir = filepath.Join(repo, binariesDir)
-	if _, err := os.Stat(dir); err != nil {
-		t.Skipf("%s is absent (run make corpus, or scripts/fetch-sdk-binaries.sh): the SDK-binaries dev set is not scored", binariesDir)
-	}
-	return repo, dir
+	return testenv.RepoRoot(t), testenv.External(t, "sdk-binaries")
 }
 
 func TestSDKBinaries(t *testing.T) {

@@ -2,13 +2,13 @@ package cli
 
 import (
 	"encoding/json"
-	"errors"
 	"fmt"
-	"os"
+	"io"
 
 	"github.com/spf13/cobra"
 
 	"github.com/apkaudit/apkaudit/pkg/audit"
+	"github.com/apkaudit/apkaudit/pkg/report"
 	"github.com/apkaudit/apkaudit/pkg/scan"
 )
 
@@ -37,46 +37,36 @@ Waivers in .apkaudit.yaml and a --baseline keep reviewed findings in the report
 			if err != nil {
 				return err
 			}
-			policies = g.policyFiles(policies)
-			r, err := scan.Check(args[0], policies, opt)
+			if baseline != "" {
+				if opt.Baseline, err = audit.LoadBaseline(baseline); err != nil {
+					return fmt.Errorf("%s: %w", baseline, err)
+				}
+			}
+			opt.StrictWaivers = strictWaivers
+			r, err := scan.Check(cmd.Context(), args[0], g.policyFiles(policies), opt)
 			if err != nil {
 				return err
 			}
-			rep := g.config.ApplyWaivers(r.Findings, g.now())
-			for _, w := range rep.Expired {
-				g.note("waiver for %s %s expired on %s: it no longer suppresses the finding", w.Rule, w.Subject, w.Expires)
-				r.Inventory.Warnings = append(r.Inventory.Warnings, waiverWarning("expired on "+w.Expires, w))
-			}
-			for _, w := range rep.Unused {
-				g.note("waiver for %s %s matches no finding", w.Rule, w.Subject)
-				r.Inventory.Warnings = append(r.Inventory.Warnings, waiverWarning("matches no finding", w))
-			}
-			if baseline != "" {
-				b, err := audit.LoadBaseline(baseline)
-				if err != nil {
-					return fmt.Errorf("%s: %w", baseline, err)
-				}
-				b.Apply(r.Findings)
-			}
-			r.Summary = audit.Summarise(r.Findings)
 			if writeBaseline != "" {
-				data, _ := json.MarshalIndent(audit.NewBaseline(r.Findings), "", "  ")
-				if err := os.WriteFile(writeBaseline, append(data, '\n'), 0o644); err != nil {
+				err := g.writeTo(writeBaseline, func(w io.Writer) error {
+					data, _ := json.MarshalIndent(audit.NewBaseline(r.Findings), "", "  ")
+					_, err := w.Write(append(data, '\n'))
+					return err
+				})
+				if err != nil {
 					return err
 				}
 			}
-			if err := g.render([]*audit.Result{r}, g.reportOptions("check", opt.Catalogue)); err != nil {
+			v, err := report.NewView(report.CommandCheck, []*audit.Result{r}, g.reportOptions(opt.Catalogue))
+			if err != nil {
 				return err
 			}
-			if strictWaivers && len(rep.Unused) > 0 {
-				return errors.Join(errFindings, fmt.Errorf("%d waivers match no finding", len(rep.Unused)))
-			}
-			return g.verdict([]*audit.Result{r})
+			return g.finish(v, r)
 		},
 	}
 	cmd.Flags().StringArrayVar(&policies, "policy", nil, "policy document (repeatable; the documents form one disclosure)")
 	cmd.Flags().StringVar(&baseline, "baseline", "", "suppress findings recorded in this baseline FILE")
 	cmd.Flags().StringVar(&writeBaseline, "write-baseline", "", "record the current findings in FILE")
 	cmd.Flags().BoolVar(&strictWaivers, "strict-waivers", false, "exit 1 when a waiver matches no finding")
-	return cmd
+	return reporting(report.CommandCheck, cmd)
 }

@@ -13,12 +13,11 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/apkaudit/apkaudit/internal/testenv"
 )
 
-// root is the repository root, four levels up from this package.
-var root, _ = filepath.Abs("../../../..")
-
-func demo(name string) string { return filepath.Join(root, "testdata", "demo", name) }
+func demo(t testing.TB, name string) string { return testenv.RepoRoot(t, "testdata", "demo", name) }
 
 // run executes the CLI in-process and returns exit code, stdout and stderr.
 func run(t *testing.T, args ...string) (int, string, string) {
@@ -40,31 +39,31 @@ func TestExitCodes(t *testing.T) {
 	empty := filepath.Join(dir, "empty.apk")
 	require.NoError(t, os.WriteFile(empty, nil, 0o644))
 	trunc := filepath.Join(dir, "truncated.apk")
-	data, err := os.ReadFile(demo("demo.apk"))
+	data, err := os.ReadFile(demo(t, "demo.apk"))
 	require.NoError(t, err)
 	require.NoError(t, os.WriteFile(trunc, data[:len(data)/2], 0o644))
-	policy := demo("privacy-policy.html")
+	policy := demo(t, "privacy-policy.html")
 	tests := []struct {
 		name   string
 		args   []string
 		exit   int
 		stderr string // substring of the one stderr line on exit 2
 	}{
-		{"inspect demo", []string{"inspect", demo("demo.apk")}, 0, ""},
-		{"inspect json", []string{"inspect", "--format", "json", demo("demo.apk")}, 0, ""},
-		{"check demo fails on high", []string{"check", demo("demo.apk"), "--policy", policy}, 1, ""},
-		{"check demo --fail-on none", []string{"check", demo("demo.apk"), "--policy", policy, "--fail-on", "none"}, 0, ""},
+		{"inspect demo", []string{"inspect", demo(t, "demo.apk")}, 0, ""},
+		{"inspect json", []string{"inspect", "--format", "json", demo(t, "demo.apk")}, 0, ""},
+		{"check demo fails on high", []string{"check", demo(t, "demo.apk"), "--policy", policy}, 1, ""},
+		{"check demo --fail-on none", []string{"check", demo(t, "demo.apk"), "--policy", policy, "--fail-on", "none"}, 0, ""},
 		{"policy demo", []string{"policy", policy}, 0, ""},
 		{"not an artifact", []string{"inspect", text}, 2, "notes.apk: not an APK"},
 		{"empty", []string{"inspect", empty}, 2, "empty.apk: file is empty"},
 		{"truncated", []string{"inspect", trunc}, 2, "truncated.apk: container:"},
 		{"missing", []string{"inspect", filepath.Join(dir, "nope.apk")}, 2, "nope.apk: no such file"},
 		{"directory", []string{"inspect", dir}, 2, "is a directory"},
-		{"check without policy", []string{"check", demo("demo.apk")}, 2, "no policy document"},
-		{"unknown format", []string{"inspect", "--format", "yaml", demo("demo.apk")}, 2, "unknown format"},
-		{"bad fail-on", []string{"check", demo("demo.apk"), "--policy", policy, "--fail-on", "severe"}, 2, "--fail-on"},
+		{"check without policy", []string{"check", demo(t, "demo.apk")}, 2, "no policy document"},
+		{"unknown format", []string{"inspect", "--format", "yaml", demo(t, "demo.apk")}, 2, "unknown format"},
+		{"bad fail-on", []string{"check", demo(t, "demo.apk"), "--policy", policy, "--fail-on", "severe"}, 2, "--fail-on"},
 		{"unknown command", []string{"frobnicate"}, 2, "unknown command"},
-		{"bad lang", []string{"inspect", "--lang", "fr", demo("demo.apk")}, 2, "--lang"},
+		{"bad lang", []string{"inspect", "--lang", "fr", demo(t, "demo.apk")}, 2, "--lang"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -81,19 +80,19 @@ func TestExitCodes(t *testing.T) {
 func TestEveryFormat(t *testing.T) {
 	for _, format := range []string{"table", "json", "jsonl", "sarif", "junit", "markdown", "html"} {
 		for _, lang := range []string{"en", "zh"} {
-			code, out, stderr := run(t, "check", demo("demo.apk"), "--policy", demo("privacy-policy.html"),
+			code, out, stderr := run(t, "check", demo(t, "demo.apk"), "--policy", demo(t, "privacy-policy.html"),
 				"--format", format, "--lang", lang, "--no-timestamp")
 			assert.Equal(t, 1, code, "%s %s: %s", format, lang, stderr)
 			assert.Contains(t, out, "pangle-ads", "%s %s", format, lang)
 		}
 	}
-	_, zh, _ := run(t, "check", demo("demo.apk"), "--policy", demo("privacy-policy.html"), "--lang", "zh")
+	_, zh, _ := run(t, "check", demo(t, "demo.apk"), "--policy", demo(t, "privacy-policy.html"), "--lang", "zh")
 	assert.Contains(t, zh, "隐私政策的第三方SDK清单未列出")
 }
 
 // TestCheckJSONContract checks the check object's fields against DESIGN.md.
 func TestCheckJSONContract(t *testing.T) {
-	_, out, _ := run(t, "check", demo("demo.apk"), "--policy", demo("privacy-policy.html"), "--format", "json")
+	_, out, _ := run(t, "check", demo(t, "demo.apk"), "--policy", demo(t, "privacy-policy.html"), "--format", "json")
 	var doc map[string]any
 	require.NoError(t, json.Unmarshal([]byte(out), &doc))
 	for _, k := range []string{"schema_version", "tool", "artifact", "app", "permissions", "sdks", "components",
@@ -122,7 +121,7 @@ func writeConfig(t *testing.T, body string) string {
 
 // highSubjects returns the rule+subject of every unwaived high finding of the demo check.
 func highSubjects(t *testing.T, args ...string) (int, []string, map[string]any) {
-	code, out, stderr := run(t, append([]string{"check", demo("demo.apk"), "--policy", demo("privacy-policy.html"), "--format", "json", "--quiet"}, args...)...)
+	code, out, stderr := run(t, append([]string{"check", demo(t, "demo.apk"), "--policy", demo(t, "privacy-policy.html"), "--format", "json", "--quiet"}, args...)...)
 	require.NotEqual(t, 2, code, stderr)
 	var doc struct {
 		Findings []map[string]any `json:"findings"`
@@ -175,7 +174,7 @@ func TestWaivers(t *testing.T) {
 	code, _, _ = highSubjects(t, "--config", writeConfig(t, unused), "--strict-waivers")
 	assert.Equal(t, 1, code)
 	// A config with an unknown rule is a usage error.
-	c, _, stderr := run(t, "check", demo("demo.apk"), "--policy", demo("privacy-policy.html"), "--config",
+	c, _, stderr := run(t, "check", demo(t, "demo.apk"), "--policy", demo(t, "privacy-policy.html"), "--config",
 		writeConfig(t, "waivers:\n  - {rule: no-such-rule, subject: x, reason: y}\n"))
 	assert.Equal(t, 2, c)
 	assert.Contains(t, stderr, "unknown rule")
@@ -183,7 +182,7 @@ func TestWaivers(t *testing.T) {
 
 func TestBaseline(t *testing.T) {
 	base := filepath.Join(t.TempDir(), "baseline.json")
-	code, _, _ := run(t, "check", demo("demo.apk"), "--policy", demo("privacy-policy.html"), "--write-baseline", base, "--format", "json")
+	code, _, _ := run(t, "check", demo(t, "demo.apk"), "--policy", demo(t, "privacy-policy.html"), "--write-baseline", base, "--format", "json")
 	assert.Equal(t, 1, code)
 	code, high, waived := highSubjects(t, "--baseline", base)
 	assert.Equal(t, 0, code, "every known finding is in the baseline")
@@ -213,17 +212,17 @@ func TestUserCatalogue(t *testing.T) {
 `), 0o644))
 	pol := filepath.Join(dir, "policy.md")
 	require.NoError(t, os.WriteFile(pol, []byte("# 第三方SDK\n\n| SDK名称 | 公司名称 | 使用目的 | 收集个人信息 | 隐私政策链接 |\n|---|---|---|---|---|\n| 记账界面组件SDK | 小鹿科技有限公司 | 界面 | 无 | https://example.cn/privacy |\n"), 0o644))
-	code, out, stderr := run(t, "inspect", demo("demo.apk"), "--sdkdb", cat, "--format", "json")
+	code, out, stderr := run(t, "inspect", demo(t, "demo.apk"), "--sdkdb", cat, "--format", "json")
 	require.Equal(t, 0, code, stderr)
 	assert.Contains(t, out, `"id": "example-jizhang-ui"`)
 	_, out, _ = run(t, "policy", pol, "--sdkdb", cat, "--format", "json")
 	assert.Contains(t, out, `"id": "example-jizhang-ui"`)
-	_, out, _ = run(t, "check", demo("demo.apk"), "--policy", pol, "--sdkdb", cat, "--format", "json")
+	_, out, _ = run(t, "check", demo(t, "demo.apk"), "--policy", pol, "--sdkdb", cat, "--format", "json")
 	assert.NotContains(t, out, `"subject": "example-jizhang-ui"`, "the row discloses it")
 	// A broken user catalogue is a usage error with file and line.
 	bad := filepath.Join(dir, "bad.yaml")
 	require.NoError(t, os.WriteFile(bad, []byte("- id: x\n  nmae: typo\n"), 0o644))
-	code, _, stderr = run(t, "inspect", demo("demo.apk"), "--sdkdb", bad)
+	code, _, stderr = run(t, "inspect", demo(t, "demo.apk"), "--sdkdb", bad)
 	assert.Equal(t, 2, code)
 	assert.Contains(t, stderr, "bad.yaml:2")
 }
@@ -272,8 +271,8 @@ func TestSDKDBCommands(t *testing.T) {
 // TestPackedApp: a build whose DEX holds only a packer stub and whose lib/ holds 360 jiagu
 // yields the packer and a high unanalysed-code finding; check never reports it clean.
 func TestPackedApp(t *testing.T) {
-	packed := filepath.Join(root, "testdata", "fixtures", "apk", "packed.apk")
-	code, out, stderr := run(t, "check", packed, "--policy", demo("privacy-policy.html"), "--format", "json")
+	packed := testenv.Fixture(t, "packed.apk")
+	code, out, stderr := run(t, "check", packed, "--policy", demo(t, "privacy-policy.html"), "--format", "json")
 	assert.Equal(t, 1, code, stderr)
 	var doc struct {
 		SDKs     []struct{ ID, Category string }            `json:"sdks"`
@@ -297,20 +296,27 @@ func TestPackedApp(t *testing.T) {
 }
 
 func TestBatchShards(t *testing.T) {
-	dirs := []string{filepath.Join(root, "testdata", "fixtures", "apk"), filepath.Join(root, "testdata", "demo")}
+	dirs := []string{filepath.Dir(testenv.Fixture(t, "miitee.apk")), testenv.RepoRoot(t, "testdata", "demo")}
 	all := map[string]int{}
 	for i := 0; i < 3; i++ {
 		code, out, stderr := run(t, append([]string{"batch", "--shard", []string{"0/3", "1/3", "2/3"}[i], "--quiet", "--jobs", "2"}, dirs...)...)
-		require.Contains(t, []int{0, 1}, code, stderr)
 		sc := bufio.NewScanner(strings.NewReader(out))
 		sc.Buffer(nil, 64<<20)
+		want := 0 // without a policy only packed.apk fails: its unanalysed-code finding is high
 		for sc.Scan() {
 			var line struct {
 				Artifact struct{ Path string } `json:"artifact"`
+				Findings []struct{ Rule, Severity string }
 			}
 			require.NoError(t, json.Unmarshal(sc.Bytes(), &line))
 			all[line.Artifact.Path]++
+			if filepath.Base(line.Artifact.Path) == "packed.apk" {
+				want = 1
+				require.Len(t, line.Findings, 1, "the line shows the finding that decides the exit code")
+				assert.Equal(t, "unanalysed-code", line.Findings[0].Rule)
+			}
 		}
+		assert.Equal(t, want, code, stderr)
 	}
 	assert.Len(t, all, 4, "miitee, miitee-v2, packed, demo")
 	for p, n := range all {
@@ -324,7 +330,7 @@ func TestBatchShards(t *testing.T) {
 func TestBatchSkipDoneAndErrors(t *testing.T) {
 	dir := t.TempDir()
 	require.NoError(t, os.WriteFile(filepath.Join(dir, "broken.apk"), []byte("PK\x03\x04 not really"), 0o644))
-	data, err := os.ReadFile(demo("demo.apk"))
+	data, err := os.ReadFile(demo(t, "demo.apk"))
 	require.NoError(t, err)
 	require.NoError(t, os.WriteFile(filepath.Join(dir, "good.apk"), data, 0o644))
 	out := filepath.Join(dir, "results.jsonl")
@@ -348,11 +354,8 @@ func readLines(t *testing.T, path string) []string {
 }
 
 func TestDiffCommand(t *testing.T) {
-	seed := filepath.Join(root, "..", "shared", "seeds", "002_8cf391e277f1a318.txt")
-	if _, err := os.Stat(seed); err != nil {
-		t.Skip("shared seeds absent")
-	}
-	apks := filepath.Join(root, "testdata", "fixtures", "apk")
+	seed := testenv.Shared(t, "seeds", "002_8cf391e277f1a318.txt")
+	apks := filepath.Dir(testenv.Fixture(t, "miitee.apk"))
 	code, out, stderr := run(t, "diff", filepath.Join(apks, "miitee.apk"), filepath.Join(apks, "miitee-v2.apk"), "--policy", seed, "--format", "json")
 	assert.Equal(t, 1, code, stderr)
 	var doc struct {
@@ -390,7 +393,7 @@ func TestVersionAndCompletion(t *testing.T) {
 
 func TestNoTimestampIsDeterministic(t *testing.T) {
 	for _, format := range []string{"sarif", "junit", "html", "json"} {
-		args := []string{"check", demo("demo.apk"), "--policy", demo("privacy-policy.html"), "--format", format, "--no-timestamp"}
+		args := []string{"check", demo(t, "demo.apk"), "--policy", demo(t, "privacy-policy.html"), "--format", format, "--no-timestamp"}
 		_, a, _ := run(t, args...)
 		time.Sleep(1100 * time.Millisecond / 4)
 		_, b, _ := run(t, args...)
@@ -402,10 +405,10 @@ func TestNoTimestampIsDeterministic(t *testing.T) {
 // object per artifact (findings against it); an unreadable policy stops the
 // batch with one line and exit 2 before any artifact is read.
 func TestBatchWithPolicy(t *testing.T) {
-	fixtures := filepath.Join(root, "testdata", "fixtures", "apk")
-	policyFile := demo("privacy-policy.html")
+	fixtures := filepath.Dir(testenv.Fixture(t, "miitee.apk"))
+	policyFile := demo(t, "privacy-policy.html")
 	code, out, stderr := run(t, "batch", "--quiet", "--jobs", "2", "--policy", policyFile, fixtures)
-	require.Contains(t, []int{0, 1}, code, stderr)
+	require.Equal(t, 1, code, "every fixture embeds SDKs the demo policy does not list: %s", stderr)
 	lines := strings.Split(strings.TrimSpace(out), "\n")
 	require.Len(t, lines, 3, "miitee, miitee-v2, packed")
 	for _, l := range lines {
@@ -442,4 +445,184 @@ func TestBatchWithPolicy(t *testing.T) {
 	assert.Empty(t, out)
 	assert.Contains(t, stderr, "missing.html")
 	assert.Equal(t, 1, strings.Count(strings.TrimSpace(stderr), "\n")+1, stderr)
+}
+
+// TestInspectExplainsItsExitCode: inspect exits 1 on a packed build, and every
+// format shows the high unanalysed-code finding that decides it; a waiver for
+// it is applied as check would apply it, and then inspect exits 0.
+func TestInspectExplainsItsExitCode(t *testing.T) {
+	packed := testenv.Fixture(t, "packed.apk")
+	for _, format := range []string{"table", "json", "markdown", "html", "sarif", "junit"} {
+		code, out, stderr := run(t, "inspect", packed, "--format", format, "--no-timestamp")
+		assert.Equal(t, 1, code, "%s: %s", format, stderr)
+		assert.Contains(t, out, "unanalysed-code", format)
+		assert.Contains(t, out, "qihoo-jiagu", format)
+	}
+	_, out, _ := run(t, "inspect", packed)
+	assert.Contains(t, out, "fails --fail-on high", "the verdict is printed")
+	cfg := writeConfig(t, "waivers:\n  - {rule: unanalysed-code, subject: qihoo-jiagu, reason: packed on purpose; the unpacked build is checked}\n")
+	code, out, stderr := run(t, "inspect", packed, "--format", "json", "--config", cfg)
+	assert.Equal(t, 0, code, stderr)
+	var doc struct {
+		Findings []struct {
+			Rule         string `json:"rule"`
+			Waived       bool   `json:"waived"`
+			WaiverReason string `json:"waiver_reason"`
+		} `json:"findings"`
+		Notes []string `json:"notes"`
+	}
+	require.NoError(t, json.Unmarshal([]byte(out), &doc))
+	require.Len(t, doc.Findings, 1)
+	assert.True(t, doc.Findings[0].Waived)
+	assert.Equal(t, "packed on purpose; the unpacked build is checked", doc.Findings[0].WaiverReason)
+	assert.Empty(t, doc.Notes)
+}
+
+// TestWaiverNotesAlike: the same config gives the same notes about its
+// waivers (one expired, one unused) from check, from batch --policy and from
+// diff, in the JSON and, for check, on stderr; inspect calls no waiver of a
+// policy rule unused.
+func TestWaiverNotesAlike(t *testing.T) {
+	apk, policyFile := testenv.Fixture(t, "miitee.apk"), demo(t, "privacy-policy.html")
+	cfg := writeConfig(t, `waivers:
+  - {rule: undisclosed-sdk, subject: getui-push, reason: reviewed, expires: 2020-01-01}
+  - {rule: undisclosed-sdk, subject: no-such-sdk, reason: stale}
+`)
+	want := []string{
+		"waiver for undisclosed-sdk getui-push expired on 2020-01-01: it no longer suppresses the finding",
+		"waiver for undisclosed-sdk no-such-sdk matches no finding",
+	}
+	notes := func(t *testing.T, line string) []string {
+		var doc struct {
+			Notes []string `json:"notes"`
+		}
+		require.NoError(t, json.Unmarshal([]byte(line), &doc), line)
+		return doc.Notes
+	}
+	code, out, stderr := run(t, "check", apk, "--policy", policyFile, "--config", cfg, "--format", "json")
+	assert.Equal(t, 1, code)
+	assert.Equal(t, want, notes(t, out))
+	for _, n := range want {
+		assert.Contains(t, stderr, "apkaudit: "+n)
+	}
+	dir := t.TempDir()
+	data, err := os.ReadFile(apk)
+	require.NoError(t, err)
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "miitee.apk"), data, 0o644))
+	code, out, _ = run(t, "batch", dir, "--policy", policyFile, "--config", cfg, "--quiet")
+	assert.Equal(t, 1, code)
+	assert.Equal(t, want, notes(t, strings.TrimSpace(out)), "batch --policy reviews its results as check does")
+	code, out, _ = run(t, "diff", apk, testenv.Fixture(t, "miitee-v2.apk"), "--policy", policyFile, "--config", cfg, "--format", "json")
+	assert.Equal(t, 1, code)
+	assert.Equal(t, want, notes(t, out), "diff reviews the new build as check does")
+	_, out, _ = run(t, "inspect", apk, "--config", cfg, "--format", "json")
+	assert.Empty(t, notes(t, out), "without a policy the policy rules did not run")
+}
+
+// TestFormatsCheckedFirst: a --format that cannot show a command's output is
+// a usage error before any input is read (the inputs here do not exist).
+func TestFormatsCheckedFirst(t *testing.T) {
+	missing := filepath.Join(t.TempDir(), "missing.apk")
+	for _, tt := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"sdkdb", "list", "--format", "sarif"}, "--format sarif cannot show sdkdb output (want table or json)"},
+		{[]string{"sdkdb", "show", "jpush", "--format", "markdown"}, "--format markdown cannot show sdkdb output"},
+		{[]string{"sdkdb", "validate", "--embedded", "--format", "html"}, "--format html cannot show sdkdb output"},
+		{[]string{"batch", missing, "--format", "html"}, "--format html cannot show batch output (want jsonl)"},
+		{[]string{"batch", missing, "--format", "json"}, "--format json cannot show batch output"},
+		{[]string{"diff", missing, missing, "--format", "yaml"}, `unknown format "yaml"`},
+		{[]string{"check", missing, "--policy", missing, "--format", "yaml"}, `unknown format "yaml"`},
+	} {
+		code, out, stderr := run(t, tt.args...)
+		assert.Equal(t, 2, code, "%v", tt.args)
+		assert.Contains(t, stderr, tt.want, "%v", tt.args)
+		assert.Empty(t, out)
+	}
+}
+
+// TestDiffFormats: diff renders through the same renderers as every other
+// command, so each --format gives its own format, in any letter case.
+func TestDiffFormats(t *testing.T) {
+	old, new := testenv.Fixture(t, "miitee.apk"), testenv.Fixture(t, "miitee-v2.apk")
+	policyFile := demo(t, "privacy-policy.html")
+	checks := map[string]func(t *testing.T, out string){
+		"MARKDOWN": func(t *testing.T, out string) { assert.True(t, strings.HasPrefix(out, "## "), out) },
+		"sarif": func(t *testing.T, out string) {
+			var log struct {
+				Runs []struct {
+					Results []struct{ RuleID string } `json:"results"`
+				} `json:"runs"`
+			}
+			require.NoError(t, json.Unmarshal([]byte(out), &log))
+			require.Len(t, log.Runs, 1)
+			assert.NotEmpty(t, log.Runs[0].Results)
+		},
+		"junit": func(t *testing.T, out string) { assert.Contains(t, out, `<testcase name="sdk xiaomi-push"`) },
+		"html":  func(t *testing.T, out string) { assert.Contains(t, out, "<!DOCTYPE html>") },
+		"jsonl": func(t *testing.T, out string) { assert.Equal(t, 1, strings.Count(out, "\n")) },
+	}
+	for format, check := range checks {
+		t.Run(format, func(t *testing.T) {
+			code, out, stderr := run(t, "diff", old, new, "--policy", policyFile, "--format", format, "--no-timestamp")
+			assert.Equal(t, 1, code, stderr)
+			check(t, out)
+		})
+	}
+}
+
+// TestOutputDash: -o - is standard output, and no file named "-" appears.
+func TestOutputDash(t *testing.T) {
+	dir := t.TempDir()
+	t.Chdir(dir)
+	code, out, stderr := run(t, "inspect", demo(t, "demo.apk"), "--format", "json", "-o", "-")
+	assert.Equal(t, 0, code, stderr)
+	assert.True(t, json.Valid([]byte(out)))
+	_, err := os.Stat(filepath.Join(dir, "-"))
+	assert.True(t, os.IsNotExist(err), "no file named -")
+	code, out, _ = run(t, "sdkdb", "show", "jpush", "-o", "-")
+	assert.Equal(t, 0, code)
+	assert.Contains(t, out, "id:")
+}
+
+// TestWriteErrors: a report that cannot be written is exit 2 naming why,
+// never a silent success.
+func TestWriteErrors(t *testing.T) {
+	if _, err := os.Stat("/dev/full"); err != nil {
+		t.Skip("no /dev/full")
+	}
+	for _, args := range [][]string{
+		{"inspect", demo(t, "demo.apk"), "-o", "/dev/full"},
+		{"sdkdb", "list", "-o", "/dev/full"},
+		{"batch", demo(t, "demo.apk"), "-o", "/dev/full"},
+		{"check", demo(t, "demo.apk"), "--policy", demo(t, "privacy-policy.html"), "--write-baseline", "/dev/full"},
+	} {
+		code, _, stderr := run(t, args...)
+		assert.Equal(t, 2, code, "%v", args)
+		assert.Contains(t, stderr, "no space left on device", "%v", args)
+	}
+	code, _, stderr := run(t, "inspect", demo(t, "demo.apk"), "-o", filepath.Join(t.TempDir(), "no", "such", "dir.json"))
+	assert.Equal(t, 2, code)
+	assert.Contains(t, stderr, "no such file or directory")
+}
+
+// TestBatchByContent: in a directory batch reads what is an artifact by its
+// content, whatever its name, and gives a file whose name claims an artifact a
+// line saying why it cannot be read.
+func TestBatchByContent(t *testing.T) {
+	dir := t.TempDir()
+	data, err := os.ReadFile(demo(t, "demo.apk"))
+	require.NoError(t, err)
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "build-output.bin"), data, 0o644))
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "README.txt"), []byte("release notes\n"), 0o644))
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "notes.apk"), []byte("not an APK\n"), 0o644))
+	code, out, stderr := run(t, "batch", dir, "--quiet")
+	assert.Equal(t, 2, code, "one artifact is unreadable")
+	assert.Contains(t, stderr, "2 artifacts: 1 passed, 0 with findings at or above high, 1 unreadable")
+	lines := strings.Split(strings.TrimSpace(out), "\n")
+	require.Len(t, lines, 2, out)
+	assert.Contains(t, out, `"package":"cn.example.jizhang"`)
+	assert.Contains(t, out, `"path":"`+filepath.Join(dir, "notes.apk")+`","error":"not an APK`)
+	assert.NotContains(t, out, "README")
 }

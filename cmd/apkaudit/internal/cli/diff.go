@@ -1,11 +1,8 @@
 package cli
 
 import (
-	"io"
-
 	"github.com/spf13/cobra"
 
-	"github.com/apkaudit/apkaudit/pkg/audit"
 	"github.com/apkaudit/apkaudit/pkg/report"
 	"github.com/apkaudit/apkaudit/pkg/scan"
 )
@@ -27,27 +24,13 @@ when one of them is at or above --fail-on.`,
 			if err != nil {
 				return err
 			}
-			policies = g.policyFiles(policies)
-			res, err := scan.Diff(args[0], args[1], policies, opt)
+			res, err := scan.Diff(cmd.Context(), args[0], args[1], g.policyFiles(policies), opt)
 			if err != nil {
 				return err
 			}
-			if res.Findings != nil {
-				g.config.ApplyWaivers(res.Findings, g.now())
-			}
-			o := g.reportOptions("diff", opt.Catalogue)
-			err = g.writeTo(func(w io.Writer) error {
-				return report.RenderDiff(w, g.format, report.Diff{Diff: res.Diff, Findings: res.Findings, Disclosure: res.Disclosure}, o)
-			})
-			if err != nil {
-				return err
-			}
-			if audit.Fails(res.Findings, g.threshold()) {
-				return errFindings
-			}
-			return nil
+			return g.finish(report.NewDiffView(res.Diff, res.Result, g.reportOptions(opt.Catalogue)), res.Result)
 		},
 	}
 	cmd.Flags().StringArrayVar(&policies, "policy", nil, "policy document (repeatable)")
-	return cmd
+	return reporting(report.CommandDiff, cmd)
 }

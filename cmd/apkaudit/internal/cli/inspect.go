@@ -4,6 +4,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/apkaudit/apkaudit/pkg/audit"
+	"github.com/apkaudit/apkaudit/pkg/report"
 	"github.com/apkaudit/apkaudit/pkg/scan"
 )
 
@@ -12,6 +13,9 @@ func newInspect(g *globals) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "inspect ARTIFACT...",
 		Short: "Show what a build declares and embeds: permissions, SDKs with evidence, components, native libraries",
+		Long: `inspect shows what a build declares and embeds. It also shows the findings that
+need no policy — code that could not be analysed (a packer, a DEX that failed to
+parse, a limit hit) — and they decide its exit code, like check's findings do.`,
 		Example: `  apkaudit inspect app-release.apk
   apkaudit inspect app.aab --format json --output inventory.json
   apkaudit inspect app.apk --classes --format json | jq -r '.code.class_names[]'
@@ -19,11 +23,11 @@ func newInspect(g *globals) *cobra.Command {
 		Args: cobra.MinimumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			// The catalogue loads while the first artifact is read.
-			opt := scan.Options{Jobs: g.jobs, Config: g.config, LoadCatalogue: g.catalogue,
+			opt := scan.Options{Jobs: g.jobs, Config: g.config, Now: g.now(), LoadCatalogue: g.catalogue,
 				KeepClasses: classes, NoCode: noCode}
 			results := make([]*audit.Result, 0, len(args))
 			for _, a := range args {
-				r, err := scan.Inspect(a, opt)
+				r, err := scan.Inspect(cmd.Context(), a, opt)
 				if err != nil {
 					return err
 				}
@@ -33,15 +37,16 @@ func newInspect(g *globals) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			o := g.reportOptions("inspect", cat)
+			o := g.reportOptions(cat)
 			o.Classes = classes
-			if err := g.render(results, o); err != nil {
+			v, err := report.NewView(report.CommandInspect, results, o)
+			if err != nil {
 				return err
 			}
-			return g.verdict(results)
+			return g.finish(v, results...)
 		},
 	}
 	cmd.Flags().BoolVar(&classes, "classes", false, "list every class name")
 	cmd.Flags().BoolVar(&noCode, "no-code", false, "read only the manifest (instant; no SDK evidence from code)")
-	return cmd
+	return reporting(report.CommandInspect, cmd)
 }

@@ -4,11 +4,12 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/apkaudit/apkaudit/pkg/audit"
+	"github.com/apkaudit/apkaudit/pkg/report"
 	"github.com/apkaudit/apkaudit/pkg/scan"
 )
 
 func newPolicy(g *globals) *cobra.Command {
-	return &cobra.Command{
+	return reporting(report.CommandPolicy, &cobra.Command{
 		Use:   "policy DOC...",
 		Short: "Show what privacy-policy documents disclose: permissions, SDK rows (mapped to the catalogue), data types",
 		Long: `policy reads one or more policy documents (plain text in UTF-8/GBK, HTML, Markdown,
@@ -26,7 +27,11 @@ what apkaudit understood, line by line, so a person can trust or correct it.`,
 			if err != nil {
 				return err
 			}
-			return g.render([]*audit.Result{{Disclosure: d}}, g.reportOptions("policy", opt.Catalogue))
+			v, err := report.NewView(report.CommandPolicy, []*audit.Result{{Disclosure: d}}, g.reportOptions(opt.Catalogue))
+			if err != nil {
+				return err
+			}
+			return g.render(v)
 		},
-	}
+	})
 }

@@ -3,12 +3,15 @@
 package cli
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io"
 	"os"
+	"os/signal"
 	"strings"
 	"sync"
+	"syscall"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -32,8 +35,10 @@ const (
 // errFindings is returned by a command whose findings reach --fail-on.
 var errFindings = audit.ErrThresholdReached
 
-// Run executes apkaudit with args and returns the exit code. It never panics:
-// a panic inside a command becomes exit code 2 with one line on stderr.
+// Run executes apkaudit with args and returns the exit code. It is the root
+// of the command's goroutine, so a panic inside a command becomes exit code 2
+// with one line on stderr. SIGINT and SIGTERM cancel the command's context:
+// a batch then stops with every line written so far whole.
 func Run(args []string, stdout, stderr io.Writer) (code int) {
 	defer func() {
 		if p := recover(); p != nil {
@@ -41,13 +46,21 @@ func Run(args []string, stdout, stderr io.Writer) (code int) {
 			code = ExitError
 		}
 	}()
-	go func() { _, _ = sdkdb.Embedded() }() // decode the catalogue while the command line is parsed and files are opened
+	// Decode the catalogue while the command line is parsed and files are
+	// opened. A panic here repeats on the command's own call (sync.OnceValues),
+	// where the recover above turns it into exit 2.
+	go func() {
+		defer func() { _ = recover() }()
+		_, _ = sdkdb.Embedded()
+	}()
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
 	g := &globals{stdout: stdout, stderr: stderr, now: time.Now}
 	root := newRoot(g)
 	root.SetArgs(args)
 	root.SetOut(stdout)
 	root.SetErr(stderr)
-	err := root.Execute()
+	err := root.ExecuteContext(ctx)
 	switch {
 	case err == nil:
 		return ExitOK
@@ -63,7 +76,7 @@ func oneLine(s string) string {
 	return strings.Join(strings.Fields(strings.ReplaceAll(s, "\n", " ")), " ")
 }
 
-// globals are the flags every command shares.
+// globals are the flags every command shares, and what load makes of them.
 type globals struct {
 	stdout, stderr io.Writer
 	now            func() time.Time
@@ -78,8 +91,19 @@ type globals struct {
 	noTimestamp bool
 	jobs        int
 
-	config *audit.Config
-	cat    func() (*sdkdb.Catalogue, error)
+	config  *audit.Config
+	cat     func() (*sdkdb.Catalogue, error)
+	outputs []output // where the command's report goes, checked by load
+}
+
+// reportAnnotation marks a command with the report.Command its output is:
+// load checks --format against it before the command runs.
+const reportAnnotation = "report"
+
+// reporting marks cmd as writing output of report.Command c.
+func reporting(c report.Command, cmd *cobra.Command) *cobra.Command {
+	cmd.Annotations = map[string]string{reportAnnotation: string(c)}
+	return cmd
 }
 
 func newRoot(g *globals) *cobra.Command {
@@ -102,8 +126,8 @@ Exit codes: 0 no finding at or above --fail-on, 1 findings at or above it,
 		},
 	}
 	f := root.PersistentFlags()
-	f.StringVar(&g.format, "format", "table", "output format: "+strings.Join(report.Names(), "|"))
-	f.StringVarP(&g.output, "output", "o", "", "write the report to FILE instead of standard output")
+	f.StringVar(&g.format, "format", "table", "output format: "+strings.Join(report.Names(), "|")+" (batch: jsonl)")
+	f.StringVarP(&g.output, "output", "o", "", "write the report to FILE instead of standard output (- is standard output)")
 	f.StringVar(&g.lang, "lang", "", "language of the report: zh or en (default en; zh when LANG starts with zh)")
 	f.StringArrayVar(&g.sdkdbFiles, "sdkdb", nil, "extra SDK catalogue FILE merged over the embedded one (repeatable)")
 	f.StringVar(&g.configFile, "config", "", "config FILE (default .apkaudit.yaml when present)")
@@ -116,10 +140,23 @@ Exit codes: 0 no finding at or above --fail-on, 1 findings at or above it,
 	return root
 }
 
-// load reads the config file and validates global flags.
+// load validates the global flags, reads the config file, and picks the
+// renderer of the command's output: a format that cannot show it is a usage
+// error here, before any file is read.
 func (g *globals) load(cmd *cobra.Command) error {
 	if _, err := report.Lookup(g.format); err != nil {
 		return err
+	}
+	if c, ok := cmd.Annotations[reportAnnotation]; ok {
+		format := g.format
+		if c == string(report.CommandBatch) && !cmd.Flags().Changed("format") {
+			format = "jsonl" // batch writes JSON lines unless told otherwise
+		}
+		r, err := report.For(format, report.Command(c))
+		if err != nil {
+			return err
+		}
+		g.outputs = []output{{renderer: r, path: g.output}}
 	}
 	switch g.lang {
 	case "":
@@ -138,14 +175,13 @@ func (g *globals) load(cmd *cobra.Command) error {
 			path = ".apkaudit.yaml"
 		}
 	}
+	g.config = &audit.Config{}
 	if path != "" {
 		c, err := audit.LoadConfig(path)
 		if err != nil {
 			return fmt.Errorf("%s: %w", path, err)
 		}
 		g.config = c
-	} else {
-		g.config = &audit.Config{}
 	}
 	if g.failOn == "" {
 		g.failOn = g.config.FailOn
@@ -188,16 +224,18 @@ func (g *globals) loadCatalogue() (*sdkdb.Catalogue, error) {
 	return c, nil
 }
 
+// scanOptions are the options every scan starts from: the catalogue, the
+// config (severities, waivers) and today's date.
 func (g *globals) scanOptions() (scan.Options, error) {
 	cat, err := g.catalogue()
 	if err != nil {
 		return scan.Options{}, err
 	}
-	return scan.Options{Jobs: g.jobs, Catalogue: cat, Config: g.config}, nil
+	return scan.Options{Jobs: g.jobs, Catalogue: cat, Config: g.config, Now: g.now()}, nil
 }
 
-func (g *globals) reportOptions(command string, cat *sdkdb.Catalogue) report.Options {
-	o := report.Options{Command: command, Lang: g.lang, FailOn: g.threshold(), NoTimestamp: g.noTimestamp,
+func (g *globals) reportOptions(cat *sdkdb.Catalogue) report.Options {
+	o := report.Options{Lang: g.lang, FailOn: g.threshold(), NoTimestamp: g.noTimestamp,
 		Tool: report.Tool{Name: "apkaudit", Version: Version}}
 	if cat != nil {
 		o.Tool.SDKDBVersion = cat.Version
@@ -205,33 +243,21 @@ func (g *globals) reportOptions(command string, cat *sdkdb.Catalogue) report.Opt
 	return o
 }
 
-// render writes results in --format to --output or stdout.
-func (g *globals) render(results []*audit.Result, o report.Options) error {
-	r, err := report.Lookup(g.format)
-	if err != nil {
+// finish writes the view to every output, prints the results' notes on
+// stderr, and turns the verdict into the exit code's error.
+func (g *globals) finish(v *report.View, results ...*audit.Result) error {
+	if err := g.render(v); err != nil {
 		return err
 	}
-	w := g.stdout
-	if g.output != "" {
-		f, err := os.Create(g.output)
-		if err != nil {
-			return err
-		}
-		defer f.Close()
-		w = f
-	}
-	if err := r.Render(w, results, o); err != nil {
-		return fmt.Errorf("writing %s report: %w", g.format, err)
-	}
-	return nil
-}
-
-// verdict turns findings into the exit code error.
-func (g *globals) verdict(results []*audit.Result) error {
+	failing := false
 	for _, r := range results {
-		if audit.Fails(r.Findings, g.threshold()) {
-			return errFindings
+		for _, n := range r.Notes {
+			g.note("%s", n)
 		}
+		failing = failing || r.Fails(g.threshold())
+	}
+	if failing {
+		return errFindings
 	}
 	return nil
 }

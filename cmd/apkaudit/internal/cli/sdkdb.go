@@ -1,14 +1,11 @@
 package cli
 
 import (
-	"encoding/json"
 	"fmt"
-	"io"
-	"strings"
 
-	"github.com/olekukonko/tablewriter"
 	"github.com/spf13/cobra"
 
+	"github.com/apkaudit/apkaudit/pkg/report"
 	"github.com/apkaudit/apkaudit/sdkdb"
 )
 
@@ -18,7 +15,8 @@ func newSDKDB(g *globals) *cobra.Command {
 		Short: "List, show and validate SDK catalogues",
 		Long: `The SDK catalogue is embedded in apkaudit (sdkdb/sdks/*.yaml). --sdkdb FILE adds
 entries or overrides them by id (a company's in-house SDKs, or a fix before the
-next release); "sdkdb validate FILE" checks such a file.`,
+next release); "sdkdb validate FILE" checks such a file. The subcommands write
+--format table (the default) or json.`,
 	}
 	list := &cobra.Command{
 		Use:     "list",
@@ -30,7 +28,7 @@ next release); "sdkdb validate FILE" checks such a file.`,
 			if err != nil {
 				return err
 			}
-			return g.writeTo(func(w io.Writer) error { return writeList(w, c, g.format) })
+			return g.render(report.NewCatalogueView(c, nil, g.reportOptions(c)))
 		},
 	}
 	show := &cobra.Command{
@@ -47,7 +45,7 @@ next release); "sdkdb validate FILE" checks such a file.`,
 			if e == nil {
 				return fmt.Errorf("sdkdb: no entry with id %q (apkaudit sdkdb list shows them)", args[0])
 			}
-			return g.writeTo(func(w io.Writer) error { return writeEntry(w, e, g.format) })
+			return g.render(report.NewCatalogueView(c, e, g.reportOptions(c)))
 		},
 	}
 	var embedded bool
@@ -79,128 +77,36 @@ or a privacy-policy URL. Errors exit 2; warnings are printed and exit 0.`,
 				}
 				problems = append(problems, sdkdb.Validate(c)...)
 			}
-			errs, warns := 0, 0
-			var first error
-			for _, p := range problems {
-				if p.Warning {
-					warns++
-					fmt.Fprintln(g.stdout, "warning: "+p.Error())
-					continue
-				}
-				errs++
-				if first == nil {
-					first = p
-				}
-				fmt.Fprintln(g.stdout, "error: "+p.Error())
+			if err := g.render(report.NewValidationView(problems, g.reportOptions(nil))); err != nil {
+				return err
 			}
-			if errs > 0 {
-				return fmt.Errorf("%v (%d errors, %d warnings)", first, errs, warns)
-			}
-			fmt.Fprintf(g.stdout, "ok (%d warnings)\n", warns)
-			return nil
+			return validationVerdict(problems)
 		},
 	}
 	validate.Flags().BoolVar(&embedded, "embedded", false, "validate the embedded catalogue")
-	cmd.AddCommand(list, show, validate)
+	for _, c := range []*cobra.Command{list, show, validate} {
+		cmd.AddCommand(reporting(report.CommandSDKDB, c))
+	}
 	return cmd
 }
 
-func (g *globals) writeTo(fn func(io.Writer) error) error {
-	if g.output == "" {
-		return fn(g.stdout)
-	}
-	return writeFile(g.output, fn)
-}
-
-type listRow struct {
-	ID       string         `json:"id"`
-	Name     string         `json:"name"`
-	NameZh   string         `json:"name_zh"`
-	Vendor   string         `json:"vendor"`
-	Category string         `json:"category"`
-	Family   string         `json:"family,omitempty"`
-	Signals  map[string]int `json:"signals"`
-}
-
-func signalCounts(s sdkdb.Signals) map[string]int {
-	m := map[string]int{}
-	add := func(k string, v []string) {
-		if len(v) > 0 {
-			m[k] = len(v)
-		}
-	}
-	add("dex_packages", s.DexPackages)
-	add("classes", s.Classes)
-	add("native_libs", s.NativeLibs)
-	add("components", s.Components)
-	add("meta_data", s.MetaData)
-	add("permissions_defined", s.PermissionsDefined)
-	add("assets", s.Assets)
-	add("version_files", s.VersionFiles)
-	add("strings", s.Strings)
-	add("weak", s.Weak)
-	return m
-}
-
-func writeList(w io.Writer, c *sdkdb.Catalogue, format string) error {
-	rows := make([]listRow, 0, len(c.Entries))
-	for _, e := range c.Entries {
-		rows = append(rows, listRow{e.ID, e.Name, e.NameZh, e.Vendor, e.Category, e.Family, signalCounts(e.Signals)})
-	}
-	if format == "json" {
-		enc := json.NewEncoder(w)
-		enc.SetIndent("", "  ")
-		enc.SetEscapeHTML(false)
-		return enc.Encode(rows)
-	}
-	t := tablewriter.NewWriter(w)
-	t.Header("ID", "Name", "名称", "Vendor", "Category", "Signals")
-	for _, r := range rows {
-		var sig []string
-		for _, k := range []string{"dex_packages", "classes", "native_libs", "components", "meta_data", "permissions_defined", "assets", "version_files", "strings"} {
-			if n := r.Signals[k]; n > 0 {
-				sig = append(sig, fmt.Sprintf("%s:%d", strings.TrimSuffix(k, "s"), n))
-			}
-		}
-		if err := t.Append(r.ID, r.Name, r.NameZh, r.Vendor, r.Category, strings.Join(sig, " ")); err != nil {
-			return err
-		}
-	}
-	if err := t.Render(); err != nil {
-		return err
-	}
-	_, err := fmt.Fprintf(w, "%d entries (catalogue %s)\n", len(rows), c.Version)
-	return err
-}
-
-func writeEntry(w io.Writer, e *sdkdb.Entry, format string) error {
-	if format == "json" {
-		enc := json.NewEncoder(w)
-		enc.SetIndent("", "  ")
-		enc.SetEscapeHTML(false)
-		return enc.Encode(e)
-	}
-	kv := [][2]string{
-		{"id", e.ID}, {"name", e.Name}, {"name_zh", e.NameZh}, {"vendor", e.Vendor},
-		{"vendor_aliases", strings.Join(e.VendorAliases, "; ")}, {"aliases", strings.Join(e.Aliases, "; ")},
-		{"category", e.Category}, {"family", e.Family},
-		{"dex_packages", strings.Join(e.Signals.DexPackages, " ")}, {"classes", strings.Join(e.Signals.Classes, " ")},
-		{"native_libs", strings.Join(e.Signals.NativeLibs, " ")}, {"components", strings.Join(e.Signals.Components, " ")},
-		{"meta_data", strings.Join(e.Signals.MetaData, " ")}, {"permissions_defined", strings.Join(e.Signals.PermissionsDefined, " ")},
-		{"assets", strings.Join(e.Signals.Assets, " ")}, {"version_files", strings.Join(e.Signals.VersionFiles, " ")},
-		{"strings", strings.Join(e.Signals.Strings, " ")}, {"weak", strings.Join(e.Signals.Weak, " ")},
-		{"min_signals", fmt.Sprint(e.MinSignals)}, {"nested_in", strings.Join(e.NestedIn, " ")},
-		{"permissions", strings.Join(e.Permissions, " ")}, {"data_collected", strings.Join(e.DataCollected, "; ")},
-		{"privacy_policy_url", e.PrivacyPolicyURL}, {"no_privacy_policy", e.NoPrivacyPolicy}, {"confidence", e.Confidence}, {"sources", strings.Join(e.Sources, "; ")},
-		{"related", strings.Join(e.Related, " ")}, {"notes", e.Notes},
-	}
-	for _, p := range kv {
-		if p[1] == "" || p[1] == "0" {
+// validationVerdict is exit 2 naming the first error and the counts, when a
+// problem is an error.
+func validationVerdict(problems []sdkdb.Problem) error {
+	errs, warns := 0, 0
+	var first error
+	for _, p := range problems {
+		if p.Warning {
+			warns++
 			continue
 		}
-		if _, err := fmt.Fprintf(w, "%-20s %s\n", p[0]+":", p[1]); err != nil {
-			return err
+		errs++
+		if first == nil {
+			first = p
 		}
+	}
+	if errs > 0 {
+		return fmt.Errorf("%v (%d errors, %d warnings)", first, errs, warns)
 	}
 	return nil
 }

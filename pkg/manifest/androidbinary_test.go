@@ -1,5 +1,12 @@
 package manifest
 
+// androidbinary (github.com/shogo82148/androidbinary v1.0.5), the AXML
+// decoder DESIGN.md names, is not a production decoder: the resource-ID
+// walker (ParseAXML) is the only one. It stays as an independent oracle
+// beside aapt and dexdump: on every corpus manifest it can be trusted with
+// (abCheck), and in FuzzParseAXML, the walker must read what it reads. The
+// glue below renders its text XML back into a Manifest.
+
 import (
 	"bytes"
 	"encoding/binary"
@@ -9,72 +16,80 @@ import (
 	"io"
 	"strconv"
 	"strings"
+	"testing"
 	"unicode/utf8"
 
 	"github.com/shogo82148/androidbinary"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 )
 
-// Decoders ParseAXML can use; see decodeAXML.
-const (
-	pathAndroidBinary = "androidbinary"
-	pathWalker        = "walker"
-)
-
-// walkerNote is appended to the reason androidbinary was not used.
-const walkerNote = "; decoded with apkaudit's resource-ID walker"
-
-// decodeAXML decodes a binary manifest with androidbinary when the file
-// passes abCheck, and with the resource-ID walker (parseAXML) otherwise or
-// when androidbinary fails. It returns the decoder it used.
-func decodeAXML(data []byte, res *Resources) (*Manifest, string, error) {
-	unsafe, lossy, err := abCheck(data)
-	if err != nil {
-		// The walker rejects the file too, with the same checks; let it
-		// produce the error (or its partial result, such as trailing bytes).
-		m, werr := parseAXML(data, res)
-		return m, pathWalker, werr
+// corpusAXML reads AndroidManifest.xml and resources.arsc of the APK at path.
+func corpusAXML(t *testing.T, path string) ([]byte, *Resources) {
+	t.Helper()
+	axml, err := zipEntry(path, "AndroidManifest.xml")
+	if err != nil || axml == nil {
+		return nil, nil
 	}
-	var reason string
-	if unsafe != "" {
-		reason = "androidbinary was not run on the manifest (" + unsafe + ")"
-	} else {
-		m, err := abDecode(data, res)
-		switch {
-		case err != nil:
-			reason = "androidbinary could not decode the manifest (" + strings.TrimPrefix(err.Error(), "androidbinary: ") + ")"
-		case lossy != "":
-			reason = "androidbinary's text rendering of the manifest loses information (" + lossy + ")"
-		default:
-			return m, pathAndroidBinary, nil
+	var res *Resources
+	if arsc, err := zipEntry(path, "resources.arsc"); err == nil && arsc != nil {
+		res, err = LoadResources(arsc)
+		require.NoError(t, err, "resources.arsc")
+	}
+	return axml, res
+}
+
+// TestAXMLAgainstAndroidbinary: on every corpus manifest androidbinary can be
+// trusted with, the walker gives the identical Manifest. (aapt remains the
+// correctness oracle, in TestAXMLAgainstAapt.)
+func TestAXMLAgainstAndroidbinary(t *testing.T) {
+	n := 0
+	for _, path := range corpusAPKs(t) {
+		axml, res := corpusAXML(t, path)
+		if axml == nil || !abTrusted(axml) {
+			continue
 		}
+		if testing.Short() && strings.Contains(path, "framework-res") {
+			continue
+		}
+		ab, err := abDecode(axml, res)
+		if err != nil {
+			continue
+		}
+		w, err := ParseAXML(axml, res)
+		require.NoError(t, err, path)
+		assert.Equal(t, w, ab, path)
+		n++
 	}
-	m, err := parseAXML(data, res)
-	if err != nil {
-		return nil, pathWalker, err
-	}
-	m.Warnings = append([]string{reason + walkerNote}, m.Warnings...)
-	return m, pathWalker, nil
+	t.Logf("%d manifests decoded identically by the walker and androidbinary", n)
+	assert.Positive(t, n, "androidbinary decodes the ordinary corpus manifests")
 }
 
 // abDecode runs androidbinary on data, which abCheck accepted, and builds the
-// Manifest from its text rendering. Panics inside androidbinary become errors
-// (abCheck is meant to make them impossible).
+// Manifest from its text rendering. A panic inside androidbinary (a
+// third-party parser) becomes an error; abCheck is meant to make them
+// impossible.
 func abDecode(data []byte, res *Resources) (m *Manifest, err error) {
 	var f *androidbinary.XMLFile
 	func() {
-		if recoverPanics {
-			defer func() {
-				if r := recover(); r != nil {
-					err = fmt.Errorf("panic: %v", r)
-				}
-			}()
-		}
+		defer func() {
+			if r := recover(); r != nil {
+				err = fmt.Errorf("panic: %v", r)
+			}
+		}()
 		f, err = androidbinary.NewXMLFile(bytes.NewReader(data))
 	}()
 	if err != nil {
 		return nil, err
 	}
 	return buildFromABText(f.Reader(), res)
+}
+
+// abTrusted reports whether androidbinary can be run on data and its result
+// compared with the walker's: abCheck finds nothing unsafe or lossy.
+func abTrusted(data []byte) bool {
+	unsafe, lossy, err := abCheck(data)
+	return err == nil && unsafe == "" && lossy == ""
 }
 
 // buildFromABText builds a Manifest from androidbinary's text XML, turning

@@ -1,4 +1,4 @@
-package inventory
+package container
 
 import "syscall"
 

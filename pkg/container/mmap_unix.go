@@ -1,13 +1,11 @@
 //go:build unix
 
-package inventory
+package container
 
 import (
 	"io"
 	"os"
 	"syscall"
-
-	"github.com/apkaudit/apkaudit/pkg/container"
 )
 
 // mapFile maps f read-only, so the zip layer's many small reads (local
@@ -38,7 +36,7 @@ func mapFile(f *os.File, size int64) (r io.ReaderAt, release func(), drop func(o
 			dropPages(data[start:end])
 		}
 	}
-	return container.Mem(data), func() { _ = syscall.Munmap(data) }, drop
+	return Mem(data), func() { _ = syscall.Munmap(data) }, drop
 }
 
 // wholePages returns the pages that lie wholly inside [off, off+n) of a

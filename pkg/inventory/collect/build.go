@@ -1,12 +1,18 @@
-package inventory
+// Package collect reads an artifact and collects its inventory: the app's
+// identity, permissions, components, code packages, native libraries,
+// assets, version files and warnings, from an opened container.File, using
+// the format readers (container, manifest, dex) and the permission facts. It
+// is the only package that knows all the readers; the Inventory it returns
+// is pkg/inventory's, which imports none of them, so that the matcher, the
+// rules and the renderers do not depend on the readers. It knows nothing of
+// SDKs or policies.
+package collect
 
 import (
-	"crypto/sha256"
-	"encoding/hex"
+	"context"
 	"errors"
 	"fmt"
 	"io"
-	"os"
 	"path"
 	"runtime"
 	"runtime/debug"
@@ -16,6 +22,7 @@ import (
 
 	"github.com/apkaudit/apkaudit/pkg/container"
 	"github.com/apkaudit/apkaudit/pkg/dex"
+	"github.com/apkaudit/apkaudit/pkg/inventory"
 	"github.com/apkaudit/apkaudit/pkg/limits"
 	"github.com/apkaudit/apkaudit/pkg/manifest"
 	"github.com/apkaudit/apkaudit/pkg/permissions"
@@ -39,79 +46,55 @@ type Options struct {
 // ErrUnreadable is matched by errors for inputs that are no artifact apkaudit can read.
 var ErrUnreadable = errors.New("not an APK, AAB, bundle, JAR/AAR, DEX or AndroidManifest.xml")
 
-// Build reads the artifact at path. The error, when not nil, names the reason
-// (the caller adds the path); partial problems are Warnings and Unanalysed instead.
-func Build(filename string, opt Options) (*Inventory, error) {
-	f, err := os.Open(filename)
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	st, err := f.Stat()
-	if err != nil {
-		return nil, err
-	}
-	if st.IsDir() {
-		return nil, errors.New("is a directory")
-	}
-	if st.Size() == 0 {
-		return nil, errors.New("file is empty")
-	}
-	r, release, drop := mapFile(f, st.Size())
-	defer release()
-	return fromReader(r, st.Size(), filename, opt, drop)
-}
-
-// FromReader reads an artifact of size bytes held in r; name is recorded as its path.
-func FromReader(r io.ReaderAt, size int64, name string, opt Options) (inv *Inventory, err error) {
-	return fromReader(r, size, name, opt, func(int64, int64) {})
-}
-
-// fromReader is FromReader with drop, which gives back the resident pages of
-// a byte range of a memory-mapped r that the scan no longer needs.
-func fromReader(r io.ReaderAt, size int64, name string, opt Options, drop func(off, n int64)) (inv *Inventory, err error) {
+// Build reads the artifact f (the caller opens and closes it). The error,
+// when not nil, names the reason (the caller adds the path); partial problems
+// are Warnings and Unanalysed instead. ctx cancels the scan: no task starts
+// once it is done, and Build returns its error.
+//
+// Every reader runs on the scan pool, the one place where a panic is
+// recovered: a panic in one DEX, or a fault reading a mapping that another
+// process truncated, makes that part unanalysed (or, while the manifest or
+// the central directory is read, the artifact unreadable), never a crash.
+func Build(ctx context.Context, f *container.File, opt Options) (*inventory.Inventory, error) {
 	opt.Limits = opt.Limits.WithDefaults()
 	if opt.Jobs <= 0 {
 		opt.Jobs = runtime.NumCPU()
 	}
-	defer debug.SetPanicOnFault(debug.SetPanicOnFault(true))
-	defer func() {
-		if p := recover(); p != nil {
-			inv, err = nil, fmt.Errorf("internal error while reading the artifact: %w", readerPanic(p))
-		}
-	}()
-	kind, archive, err := container.Identify(r, size, opt.Limits)
-	if err != nil {
-		return nil, err
+	if f.Size() == 0 {
+		return nil, errors.New("file is empty")
 	}
-	b := &builder{opt: opt, inv: &Inventory{Artifact: Artifact{Path: name, Size: size}}, top: archive, drop: drop}
+	b := &builder{opt: opt, file: f, inv: &inventory.Inventory{Artifact: inventory.Artifact{Path: f.Name, Size: f.Size()}}}
 	b.want = sync.OnceValue(func() []string {
 		if opt.WantStrings == nil {
 			return nil
 		}
 		return opt.WantStrings()
 	})
-	if err := b.read(kind, archive, r, size); err != nil {
+	// Telling the kind and walking the archives queue the reading tasks;
+	// they run on the pool themselves, so that their faults are recovered.
+	var err error
+	b.runTasks(ctx, []task{
+		{cost: 1, run: func(*worker) { err = b.open() }, fail: func(e error) { err = e }},
+		// The permission table is parsed on another worker while the archive is opened.
+		{run: func(*worker) { permissions.Lookup("") }},
+	})
+	if err == nil {
+		err = ctx.Err()
+	}
+	if err != nil {
 		return nil, err
 	}
 	// The file's hash is one more task of the pool, so it runs beside the DEX
 	// work instead of competing with the largest DEX for a core.
-	b.tasks = append(b.tasks, task{cost: size / 8, run: func(*worker) {
-		h := sha256.New()
-		if m, ok := r.(container.Mem); ok {
-			// Hash the mapping in place, giving its pages back behind the hash.
-			const chunk = 8 << 20
-			for off := 0; off < len(m); off += chunk {
-				end := min(off+chunk, len(m))
-				h.Write(m[off:end])
-				b.drop(int64(off), int64(end-off))
-			}
-			b.inv.Artifact.SHA256 = hex.EncodeToString(h.Sum(nil))
-		} else if _, err := io.Copy(h, io.NewSectionReader(r, 0, size)); err == nil {
-			b.inv.Artifact.SHA256 = hex.EncodeToString(h.Sum(nil))
+	b.tasks = append(b.tasks, task{cost: f.Size() / 8, run: func(*worker) {
+		if sum, err := f.SHA256(); err == nil {
+			b.inv.Artifact.SHA256 = sum
 		}
 	}, fail: func(err error) { b.warn("apkaudit", "SHA-256 not computed: %v", err) }})
-	b.runTasks()
+	b.runTasks(ctx, b.tasks)
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
 	b.collectWarnings()
 	if b.manErr != nil {
 		// Fail closed: without the manifest no permission can be checked.
@@ -119,6 +102,16 @@ func fromReader(r io.ReaderAt, size int64, name string, opt Options, drop func(o
 	}
 	b.finish()
 	return b.inv, nil
+}
+
+// open tells the artifact's kind and reads it, queueing the pool's tasks.
+func (b *builder) open() error {
+	kind, archive, err := b.file.Identify(b.opt.Limits)
+	if err != nil {
+		return err
+	}
+	b.top = archive
+	return b.read(kind, archive)
 }
 
 // task is one unit of work of the scan pool. cost orders the tasks, largest first,
@@ -140,9 +133,9 @@ type worker struct {
 	pk  map[string]*int
 }
 
-// runTasks runs b.tasks on opt.Jobs workers, largest cost first.
-func (b *builder) runTasks() {
-	tasks := b.tasks
+// runTasks runs tasks on opt.Jobs workers, largest cost first, and starts no
+// more once ctx is done. Tasks that run may queue more in b.tasks.
+func (b *builder) runTasks(ctx context.Context, tasks []task) {
 	b.tasks = nil
 	sort.SliceStable(tasks, func(i, j int) bool { return tasks[i].cost > tasks[j].cost })
 	n := min(b.opt.Jobs, len(tasks))
@@ -162,15 +155,21 @@ func (b *builder) runTasks() {
 			b.mergePackages(w.pk)
 		}()
 	}
+dispatch:
 	for _, t := range tasks {
-		ch <- t
+		select {
+		case ch <- t:
+		case <-ctx.Done():
+			break dispatch
+		}
 	}
 	close(ch)
 	wg.Wait()
 }
 
-// runTask runs t, turning a panic into t.fail's error: one failed task is
-// partial analysis, never a crash of the whole scan.
+// runTask runs t at the root of a pool goroutine, turning a panic into
+// t.fail's error: one failed task is partial analysis, never a crash of the
+// whole scan. It is the only recover of the readers' path.
 func (b *builder) runTask(t task, w *worker) {
 	defer func() {
 		if p := recover(); p != nil {
@@ -195,7 +194,7 @@ func readerPanic(p any) error {
 
 type builder struct {
 	opt    Options
-	inv    *Inventory
+	inv    *inventory.Inventory
 	mu     sync.Mutex
 	pkgs   map[string]int
 	man    *manifest.Manifest
@@ -204,8 +203,8 @@ type builder struct {
 	want   func() []string // sync.OnceValue over opt.WantStrings
 	// archives are the artifact's archive and those nested in it, for their warnings.
 	archives []archiveAt
+	file     *container.File    // the artifact
 	top      *container.Archive // the artifact's own archive; nil for a bare DEX or manifest
-	drop     func(off, n int64) // gives back the resident pages of a range of the mapped artifact
 	dexes    int                // DEX entries queued, for the DexFiles limit
 	// basePrefix is "base.apk!/" for the base APK of a split bundle, whose manifest is the app's.
 	basePrefix string
@@ -213,14 +212,14 @@ type builder struct {
 
 func (b *builder) warn(source, format string, args ...any) {
 	b.mu.Lock()
-	b.inv.Warnings = append(b.inv.Warnings, Warning{Source: source, Message: fmt.Sprintf(format, args...)})
+	b.inv.Warnings = append(b.inv.Warnings, inventory.Warning{Source: source, Message: fmt.Sprintf(format, args...)})
 	b.mu.Unlock()
 }
 
 func (b *builder) unanalysed(p string, err error) {
 	b.mu.Lock()
-	b.inv.Unanalysed = append(b.inv.Unanalysed, Unanalysed{Path: p, Reason: err.Error()})
-	b.inv.Warnings = append(b.inv.Warnings, Warning{Source: p, Message: "not analysed: " + err.Error()})
+	b.inv.Unanalysed = append(b.inv.Unanalysed, inventory.Unanalysed{Path: p, Reason: err.Error()})
+	b.inv.Warnings = append(b.inv.Warnings, inventory.Warning{Source: p, Message: "not analysed: " + err.Error()})
 	b.mu.Unlock()
 }
 
@@ -240,15 +239,18 @@ func (b *builder) collectWarnings() {
 }
 
 // read dispatches on the artifact kind; a is the archive Identify opened, nil for non-archives.
-func (b *builder) read(kind container.Kind, a *container.Archive, r io.ReaderAt, size int64) error {
+func (b *builder) read(kind container.Kind, a *container.Archive) error {
+	whole := func(what string) ([]byte, error) {
+		return limits.ReadAtMost(io.NewSectionReader(b.file, 0, b.file.Size()), b.opt.Limits.EntrySize, what)
+	}
 	switch kind {
 	case container.KindManifestAXML, container.KindManifestXML:
 		b.inv.Artifact.Kind = "manifest"
-		data, err := limits.ReadAtMost(io.NewSectionReader(r, 0, size), b.opt.Limits.EntrySize, "manifest")
+		data, err := whole("manifest")
 		if err != nil {
 			return err
 		}
-		m, err := safeParseManifest(data, nil)
+		m, err := parseManifest(data, nil)
 		if err != nil {
 			return err
 		}
@@ -259,7 +261,7 @@ func (b *builder) read(kind container.Kind, a *container.Archive, r io.ReaderAt,
 		if b.opt.NoCode {
 			return nil
 		}
-		data, err := limits.ReadAtMost(io.NewSectionReader(r, 0, size), b.opt.Limits.EntrySize, "dex")
+		data, err := whole("dex")
 		if err != nil {
 			return err
 		}
@@ -308,7 +310,7 @@ func (b *builder) readArchive(a *container.Archive, kind container.Kind, prefix 
 			a.CheckLayout()
 			// The headers it touched are scattered over the whole file; the
 			// DEX being inflated fault their pages back in as they go.
-			b.drop(0, a.Size())
+			b.file.Drop(0, a.Size())
 		}, fail: func(err error) { b.warn("zip", "layout not checked: %v", err) }})
 	}
 	var (
@@ -353,12 +355,12 @@ func (b *builder) readArchive(a *container.Archive, kind container.Kind, prefix 
 		}
 		if isAAB && strings.HasSuffix(name, "/manifest/AndroidManifest.xml") {
 			mod := strings.SplitN(name, "/", 2)[0]
-			b.inv.Splits = append(b.inv.Splits, Split{Name: mod, Base: mod == "base"})
+			b.inv.Splits = append(b.inv.Splits, inventory.Split{Name: mod, Base: mod == "base"})
 		}
 		_ = base
 	}
 	for _, s := range splits {
-		b.inv.Splits = append(b.inv.Splits, Split{Name: s.Name, Base: s.Path+"!/" == b.basePrefix})
+		b.inv.Splits = append(b.inv.Splits, inventory.Split{Name: s.Name, Base: s.Path+"!/" == b.basePrefix})
 	}
 	if isBundle && prefix == "" && b.basePrefix == "!/" {
 		return errors.New("the bundle holds no APK: permissions and components cannot be read")
@@ -446,7 +448,7 @@ func (b *builder) readManifest(a *container.Archive, e, table *container.Entry) 
 			res = nil
 		}
 	}
-	m, err := safeParseManifest(data, res)
+	m, err := parseManifest(data, res)
 	if err != nil {
 		return err
 	}
@@ -454,19 +456,8 @@ func (b *builder) readManifest(a *container.Archive, e, table *container.Entry) 
 	return nil
 }
 
-// safeParseManifest decodes a manifest in any encoding; a panic in the decoder
-// becomes an error naming the component.
-func safeParseManifest(data []byte, res *manifest.Resources) (m *manifest.Manifest, err error) {
-	defer func() {
-		if p := recover(); p != nil {
-			m, err = nil, fmt.Errorf("manifest reader failed: %v", p)
-		}
-	}()
-	return parseManifest(data, res)
-}
-
-// The readers, as variables so a test can make one panic and prove the
-// boundary turns that into an error naming the file and the component.
+// The readers, as variables so a test can make one panic and prove that the
+// pool's boundary turns that into an error naming the file and the component.
 var (
 	parseDEX      = dex.Parse
 	parseManifest = manifest.Parse
@@ -478,7 +469,7 @@ func (b *builder) readVersionFile(a *container.Archive, e *container.Entry) {
 		return
 	}
 	name := strings.TrimSuffix(strings.TrimPrefix(e.Name, "META-INF/"), ".version")
-	b.inv.VersionFiles = append(b.inv.VersionFiles, VersionFile{Name: name, Version: strings.TrimSpace(string(data))})
+	b.inv.VersionFiles = append(b.inv.VersionFiles, inventory.VersionFile{Name: name, Version: strings.TrimSpace(string(data))})
 }
 
 func (b *builder) readNested(a *container.Archive, e *container.Entry, prefix string, depth int) {
@@ -533,7 +524,7 @@ func (b *builder) queueDex(j dexJob) {
 	b.tasks = append(b.tasks, task{cost: int64(j.e.UncompressedSize), run: func(w *worker) {
 		data, err := j.a.ReadAll(j.e, w.buf[:0])
 		if j.a == b.top {
-			b.drop(j.e.DataOffset(), int64(j.e.CompressedSize)) // its bytes are in data now
+			b.file.Drop(j.e.DataOffset(), int64(j.e.CompressedSize)) // its bytes are in data now
 		}
 		if cap(data) > cap(w.buf) {
 			w.buf = data[:0]
@@ -551,12 +542,7 @@ func (b *builder) queueDex(j dexJob) {
 // scanDex parses one DEX image and counts its classes per package into pk.
 // Counting through *int values found with m[string(bytes)] avoids allocating
 // a string per class: only a new package allocates.
-func (b *builder) scanDex(data []byte, pk map[string]*int, name string) (err error) {
-	defer func() {
-		if p := recover(); p != nil {
-			err = fmt.Errorf("dex reader failed: %v", p)
-		}
-	}()
+func (b *builder) scanDex(data []byte, pk map[string]*int, name string) error {
 	f, err := parseDEX(data)
 	if err != nil {
 		return err
@@ -627,24 +613,25 @@ func (b *builder) mergePackages(pk map[string]*int) {
 func (b *builder) finish() {
 	inv := b.inv
 	if m := b.man; m != nil {
-		inv.App = App{Package: m.Package, VersionName: m.VersionName, VersionCode: m.VersionCode,
+		inv.App = inventory.App{Package: m.Package, VersionName: m.VersionName, VersionCode: m.VersionCode,
 			MinSDK: m.MinSDK, TargetSDK: m.TargetSDK, CompileSDK: m.CompileSDK, Label: m.Label}
 		inv.Permissions = foldPermissions(m.Permissions)
-		inv.PermissionDefs = m.PermissionDefs
-		inv.Components = Components{Activities: m.Activities, Services: m.Services, Receivers: m.Receivers, Providers: m.Providers}
-		inv.MetaData = m.MetaData
+		inv.PermissionDefs = convert(m.PermissionDefs, func(p manifest.PermissionDef) inventory.PermissionDef { return inventory.PermissionDef(p) })
+		inv.Components = inventory.Components{Activities: convert(m.Activities, component), Services: convert(m.Services, component),
+			Receivers: convert(m.Receivers, component), Providers: convert(m.Providers, component)}
+		inv.MetaData = convert(m.MetaData, func(d manifest.MetaData) inventory.MetaData { return inventory.MetaData(d) })
 		inv.Queries = m.Queries
 		inv.UsesLibraries = m.UsesLibraries
-		inv.AppFlags = m.Application
+		inv.AppFlags = inventory.AppFlags(m.Application)
 		for _, w := range m.Warnings {
-			inv.Warnings = append(inv.Warnings, Warning{Source: "AndroidManifest.xml", Message: w})
+			inv.Warnings = append(inv.Warnings, inventory.Warning{Source: "AndroidManifest.xml", Message: w})
 		}
 	} else if inv.Artifact.Kind != "dex" && inv.Artifact.Kind != "jar" {
-		inv.Warnings = append(inv.Warnings, Warning{Source: "AndroidManifest.xml", Message: "no manifest was read: permissions and components are unknown"})
+		inv.Warnings = append(inv.Warnings, inventory.Warning{Source: "AndroidManifest.xml", Message: "no manifest was read: permissions and components are unknown"})
 	}
-	inv.Code.Packages = make([]Package, 0, len(b.pkgs))
+	inv.Code.Packages = make([]inventory.Package, 0, len(b.pkgs))
 	for k, v := range b.pkgs {
-		inv.Code.Packages = append(inv.Code.Packages, Package{Name: k, Classes: v})
+		inv.Code.Packages = append(inv.Code.Packages, inventory.Package{Name: k, Classes: v})
 	}
 	sort.Slice(inv.Code.Packages, func(i, j int) bool { return inv.Code.Packages[i].Name < inv.Code.Packages[j].Name })
 	sort.Strings(inv.Code.ClassNames)
@@ -655,10 +642,21 @@ func (b *builder) finish() {
 	sort.Slice(inv.Unanalysed, func(i, j int) bool { return inv.Unanalysed[i].Path < inv.Unanalysed[j].Path })
 }
 
+// convert copies the manifest's values into the inventory's own type.
+func convert[M, T any](in []M, to func(M) T) []T {
+	var out []T
+	for _, v := range in {
+		out = append(out, to(v))
+	}
+	return out
+}
+
+func component(c manifest.Component) inventory.Component { return inventory.Component(c) }
+
 // foldPermissions merges duplicates (keeping the widest maxSdkVersion: 0 = none),
 // attaches platform facts and sorts by name.
-func foldPermissions(in []manifest.UsesPermission) []Permission {
-	byName := map[string]*Permission{}
+func foldPermissions(in []manifest.UsesPermission) []inventory.Permission {
+	byName := map[string]*inventory.Permission{}
 	var order []string
 	for _, up := range in {
 		if up.Name == "" {
@@ -667,7 +665,7 @@ func foldPermissions(in []manifest.UsesPermission) []Permission {
 		p, ok := byName[up.Name]
 		if !ok {
 			info := permissions.Lookup(up.Name)
-			p = &Permission{Name: up.Name, MaxSDK: up.MaxSDK, SDK23: up.SDK23, Protection: info.Protection,
+			p = &inventory.Permission{Name: up.Name, MaxSDK: up.MaxSDK, SDK23: up.SDK23, Protection: info.Protection,
 				Group: info.Group, Sensitive: info.Sensitive, Zh: info.Zh(), Known: info.Known}
 			byName[up.Name] = p
 			order = append(order, up.Name)
@@ -679,7 +677,7 @@ func foldPermissions(in []manifest.UsesPermission) []Permission {
 		p.SDK23 = p.SDK23 && up.SDK23
 	}
 	sort.Strings(order)
-	out := make([]Permission, 0, len(order))
+	out := make([]inventory.Permission, 0, len(order))
 	for _, n := range order {
 		out = append(out, *byName[n])
 	}

@@ -1,6 +1,7 @@
-package inventory
+package collect
 
 import (
+	"context"
 	"os"
 	"path/filepath"
 	"strings"
@@ -10,37 +11,38 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/apkaudit/apkaudit/internal/testenv"
 	"github.com/apkaudit/apkaudit/pkg/container"
 	"github.com/apkaudit/apkaudit/pkg/limits"
 )
 
 // TestFaultReadingTheMapping: a page of the memory-mapped artifact that can no
 // longer be read (another process truncated the file; simulated here by
-// protecting the pages of classes.dex) makes that DEX unanalysed, and the hash
-// and layout check that read it warnings, instead of killing the process.
+// protecting the pages of classes.dex in a mapping of our own) makes that DEX
+// unanalysed, and the hash and layout check that read it warnings, instead of
+// killing the process.
 func TestFaultReadingTheMapping(t *testing.T) {
-	apk := filepath.Join("..", "..", "testdata", "external", "npm", "appium-uiautomator2-server-v10.6.6.apk")
+	apk := testenv.External(t, "npm", "appium-uiautomator2-server-v10.6.6.apk")
 	f, err := os.Open(apk)
-	if err != nil {
-		t.Skip("external corpus absent (make corpus)")
-	}
+	require.NoError(t, err)
 	defer f.Close()
 	st, err := f.Stat()
 	require.NoError(t, err)
-	r, release, drop := mapFile(f, st.Size())
-	defer release()
-	m, ok := r.(container.Mem)
-	require.True(t, ok, "the artifact is mapped")
-	a, err := container.OpenArchive(m, st.Size(), limits.Limits{})
+	m, err := syscall.Mmap(int(f.Fd()), 0, int(st.Size()), syscall.PROT_READ, syscall.MAP_SHARED)
+	require.NoError(t, err)
+	defer syscall.Munmap(m)
+	a, err := container.OpenArchive(container.Mem(m), st.Size(), limits.Limits{})
 	require.NoError(t, err)
 	e := a.Lookup("classes.dex")
 	require.NotNil(t, e)
-	start, end := wholePages(e.DataOffset(), int64(e.CompressedSize), st.Size(), int64(os.Getpagesize()))
+	page := int64(os.Getpagesize())
+	start := (e.DataOffset() + page - 1) / page * page
+	end := (e.DataOffset() + int64(e.CompressedSize)) / page * page
 	require.Less(t, start, end)
 	require.NoError(t, syscall.Mprotect(m[start:end], syscall.PROT_NONE))
 	defer func() { require.NoError(t, syscall.Mprotect(m[start:end], syscall.PROT_READ)) }()
 
-	inv, err := fromReader(m, st.Size(), apk, Options{Jobs: 2}, drop)
+	inv, err := Build(context.Background(), container.NewFile(container.Mem(m), st.Size(), apk), Options{Jobs: 2})
 	require.NoError(t, err, "the manifest and the other DEX are readable")
 	var reason string
 	for _, u := range inv.Unanalysed {
@@ -58,21 +60,19 @@ func TestFaultReadingTheMapping(t *testing.T) {
 	assert.Empty(t, inv.Artifact.SHA256)
 }
 
-// TestTruncatedWhileMapped: the artifact shrinks after it was mapped (a build
-// overwriting it), so reading its end raises SIGBUS: Build's reader reports
-// one error naming the reason, the process survives.
+// TestTruncatedWhileMapped: the artifact shrinks after it was opened and
+// mapped (a build overwriting it), so reading its central directory raises
+// SIGBUS: Build reports one error naming the reason, the process survives.
 func TestTruncatedWhileMapped(t *testing.T) {
 	src, err := os.ReadFile(fixture(t, "miitee.apk"))
 	require.NoError(t, err)
 	p := filepath.Join(t.TempDir(), "shrinking.apk")
 	require.NoError(t, os.WriteFile(p, src, 0o644))
-	f, err := os.Open(p)
+	f, err := container.Open(p)
 	require.NoError(t, err)
 	defer f.Close()
-	r, release, drop := mapFile(f, int64(len(src)))
-	defer release()
 	require.NoError(t, os.Truncate(p, 4096))
-	_, err = fromReader(r, int64(len(src)), p, Options{Jobs: 2}, drop)
+	_, err = Build(context.Background(), f, Options{Jobs: 2})
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), "changed or shrank while it was read")
 }

@@ -1,6 +1,6 @@
 //go:build unix && !linux
 
-package inventory
+package container
 
 const canDropPages = false
 

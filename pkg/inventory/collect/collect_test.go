@@ -1,8 +1,9 @@
-package inventory
+package collect
 
 import (
 	"archive/zip"
 	"bytes"
+	"context"
 	"encoding/binary"
 	"io"
 	"os"
@@ -16,16 +17,24 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/apkaudit/apkaudit/internal/testenv"
 	"github.com/apkaudit/apkaudit/pkg/container"
 	"github.com/apkaudit/apkaudit/pkg/dex"
+	"github.com/apkaudit/apkaudit/pkg/inventory"
 	"github.com/apkaudit/apkaudit/pkg/manifest"
 )
 
 func fixture(t testing.TB, name string) string {
-	p := filepath.Join("..", "..", "testdata", "fixtures", "apk", name)
-	_, err := os.Stat(p)
+	return testenv.Fixture(t, name)
+}
+
+// build opens the file at path and builds its inventory.
+func build(t testing.TB, path string, opt Options) (*inventory.Inventory, error) {
+	t.Helper()
+	f, err := container.Open(path)
 	require.NoError(t, err)
-	return p
+	defer func() { require.NoError(t, f.Close()) }()
+	return Build(context.Background(), f, opt)
 }
 
 // TestReaderPanicsBecomeErrors: a panic inside a reader is stopped at the inventory's
@@ -34,12 +43,12 @@ func TestReaderPanicsBecomeErrors(t *testing.T) {
 	t.Run("dex", func(t *testing.T) {
 		defer func(f func([]byte) (*dex.File, error)) { parseDEX = f }(parseDEX)
 		parseDEX = func([]byte) (*dex.File, error) { panic("index out of range [7] with length 3") }
-		inv, err := Build(fixture(t, "miitee.apk"), Options{})
+		inv, err := build(t, fixture(t, "miitee.apk"), Options{})
 		require.NoError(t, err, "one DEX failing is partial analysis, not an unreadable artifact")
 		require.Len(t, inv.Unanalysed, 2)
 		for _, u := range inv.Unanalysed {
 			assert.Contains(t, []string{"classes.dex", "classes2.dex"}, u.Path)
-			assert.Contains(t, u.Reason, "dex reader failed")
+			assert.Contains(t, u.Reason, "reader failed")
 			assert.Contains(t, u.Reason, "index out of range")
 		}
 		assert.NotEmpty(t, inv.Permissions, "the manifest is still read")
@@ -47,20 +56,17 @@ func TestReaderPanicsBecomeErrors(t *testing.T) {
 	t.Run("manifest", func(t *testing.T) {
 		defer func(f func([]byte, *manifest.Resources) (*manifest.Manifest, error)) { parseManifest = f }(parseManifest)
 		parseManifest = func([]byte, *manifest.Resources) (*manifest.Manifest, error) { panic("nil map write") }
-		_, err := Build(fixture(t, "miitee.apk"), Options{})
+		_, err := build(t, fixture(t, "miitee.apk"), Options{})
 		require.Error(t, err)
 		assert.Contains(t, err.Error(), "AndroidManifest.xml")
-		assert.Contains(t, err.Error(), "manifest reader failed: nil map write")
+		assert.Contains(t, err.Error(), "reader failed: nil map write")
 	})
 }
 
 // TestJARClasses lists the classes of a real JAR (the JPush jar of the external corpus).
 func TestJARClasses(t *testing.T) {
-	jar := filepath.Join("..", "..", "testdata", "external", "npm", "jpush-android-5.5.0.jar")
-	if _, err := os.Stat(jar); err != nil {
-		t.Skip("external corpus absent (make corpus)")
-	}
-	inv, err := Build(jar, Options{KeepClasses: true})
+	jar := testenv.External(t, "npm", "jpush-android-5.5.0.jar")
+	inv, err := build(t, jar, Options{KeepClasses: true})
 	require.NoError(t, err)
 	assert.Equal(t, "jar", inv.Artifact.Kind)
 	assert.Equal(t, len(inv.Code.ClassNames), inv.Code.Classes)
@@ -113,7 +119,7 @@ func TestSplitBundle(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			p := filepath.Join(t.TempDir(), "bundle."+tt.name)
 			writeZip(t, p, tt.files)
-			inv, err := Build(p, Options{})
+			inv, err := build(t, p, Options{})
 			require.NoError(t, err)
 			assert.Equal(t, tt.kind, inv.Artifact.Kind)
 			assert.Equal(t, "com.example.miitee", inv.App.Package, "the base APK's manifest is the app's")
@@ -156,7 +162,7 @@ func writeZip(t *testing.T, path string, files map[string][]byte) {
 // directory declares) reach the inventory, and so do the layout warnings the
 // pool computes beside the DEX work.
 func TestWarningsRaisedWhileReading(t *testing.T) {
-	clean, err := Build(fixture(t, "miitee.apk"), Options{})
+	clean, err := build(t, fixture(t, "miitee.apk"), Options{})
 	require.NoError(t, err)
 	for _, w := range clean.Warnings {
 		require.NotContains(t, w.String(), "CRC", "the fixture itself is sound")
@@ -186,7 +192,7 @@ func TestWarningsRaisedWhileReading(t *testing.T) {
 		if mem {
 			r = container.Mem(data)
 		}
-		inv, err := FromReader(r, int64(len(data)), "miitee.apk", Options{Jobs: 2})
+		inv, err := Build(context.Background(), container.NewFile(r, int64(len(data)), "miitee.apk"), Options{Jobs: 2})
 		require.NoError(t, err)
 		var all []string
 		for _, w := range inv.Warnings {
@@ -207,7 +213,7 @@ func TestAABLabelFromResourcesPB(t *testing.T) {
 	if err != nil {
 		t.Skip("aapt2 not installed (make deps: Debian's aapt)")
 	}
-	dir := filepath.Join("..", "..", "..", "shared", "corpus", "apk", "bundletool")
+	dir := testenv.Shared(t, "corpus", "apk", "bundletool")
 	for _, name := range []string{"install-time-permanent-modules.aab", "watch-face-from-tool.aab"} {
 		aab := filepath.Join(dir, name)
 		if _, err := os.Stat(aab); err != nil {
@@ -236,7 +242,7 @@ func TestAABLabelFromResourcesPB(t *testing.T) {
 			m := regexp.MustCompile(`(?m)^application-label:'(.*)'$`).FindSubmatch(badging)
 			require.NotNil(t, m, "aapt2 gives no label")
 
-			inv, err := Build(aab, Options{NoCode: true})
+			inv, err := build(t, aab, Options{NoCode: true})
 			require.NoError(t, err)
 			assert.Equal(t, string(m[1]), inv.App.Label)
 			for _, w := range inv.Warnings {
@@ -244,4 +250,32 @@ func TestAABLabelFromResourcesPB(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestMappedAndReadAgree: the same artifact read through the mapping (with
+// its pages dropped behind the scan) and through pread gives the same
+// inventory.
+func TestMappedAndReadAgree(t *testing.T) {
+	apk := testenv.External(t, "npm", "appium-uiautomator2-server-v10.6.6.apk")
+	mapped, err := build(t, apk, Options{Jobs: 2})
+	require.NoError(t, err)
+	data, err := os.ReadFile(apk)
+	require.NoError(t, err)
+	plain, err := Build(context.Background(), container.NewFile(strings.NewReader(string(data)), int64(len(data)), apk), Options{Jobs: 2})
+	require.NoError(t, err)
+	assert.Equal(t, plain.Artifact, mapped.Artifact)
+	assert.Equal(t, plain.Code.Classes, mapped.Code.Classes)
+	assert.Equal(t, plain.Code.Packages, mapped.Code.Packages)
+	assert.Equal(t, plain.Warnings, mapped.Warnings)
+}
+
+// TestCancel: a cancelled context stops the scan with its error.
+func TestCancel(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	f, err := container.Open(fixture(t, "miitee.apk"))
+	require.NoError(t, err)
+	defer f.Close()
+	_, err = Build(ctx, f, Options{})
+	require.ErrorIs(t, err, context.Canceled)
 }

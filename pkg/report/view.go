@@ -1,0 +1,234 @@
+package report
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/apkaudit/apkaudit/pkg/audit"
+	"github.com/apkaudit/apkaudit/pkg/policy"
+	"github.com/apkaudit/apkaudit/sdkdb"
+)
+
+// View is what one command produced, as every format shows it: the view
+// model of the renderers. Its lists are copies, sorted once when the view is
+// built; the audit results it was built from are not referenced, so a view
+// never changes under a renderer.
+type View struct {
+	Command Command
+	Options Options
+	// Results holds one result per artifact for inspect, check and a batch
+	// line, and one for the documents for policy.
+	Results []*Result
+	// Diff is set for diff.
+	Diff *Diff
+	// Catalogue is set for sdkdb list and show.
+	Catalogue *Catalogue
+	// Error is set for a batch line of an artifact that could not be read.
+	Error *LineError
+}
+
+// Result is one audited artifact, or for policy the documents read.
+type Result struct {
+	// Command is inspect, policy or check: which sections the result has.
+	Command Command
+	// Name is the artifact's path, or the documents' paths for policy.
+	Name string
+	// Build is the build side; nil for policy.
+	Build *Build
+	// Policy is what the documents disclose; nil for inspect.
+	Policy *JSONPolicy
+	// Findings are ordered worst first (audit.SortFindings); nil for policy.
+	Findings []Finding
+	// Summary counts the unwaived findings per severity; Waived counts the others.
+	Summary audit.Summary
+	Waived  int
+	// Fails is the verdict: the result reaches --fail-on (audit.Result.Fails).
+	Fails bool
+	// Notes are what the review said about the configuration (expired and
+	// unused waivers), apart from the build's warnings.
+	Notes []string
+}
+
+// Finding is one finding with what the formats derive from it.
+type Finding struct {
+	audit.Finding
+	// Fails is set when the finding counts against --fail-on.
+	Fails bool
+	// Refs are the policy lines the finding rests on (SARIF regions).
+	Refs []policy.LineRef
+	// Where is the place in the build the finding points at (a SARIF logical
+	// location); its Name is "" when there is none.
+	Where Location
+}
+
+// Location names a place inside the build: the manifest, a Java namespace.
+type Location struct {
+	Name, Kind string
+}
+
+// LineError is the batch line of an artifact that could not be read.
+type LineError struct {
+	Path  string
+	Error string
+}
+
+// NewView builds the view of results of command c (inspect, policy, check or
+// batch). It copies and sorts what it takes; results must not be nil.
+func NewView(c Command, results []*audit.Result, o Options) (*View, error) {
+	v := &View{Command: c, Options: o}
+	for i, r := range results {
+		if r == nil {
+			return nil, fmt.Errorf("report: result %d is nil", i)
+		}
+		v.Results = append(v.Results, newResult(c, r, o))
+	}
+	return v, nil
+}
+
+// NewErrorView is the batch line of the artifact at path that could not be
+// read: its message does not repeat the path.
+func NewErrorView(path string, err error, o Options) *View {
+	return &View{Command: CommandBatch, Options: o,
+		Error: &LineError{Path: path, Error: strings.TrimPrefix(err.Error(), path+": ")}}
+}
+
+// newResult builds the view of r. A batch line is a check result when r was
+// checked against a policy, an inspect result otherwise.
+func newResult(c Command, r *audit.Result, o Options) *Result {
+	if c == CommandBatch || c == CommandDiff {
+		c = CommandInspect
+		if r.Disclosure != nil {
+			c = CommandCheck
+		}
+	}
+	v := &Result{Command: c, Name: artifactName(r)}
+	if c != CommandPolicy {
+		v.Build = newBuild(r, o)
+	}
+	if c != CommandInspect {
+		v.Policy = newJSONPolicy(r.Disclosure)
+	}
+	if c == CommandPolicy {
+		return v
+	}
+	v.Summary = r.Summary()
+	v.Fails = r.Fails(o.FailOn)
+	v.Notes = slices.Clone(r.Notes)
+	fs := slices.Clone(r.Findings)
+	audit.SortFindings(fs)
+	v.Findings = []Finding{}
+	for _, f := range fs {
+		if f.Waived {
+			v.Waived++
+		}
+		v.Findings = append(v.Findings, Finding{Finding: f, Fails: f.Fails(o.FailOn),
+			Refs: policyLines(r.Disclosure, f), Where: buildLocation(v.Build, f)})
+	}
+	return v
+}
+
+// artifactName names a result for headings: the artifact path, else the policy documents.
+func artifactName(r *audit.Result) string {
+	if r.Inventory != nil && r.Inventory.Artifact.Path != "" {
+		return r.Inventory.Artifact.Path
+	}
+	if r.Disclosure != nil {
+		var paths []string
+		for _, d := range r.Disclosure.Documents {
+			paths = append(paths, d.Path)
+		}
+		return strings.Join(paths, ", ")
+	}
+	return ""
+}
+
+// buildLocation names where in the build a finding points: the manifest for
+// permission rules, the SDK's first DEX package (or other evidence) for SDK rules.
+func buildLocation(b *Build, f audit.Finding) Location {
+	switch f.Rule {
+	case audit.RuleUndisclosedPermission, audit.RuleUndisclosedPermissionNormal, audit.RuleMissingPermissionList:
+		return Location{"AndroidManifest.xml", "resource"}
+	case audit.RuleUndisclosedSDK, audit.RuleUndisclosedSDKData, audit.RuleIncompleteSDKDisclosure:
+		for _, d := range b.SDKs {
+			if d.ID != f.Subject {
+				continue
+			}
+			for _, e := range d.Evidence {
+				if e.Kind == sdkdb.EvidenceDexPackage {
+					return Location{strings.ReplaceAll(e.Value, "/", "."), "namespace"}
+				}
+			}
+			if len(d.Evidence) > 0 {
+				return Location{d.Evidence[0].Value, "resource"}
+			}
+		}
+	}
+	return Location{}
+}
+
+// policyLines returns the policy lines a finding refers to, where the disclosure knows them.
+func policyLines(d *policy.Disclosure, f audit.Finding) []policy.LineRef {
+	if d == nil {
+		return nil
+	}
+	var refs []policy.LineRef
+	switch f.Rule {
+	case audit.RuleStalePermissionDisclosure, audit.RuleUndisclosedPermission, audit.RuleUndisclosedPermissionNormal:
+		for _, p := range d.Permissions {
+			if p.Name == f.Subject {
+				refs = append(refs, p.Lines...)
+			}
+		}
+	case audit.RuleUnknownPolicySDK:
+		for _, row := range d.SDKs {
+			if row.ID == "" && row.Name == f.Subject {
+				refs = append(refs, row.Line)
+			}
+		}
+	case audit.RuleStaleSDKDisclosure, audit.RuleIncompleteSDKDisclosure, audit.RuleUndisclosedSDKData, audit.RuleUndisclosedSDK:
+		for _, row := range d.SDKs {
+			if row.ID == f.Subject {
+				refs = append(refs, row.Line)
+			}
+		}
+		for _, m := range d.Mentions {
+			if m.ID == f.Subject && f.Rule == audit.RuleStaleSDKDisclosure {
+				refs = append(refs, m.Line)
+			}
+		}
+	}
+	out := refs[:0]
+	for _, ref := range refs {
+		if ref.File != "" && ref.Line > 0 {
+			out = append(out, ref)
+		}
+	}
+	return out
+}
+
+// verdict is "1 high, 2 medium, 0 low, 3 info (1 waived); fails --fail-on high".
+func (o Options) verdict(r *Result) string {
+	s := r.Summary
+	line := o.tf("summary-line", s.High, s.Medium, s.Low, s.Info)
+	if r.Waived > 0 {
+		line += " (" + o.tf("waived-count", r.Waived) + ")"
+	}
+	if o.FailOn != audit.None {
+		key := "fail-no"
+		if r.Fails {
+			key = "fail-yes"
+		}
+		line += "; " + o.tf(key, o.FailOn)
+	}
+	return line
+}
+
+// severityLabel is the severity in the report language, marked when waived.
+func (o Options) severityLabel(f Finding) string {
+	sev := o.sev(f.Severity)
+	if f.Waived {
+		sev += " (" + o.t("waived") + ")"
+	}
+	return sev
+}
