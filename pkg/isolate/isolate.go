@@ -97,6 +97,7 @@ const (
 	exitDone   = 0
 	exitFailed = 3 // the job returned an error (written to fd 3)
 	exitUsage  = 4 // the child could not start the job
+	exitCPU    = 5 // the child used up its processor time (SIGXCPU)
 )
 
 // Result frames written to fd 3: one status byte, then the output or the
@@ -238,7 +239,7 @@ func Run(ctx context.Context, job Job, in []byte, lim Limits) ([]byte, error) {
 		code = ps.ExitCode()
 		// Killed by a signal near the limit: the kernel counts exactly, rusage
 		// in clock ticks, so allow it a tenth less.
-		if lim.CPU > 0 && code < 0 && ps.UserTime()+ps.SystemTime() >= lim.CPU.Truncate(time.Second)*9/10 {
+		if lim.CPU > 0 && (code == exitCPU || code < 0 && ps.UserTime()+ps.SystemTime() >= lim.CPU.Truncate(time.Second)*9/10) {
 			return nil, &DiedError{Job: job.Name, Reason: fmt.Sprintf("did not finish within the time limit of %v of processor time", lim.CPU)}
 		}
 	}

@@ -2,7 +2,9 @@ package isolate
 
 import (
 	"bytes"
+	"fmt"
 	"os"
+	"os/signal"
 	"strconv"
 	"syscall"
 	"time"
@@ -41,14 +43,23 @@ func childAttr() *syscall.SysProcAttr {
 }
 
 // limitCPU lets this process use at most d of processor time (RLIMIT_CPU,
-// rounded up to whole seconds, at least one); the kernel kills it past that.
-// An inherited lower limit wins.
+// rounded up to whole seconds, at least one). At the soft limit the kernel
+// sends SIGXCPU, which the child turns into exitCPU; one second later the
+// hard limit kills it outright. An inherited lower limit wins.
 func limitCPU(d time.Duration) error {
 	var cur syscall.Rlimit
 	if err := syscall.Getrlimit(syscall.RLIMIT_CPU, &cur); err != nil {
 		return err
 	}
 	secs := uint64(max((d+time.Second-1)/time.Second, 1))
-	want := min(secs, cur.Cur, cur.Max)
-	return syscall.Setrlimit(syscall.RLIMIT_CPU, &syscall.Rlimit{Cur: want, Max: want})
+	soft := min(secs, cur.Cur, cur.Max)
+	hard := min(soft+1, cur.Max)
+	xcpu := make(chan os.Signal, 1)
+	signal.Notify(xcpu, syscall.SIGXCPU)
+	go func() {
+		<-xcpu
+		fmt.Fprintln(os.Stderr, "isolate: processor time limit")
+		os.Exit(exitCPU)
+	}()
+	return syscall.Setrlimit(syscall.RLIMIT_CPU, &syscall.Rlimit{Cur: soft, Max: hard})
 }
