@@ -51,6 +51,14 @@ type Line struct {
 	Cells []string
 	// Heading is true when the source marks the line as a heading (h1-h6, "#", DOCX Heading style).
 	Heading bool
+	// Strong is true when the line opens with emphasised text (<b>, <strong>,
+	// Markdown **…**, a bold DOCX run): the way many SDK lists set off a name
+	// or a label.
+	Strong bool `json:",omitempty"`
+	// Covered marks, per cell of a table row, the slots covered by a cell of
+	// an earlier row that spans rows (HTML rowspan, DOCX vMerge); their text
+	// is empty. Nil when nothing is covered.
+	Covered []bool `json:",omitempty"`
 }
 
 // ErrEmpty is matched by the error for a document with no text at all.
@@ -159,12 +167,17 @@ type builder struct {
 
 // add appends one line unless it normalises to nothing.
 func (b *builder) add(no int, text string, heading bool) {
-	text = normalize(text)
-	if text == "" {
+	b.addLine(Line{No: no, Text: text, Heading: heading})
+}
+
+// addLine appends l, its text normalised, unless it normalises to nothing.
+func (b *builder) addLine(l Line) {
+	l.Text = normalize(l.Text)
+	if l.Text == "" {
 		return
 	}
-	b.doc.Lines = append(b.doc.Lines, Line{No: no, Text: text, Heading: heading})
-	b.doc.Chars += utf8.RuneCountInString(text)
+	b.doc.Lines = append(b.doc.Lines, l)
+	b.doc.Chars += utf8.RuneCountInString(l.Text)
 }
 
 // newTable returns a fresh table id.
@@ -176,6 +189,12 @@ func (b *builder) newTable() int {
 // addRow appends one table row; cells are normalised, trailing empty cells
 // dropped, and an all-empty row is skipped.
 func (b *builder) addRow(no, table int, cells []string) {
+	b.addTableRow(no, table, cells, nil)
+}
+
+// addTableRow is addRow for a row some of whose slots are covered by cells
+// of earlier rows (covered[i] true; nil when none is).
+func (b *builder) addTableRow(no, table int, cells []string, covered []bool) {
 	out := make([]string, len(cells))
 	last := -1
 	for i, c := range cells {
@@ -188,8 +207,15 @@ func (b *builder) addRow(no, table int, cells []string) {
 		return
 	}
 	out = out[:last+1]
+	var cov []bool
+	for i := range out {
+		if i < len(covered) && covered[i] {
+			cov = covered[:last+1]
+			break
+		}
+	}
 	text := strings.Join(out, " | ")
-	b.doc.Lines = append(b.doc.Lines, Line{No: no, Text: text, Table: table, Cells: out})
+	b.doc.Lines = append(b.doc.Lines, Line{No: no, Text: text, Table: table, Cells: out, Covered: cov})
 	b.doc.Chars += utf8.RuneCountInString(text)
 }
 

@@ -6,6 +6,7 @@ import (
 	"encoding/xml"
 	"errors"
 	"io"
+	"strconv"
 
 	"github.com/apkaudit/apkaudit/pkg/lazyre"
 	"github.com/apkaudit/apkaudit/pkg/limits"
@@ -156,6 +157,7 @@ func readDOCXBody(b *builder, r io.Reader, headings map[string]bool) error {
 	para := 0   // paragraph index, the line number
 	pDepth := 0 // nesting of w:p (text boxes nest paragraphs)
 	inText := false
+	runBold := false // the current w:r is bold (w:rPr/w:b)
 	skip := 0 // inside deleted text, field instructions and the like
 	for {
 		tok, err := d.Token()
@@ -196,6 +198,9 @@ func readDOCXBody(b *builder, r io.Reader, headings map[string]bool) error {
 				f.heading(true)
 			case "t":
 				inText = true
+				if runBold {
+					f.emphasis(true)
+				}
 			case "tab", "ptab":
 				f.text(" ", max(para, 1))
 			case "br", "cr":
@@ -211,9 +216,21 @@ func readDOCXBody(b *builder, r io.Reader, headings map[string]bool) error {
 			case "tr":
 				f.startRow(para + 1)
 			case "tc":
-				f.startCell(para+1, 1)
+				f.startCell(para+1, 1, 1)
 			case "gridSpan":
-				// best effort: spans are ignored, the cell keeps its text
+				if n, err := strconv.Atoi(attr(t, "val")); err == nil {
+					f.setColSpan(n)
+				}
+			case "vMerge":
+				if v := attr(t, "val"); v != "restart" {
+					f.mergeDown()
+				}
+			case "r":
+				runBold = false
+			case "b":
+				if v := attr(t, "val"); v != "0" && v != "false" && v != "off" {
+					runBold = true
+				}
 			case "delText", "instrText", "del", "fldData", "pPrChange", "rPrChange":
 				skip = 1
 			}
@@ -229,6 +246,9 @@ func readDOCXBody(b *builder, r io.Reader, headings map[string]bool) error {
 				}
 				pDepth = max(0, pDepth-1)
 			case "t":
+				if inText && runBold {
+					f.emphasis(false)
+				}
 				inText = false
 			case "tbl":
 				f.endTable()

@@ -130,9 +130,9 @@ func extractHTML(b *builder, data []byte) error {
 			if skip > 0 {
 				continue
 			}
-			span := 1
+			span, rowSpan := 1, 1
 			if hasAttr && (tag == "td" || tag == "th") {
-				span = colspan(z)
+				span, rowSpan = cellSpans(z)
 			}
 			if hasAttr && tag == "a" {
 				href, anchorText = linkTarget(z), ""
@@ -140,7 +140,7 @@ func extractHTML(b *builder, data []byte) error {
 			if tag == "pre" || tag == "listing" || tag == "plaintext" {
 				pre++
 			}
-			htmlStartTag(f, tag, start, span)
+			htmlStartTag(f, tag, start, span, rowSpan)
 			if tt == html.SelfClosingTagToken && tag != "br" {
 				htmlEndTag(f, tag)
 			}
@@ -172,7 +172,7 @@ func extractHTML(b *builder, data []byte) error {
 	return nil
 }
 
-func htmlStartTag(f *flow, tag string, line, span int) {
+func htmlStartTag(f *flow, tag string, line, span, rowSpan int) {
 	switch tag {
 	case "br", "hr":
 		f.lineBreak()
@@ -183,7 +183,9 @@ func htmlStartTag(f *flow, tag string, line, span int) {
 	case "tr":
 		f.startRow(line)
 	case "td", "th":
-		f.startCell(line, span)
+		f.startCell(line, span, rowSpan)
+	case "b", "strong":
+		f.emphasis(true)
 	case "img":
 	default:
 		if htmlBlocks[tag] {
@@ -202,6 +204,8 @@ func htmlEndTag(f *flow, tag string) {
 		f.endRow()
 	case "td", "th":
 		f.endCell()
+	case "b", "strong":
+		f.emphasis(false)
 	default:
 		if htmlBlocks[tag] {
 			f.lineBreak()
@@ -209,18 +213,24 @@ func htmlEndTag(f *flow, tag string) {
 	}
 }
 
-// colspan reads the colspan attribute of the current <td>/<th>.
-func colspan(z *html.Tokenizer) int {
+// cellSpans reads the colspan and rowspan attributes of the current
+// <td>/<th> (1 when absent or not a number).
+func cellSpans(z *html.Tokenizer) (colSpan, rowSpan int) {
+	colSpan, rowSpan = 1, 1
 	for {
 		k, v, more := z.TagAttr()
-		if string(k) == "colspan" {
-			n, err := strconv.Atoi(strings.TrimSpace(string(v)))
-			if err == nil {
-				return n
+		switch string(k) {
+		case "colspan":
+			if n, err := strconv.Atoi(strings.TrimSpace(string(v))); err == nil {
+				colSpan = n
+			}
+		case "rowspan":
+			if n, err := strconv.Atoi(strings.TrimSpace(string(v))); err == nil {
+				rowSpan = n
 			}
 		}
 		if !more {
-			return 1
+			return colSpan, rowSpan
 		}
 	}
 }
