@@ -146,6 +146,9 @@ func Extract(path string, data []byte, lim limits.Limits) (doc *Document, err er
 			}
 		}
 	}
+	if err == nil && (doc.Format == FormatHTML || doc.Format == FormatText) {
+		layoutPipeTables(b)
+	}
 	if err == nil && len(doc.Lines) == 0 {
 		err = &Error{Kind: ErrEmpty, Reason: "no text found in " + doc.Format}
 	}

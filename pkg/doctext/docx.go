@@ -158,7 +158,7 @@ func readDOCXBody(b *builder, r io.Reader, headings map[string]bool) error {
 	pDepth := 0 // nesting of w:p (text boxes nest paragraphs)
 	inText := false
 	runBold := false // the current w:r is bold (w:rPr/w:b)
-	skip := 0 // inside deleted text, field instructions and the like
+	skip := 0        // inside deleted text, field instructions and the like
 	for {
 		tok, err := d.Token()
 		if err == io.EOF {

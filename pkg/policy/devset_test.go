@@ -217,6 +217,71 @@ func scoreDevDoc(doc devDoc, d *Disclosure) devScore {
 	return s
 }
 
+// devDebug logs, for DEVSET_DEBUG=1, the rows and fields one document gets wrong.
+func devDebug(t *testing.T, doc devDoc, d *Disclosure) {
+	pairs := devMatch(doc.SDKs, d.SDKs)
+	got := map[int]bool{}
+	for i, e := range doc.SDKs {
+		j, ok := pairs[i]
+		if !ok {
+			t.Logf("%s MISSING %v %q", filepath.Base(doc.Doc), lineOf(e), e.Name)
+			continue
+		}
+		got[j] = true
+		f := d.SDKs[j]
+		if e.ID != nil && f.ID != *e.ID || e.ID == nil && f.ID != "" {
+			t.Logf("%s ID %q: got %q want %v", filepath.Base(doc.Doc), e.Name, f.ID, deref(e.ID))
+		}
+		if e.Company != nil && devNorm(f.Company) != devNorm(*e.Company) {
+			t.Logf("%s COMPANY %q: got %q want %q", filepath.Base(doc.Doc), e.Name, f.Company, *e.Company)
+		}
+		if e.URL != nil && devNormURL(f.PolicyURL) != devNormURL(*e.URL) {
+			t.Logf("%s URL %q: got %q want %q", filepath.Base(doc.Doc), e.Name, f.PolicyURL, *e.URL)
+		}
+		if e.Purpose && f.Purpose == "" || e.Data && f.Data == "" {
+			t.Logf("%s PURPOSE/DATA %q: got %q / %q", filepath.Base(doc.Doc), e.Name, f.Purpose, f.Data)
+		}
+	}
+	for j, f := range d.SDKs {
+		if !got[j] {
+			t.Logf("%s EXTRA %d %q", filepath.Base(doc.Doc), f.Line.Line, f.Name)
+		}
+	}
+	req, opt := map[string]bool{}, map[string]bool{}
+	for _, p := range doc.Permissions {
+		req[p] = true
+	}
+	for _, p := range doc.PermissionsOptional {
+		opt[p] = true
+	}
+	rep := map[string]bool{}
+	for _, p := range d.Permissions {
+		rep[p.Name] = true
+		if !req[p.Name] && !opt[p.Name] {
+			t.Logf("%s PERM EXTRA %s %v %v", filepath.Base(doc.Doc), p.Name, p.Phrases, p.Lines)
+		}
+	}
+	for p := range req {
+		if !rep[p] {
+			t.Logf("%s PERM MISSING %s", filepath.Base(doc.Doc), p)
+		}
+	}
+}
+
+func lineOf(e devRow) int {
+	if e.Line == nil {
+		return 0
+	}
+	return *e.Line
+}
+
+func deref(s *string) string {
+	if s == nil {
+		return "<null>"
+	}
+	return *s
+}
+
 func b2i(b bool) int {
 	if b {
 		return 1
@@ -273,7 +338,11 @@ func TestDevSet(t *testing.T) {
 			t.Errorf("%s: %v", doc.Doc, err)
 			continue
 		}
-		s := scoreDevDoc(doc, Extract([]*doctext.Document{td}, Options{Catalogue: cat}))
+		d := Extract([]*doctext.Document{td}, Options{Catalogue: cat})
+		s := scoreDevDoc(doc, d)
+		if os.Getenv("DEVSET_DEBUG") != "" {
+			devDebug(t, doc, d)
+		}
 		tot.add(s)
 		fmt.Fprintf(&sb, "%s | %d | %d | %d | %d/%d | %d/%d | %d/%d | %d | %d | %d\n", filepath.Base(doc.Doc),
 			s.exp, s.found, s.matched, s.idOK, s.idExp, s.comp, s.compExp, s.url, s.urlExp, s.pExp, s.pFound, s.pExtra)

@@ -38,6 +38,7 @@ var extraFields = map[string]string{
 	"sdk官网": fieldWebsite, "官网": fieldWebsite,
 	"调用权限": fieldPermission, "sdk申请的权限": fieldPermission,
 	"接入方式": fieldMethod, "sdk包名": fieldPackage,
+	"收集类型": fieldData, "获取信息": fieldData, "收集个人信息字段": fieldData,
 	"第三方sdk提供方": fieldCompany, "sdk开发者": fieldCompany,
 	"sdk服务商": fieldCompany, "服务商名称": fieldCompany, "公司": fieldCompany, "厂商": fieldCompany,
 }
@@ -91,11 +92,15 @@ func fieldOf(label string) string {
 		return c
 	}
 	var parts []string
+	if i := strings.IndexAny(k, ",，"); i > 0 {
+		// "第三方隐私政策链接，仅供参考"
+		parts = append(parts, k[:i])
+	}
 	if i := strings.IndexAny(k, "(（"); i > 0 {
 		inner := strings.Trim(k[i:], "()（）")
 		parts = append(parts, k[:i], inner)
 	}
-	parts = append(parts, strings.FieldsFunc(k, func(r rune) bool { return r == '/' || r == '、' || r == '及' })...)
+	parts = append(parts, strings.FieldsFunc(k, func(r rune) bool { return r == '/' || r == '、' || r == '及' || r == '或' })...)
 	for _, p := range parts {
 		if c, ok := m[p]; ok && p != k {
 			return c
@@ -106,6 +111,14 @@ func fieldOf(label string) string {
 		n := utf8.RuneCountInString(key)
 		if n >= 3 && n > bestLen && strings.HasSuffix(k, key) && utf8.RuneCountInString(k)-n <= 3 {
 			best, bestLen = c, n
+		}
+	}
+	if best == "" {
+		// A label cut or misspelt in its Latin part ("dk用途" for "sdk用途").
+		if rest := strings.TrimLeft(k, "abcdefghijklmnopqrstuvwxyz"); rest != k && len(k)-len(rest) <= 3 {
+			if c, ok := m[rest]; ok {
+				return c
+			}
 		}
 	}
 	return best

@@ -1,0 +1,72 @@
+package doctext
+
+import (
+	"strings"
+	"unicode/utf8"
+)
+
+// layoutPipeTables turns GFM pipe tables written as text (Markdown kept in
+// an HTML <pre>, pasted into a plain-text file) into table rows: a line
+// holding '|' directly followed by a separator line ("---|---|---"), then
+// every following line holding '|'. A line without '|' right below a row
+// (no blank line between) is the rest of that row moved down by a line
+// wrap, as html2text does with long links: it fills the row's first empty
+// trailing column, or joins its last cell. The table ends at a blank line,
+// a heading or any other line.
+func layoutPipeTables(b *builder) {
+	in := b.doc.Lines
+	var out []Line
+	for i := 0; i < len(in); i++ {
+		l := in[i]
+		if l.Table != 0 || l.Heading || !strings.Contains(l.Text, "|") || i+1 >= len(in) ||
+			in[i+1].Table != 0 || !mdTable().MatchString(in[i+1].Text) {
+			out = append(out, l)
+			continue
+		}
+		id := b.newTable()
+		header := mdCells(l.Text)
+		width := len(header)
+		out = append(out, tableLine(l.No, id, header))
+		prev := in[i+1].No
+		j := i + 2
+		for ; j < len(in); j++ {
+			r := in[j]
+			if r.Table != 0 || r.Heading || r.No > prev+1 {
+				break
+			}
+			if strings.Contains(r.Text, "|") {
+				out = append(out, tableLine(r.No, id, mdCells(r.Text)))
+			} else {
+				last := &out[len(out)-1]
+				if last.Table != id {
+					break
+				}
+				cells := append([]string(nil), last.Cells...)
+				if len(cells) < width {
+					for len(cells) < width-1 {
+						cells = append(cells, "")
+					}
+					cells = append(cells, r.Text)
+				} else {
+					cells[len(cells)-1] = strings.TrimSpace(cells[len(cells)-1] + " " + r.Text)
+				}
+				*last = tableLine(last.No, id, cells)
+			}
+			prev = r.No
+		}
+		i = j - 1
+	}
+	chars := 0
+	for _, l := range out {
+		chars += utf8.RuneCountInString(l.Text)
+	}
+	b.doc.Lines, b.doc.Chars = out, chars
+}
+
+// tableLine is a table row Line built from already normalised cells.
+func tableLine(no, table int, cells []string) Line {
+	for i := range cells {
+		cells[i] = normalize(cells[i])
+	}
+	return Line{No: no, Text: strings.Join(cells, " | "), Table: table, Cells: cells}
+}

@@ -1,0 +1,315 @@
+package policy
+
+import (
+	"strings"
+	"unicode/utf8"
+
+	"github.com/apkaudit/apkaudit/pkg/lazyre"
+)
+
+// A record is one SDK of the document in any of its layouts: a table row
+// (with its continuation rows), a key:value block under a title line, or a
+// prose list item. segmenter walks the prepared lines once, in document
+// order, and turns records into SDKRows.
+type segmenter struct {
+	path  string
+	lines []line
+	m     *matcher
+	used  []bool
+	rows  []SDKRow
+	// open is the key:value block being read, nil outside one.
+	open *block
+}
+
+// block is a key:value record being read.
+type block struct {
+	row SDKRow
+	// nameFromKey is set once an sdk_name label gave the name; a title line
+	// gives way to it ("#### 腾讯开放平台" then "SDK名称：腾讯开放平台SDK").
+	nameFromKey bool
+	// fields counts the distinct SDK fields filled (company, purpose, data, …).
+	fields map[string]bool
+	// last is the field the last label line filled; pending is set when that
+	// label had no value, so the lines after it are its value.
+	last    string
+	pending bool
+	// stray counts the lines since the last label that belong to no field.
+	stray  int
+	lastNo int
+}
+
+// Bounds of the key:value reader.
+const (
+	maxTitleRunes   = 50 // a title line longer than this is prose
+	maxStrayLines   = 4  // a block ends after this many lines that are no field
+	maxPendingLines = 12 // a label's value spans at most this many lines
+)
+
+// sdkFields are the fields that make a key:value block an SDK record.
+var sdkFields = map[string]bool{
+	fieldCompany: true, fieldPurpose: true, fieldScenario: true, fieldData: true,
+	fieldPolicyURL: true, fieldWebsite: true, fieldPackage: true, fieldMethod: true,
+}
+
+// extractRows finds the SDK rows of one document in every layout and
+// reports which lines they used.
+func extractRows(path string, lines []line, m *matcher) ([]SDKRow, []bool) {
+	s := &segmenter{path: path, lines: lines, m: m, used: make([]bool, len(lines))}
+	for i := 0; i < len(lines); i++ {
+		l := lines[i]
+		if l.table != 0 {
+			j := i
+			for j < len(lines) && lines[j].table == l.table {
+				j++
+			}
+			if rows, ok := s.tableRecords(lines[i:j], s.used[i:j]); ok {
+				s.closeBlock()
+				s.rows = append(s.rows, rows...)
+				i = j - 1
+				continue
+			}
+		}
+		s.line(i)
+	}
+	s.closeBlock()
+	for i := range s.rows {
+		finishRow(&s.rows[i])
+	}
+	return s.rows, s.used
+}
+
+// kvOf reads a line as "label：value": a two-cell table row, or text whose
+// part before the first colon is a short label. field is the canonical field
+// the label names, "" for an unknown label.
+func kvOf(l line) (key, value, field string, ok bool) {
+	if l.table != 0 && len(l.cells) == 2 {
+		key, value, ok = l.cells[0], l.cells[1], true
+	} else {
+		key, value, ok = splitKV(stripNumbering(l.Text))
+	}
+	if ok {
+		field = fieldOf(key)
+	}
+	return key, value, field, ok
+}
+
+// line reads line i outside tables.
+func (s *segmenter) line(i int) {
+	l := s.lines[i]
+	key, value, field, kv := kvOf(l)
+	b := s.open
+	switch {
+	case field == fieldName:
+		if b != nil && !b.nameFromKey && !b.pending {
+			// The title line gives way to the label; the row keeps the title's line.
+			b.row.Name, b.nameFromKey = value, true
+			b.last, b.pending = fieldName, value == ""
+			b.stray, b.lastNo = 0, l.No
+			s.used[i] = true
+			return
+		}
+		if b == nil && !rowStartKey(normKey(key)) {
+			break
+		}
+		s.closeBlock()
+		s.open = &block{row: SDKRow{Name: value, Line: LineRef{s.path, l.No}}, nameFromKey: true,
+			fields: map[string]bool{}, last: fieldName, pending: value == "", lastNo: l.No}
+		s.used[i] = true
+		return
+	case field != "" && b != nil:
+		if field == fieldName {
+			break
+		}
+		setField(&b.row, field, value)
+		if sdkFields[field] {
+			b.fields[field] = true
+		}
+		b.last, b.pending, b.stray, b.lastNo = field, value == "", 0, l.No
+		s.used[i] = true
+		return
+	case kv && field == "" && b != nil && !l.Heading && utf8.RuneCountInString(key) <= 12:
+		// An unknown label inside a block neither ends it nor glues into the field before it.
+		b.last, b.pending = "", false
+		b.stray++
+		b.lastNo = l.No
+		return
+	}
+	if b != nil && b.pending && !s.titleAt(i) {
+		if b.last == fieldName {
+			if b.row.Name == "" {
+				b.row.Name = l.Text
+			}
+		} else {
+			setField(&b.row, b.last, l.Text)
+			if sdkFields[b.last] {
+				b.fields[b.last] = true
+			}
+		}
+		b.stray, b.lastNo = 0, l.No
+		if b.last == fieldName || b.last == fieldCompany || b.last == fieldPolicyURL {
+			b.pending = false
+		}
+		s.used[i] = true
+		return
+	}
+	if s.titleAt(i) {
+		s.closeBlock()
+		s.open = &block{row: SDKRow{Name: cleanTitle(l.Text), Line: LineRef{s.path, l.No}}, fields: map[string]bool{}, lastNo: l.No}
+		if p := packageIn(l.Text); p != "" {
+			s.open.row.Package = p
+		}
+		s.used[i] = true
+		return
+	}
+	if b != nil && !l.Heading {
+		if (b.last == fieldData || b.last == fieldPurpose || b.last == fieldScenario) && l.No-b.lastNo <= 3 && !kv {
+			setField(&b.row, b.last, l.Text)
+			b.lastNo = l.No
+			return
+		}
+		if b.last == fieldPolicyURL && b.row.PolicyURL != "" && !strings.Contains(b.row.PolicyURL, " ") && urlTail().MatchString(l.Text) {
+			// A link cut in two by the layout: the rest of it sits on the next line.
+			b.row.PolicyURL += strings.TrimSpace(l.Text)
+			b.lastNo = l.No
+			return
+		}
+		b.stray++
+		if b.stray < maxStrayLines {
+			return
+		}
+	}
+	s.closeBlock()
+	s.proseItem(i)
+}
+
+// titleAt reports whether line i opens a key:value block: it reads like a
+// name (short, no sentence) and the next line outside a table is a label
+// of an SDK field or the SDK name.
+func (s *segmenter) titleAt(i int) bool {
+	l := s.lines[i]
+	if (l.table != 0 && len(l.cells) > 1) || !titleLike(l.Text) {
+		return false
+	}
+	if _, _, f, _ := kvOf(l); f != "" {
+		return false
+	}
+	for j := i + 1; j < len(s.lines) && j <= i+2; j++ {
+		n := s.lines[j]
+		_, _, f, _ := kvOf(n)
+		if f == fieldName || sdkFields[f] {
+			return true
+		}
+		if !s.isNumberOnly(n.Text) {
+			return false
+		}
+	}
+	return false
+}
+
+// isNumberOnly reports whether text is only a list number ("1." on a line of its own).
+func (s *segmenter) isNumberOnly(text string) bool {
+	return strings.TrimSpace(stripNumbering(text)) == "" && strings.TrimSpace(text) != ""
+}
+
+var (
+	// outline matches multi-level numbers ("5.5.1", "14.1.1") and lettered items ("a）", "b.").
+	outline = lazyre.New(`^\s*(?:\d{1,3}(?:\.\d{1,3})+\.?|[a-zA-Z][)）]|[a-zA-Z][.、．](?:\s|$)|[①-⑳])\s*`)
+	// urlTail matches a line that continues a link cut by the layout.
+	urlTail = lazyre.New(`^[A-Za-z0-9\-._~/?#\[\]@!$&'()*+,;=%]+$`)
+	// javaPackage matches a Java package name written beside an SDK name.
+	javaPackage = lazyre.New(`\b(?:com|cn|io|org|net|me)(?:\.[a-zA-Z_][a-zA-Z0-9_]*)+\b`)
+)
+
+// cleanTitle is a title line as an SDK name: list numbers, outline numbers,
+// bullets and a trailing colon removed.
+func cleanTitle(text string) string {
+	t := strings.TrimSpace(text)
+	for k := 0; k < 3; k++ {
+		before := t
+		if loc := outline().FindStringIndex(t); loc != nil {
+			t = t[loc[1]:]
+		}
+		t = stripNumbering(t)
+		if t == before {
+			break
+		}
+	}
+	return strings.TrimSpace(strings.TrimRight(t, ":： "))
+}
+
+// titleLike reports whether a line reads like the name of an SDK rather
+// than a sentence.
+func titleLike(text string) bool {
+	t := cleanTitle(text)
+	n := utf8.RuneCountInString(t)
+	if n == 0 || n > maxTitleRunes || strings.ContainsAny(t, "。；;！？") || strings.Count(t, "，") > 1 {
+		return false
+	}
+	for _, w := range []string{"我们", "您", "如下", "以下", "包括"} {
+		if strings.Contains(t, w) {
+			return false
+		}
+	}
+	return true
+}
+
+// packageIn returns a Java package name written in a name ("高德地图SDK（com.amap.api）").
+func packageIn(text string) string {
+	return javaPackage().FindString(text)
+}
+
+// closeBlock ends the open key:value block, keeping it as a row when it is
+// an SDK record: a name given by an SDK-name label, or a title that names an
+// SDK (it says SDK or is a catalogue name) with one field, or any title
+// with two distinct SDK fields.
+func (s *segmenter) closeBlock() {
+	b := s.open
+	s.open = nil
+	if b == nil {
+		return
+	}
+	name := strings.TrimSpace(b.row.Name)
+	if name == "" || fieldOf(name) == fieldName {
+		return
+	}
+	keep := b.nameFromKey || len(b.fields) >= 2 || (len(b.fields) == 1 && s.m.sdkNameLike(name))
+	if keep {
+		s.rows = append(s.rows, b.row)
+	}
+}
+
+// proseItem reads line i as a prose list item naming an SDK: "1. 友盟SDK：…"
+// when the name part says SDK or API or is a catalogue name, or a sentence
+// opening with a book-title-quoted SDK name ("《支付宝SDK》用于…").
+func (s *segmenter) proseItem(i int) {
+	l := s.lines[i]
+	if l.table != 0 && len(l.cells) > 1 {
+		return
+	}
+	if mm := bookTitle().FindStringSubmatch(l.Text); mm != nil {
+		name := strings.TrimSpace(mm[1])
+		n := normKey(name)
+		if strings.Contains(n, "sdk") && !strings.ContainsAny(n, "政策协议规则条款声明指引说明") && utf8.RuneCountInString(name) <= 30 {
+			s.rows = append(s.rows, SDKRow{Name: name, Purpose: strings.TrimSpace(mm[2]), Line: LineRef{s.path, l.No}})
+			s.used[i] = true
+			return
+		}
+	}
+	mm := numberedItem().FindStringSubmatch(l.Text)
+	if mm == nil {
+		return
+	}
+	name, rest := mm[1], ""
+	if k, v, ok := splitKV(mm[1]); ok {
+		name, rest = k, v
+	} else if utf8.RuneCountInString(name) > 30 {
+		return
+	}
+	if s.m.sdkNameLike(name) {
+		s.rows = append(s.rows, SDKRow{Name: strings.TrimSpace(name), Data: rest, Line: LineRef{s.path, l.No}})
+		s.used[i] = true
+	}
+}
+
+// bookTitle matches a line that opens with a 《quoted》 name followed by what it is for.
+var bookTitle = lazyre.New(`^\s*(?:\d{1,3}\s*[、.．]\s*)?《([^》]{2,40})》\s*(.*)$`)
