@@ -84,7 +84,7 @@ func TestCAPP130SDKTables(t *testing.T) {
 		rows []rowWant
 	}{
 		{"中小学网络云平台", []rowWant{ // key:value blocks
-			{"腾讯浏览服务", "tencent-x5"}, {"友盟+SDK", "umeng-common"}, {"微信支付SDK", "wechat-opensdk"},
+			{"腾讯浏览服务", "tencent-x5"}, {"友盟+SDK", "umeng-analytics"} /* 使用目的：友盟数据统计 */, {"微信支付SDK", "wechat-opensdk"},
 			{"支付宝支付SDK", "alipay"}, {"穿山甲SDK", "pangle-ads"}, {"腾讯广告SDK", "tencent-gdt"},
 			{"阿里云认证SDK", ""}, {"微信SDK", "wechat-opensdk"}, {"谷歌安卓系统控件SDK", ""}, {"UC啄木鸟", ""},
 			{"奇虎360加固", ""}, {"移动一键登录", "cmcc-auth"}, {"联通一键登录", "cucc-auth"}, {"电信一键登录", "ctcc-auth"},

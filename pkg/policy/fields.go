@@ -38,7 +38,7 @@ var extraFields = map[string]string{
 	"sdk官网": fieldWebsite, "官网": fieldWebsite,
 	"调用权限": fieldPermission, "sdk申请的权限": fieldPermission,
 	"接入方式": fieldMethod, "sdk包名": fieldPackage,
-	"收集类型": fieldData, "获取信息": fieldData, "收集个人信息字段": fieldData,
+	"服务功能": fieldPurpose, "收集类型": fieldData, "获取信息": fieldData, "收集个人信息字段": fieldData,
 	"第三方sdk提供方": fieldCompany, "sdk开发者": fieldCompany,
 	"sdk服务商": fieldCompany, "服务商名称": fieldCompany, "公司": fieldCompany, "厂商": fieldCompany,
 }
@@ -109,7 +109,7 @@ func fieldOf(label string) string {
 	best, bestLen := "", 0
 	for key, c := range m {
 		n := utf8.RuneCountInString(key)
-		if n >= 3 && n > bestLen && strings.HasSuffix(k, key) && utf8.RuneCountInString(k)-n <= 3 {
+		if n >= 3 && n > bestLen && strings.HasSuffix(k, key) && utf8.RuneCountInString(k)-n <= min(n, 4) {
 			best, bestLen = c, n
 		}
 	}

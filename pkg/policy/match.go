@@ -15,7 +15,7 @@ import (
 var brandWords = []string{
 	"腾讯云", "腾讯", "华为", "阿里云", "阿里巴巴", "阿里", "百度", "友盟+", "友盟", "小米", "字节跳动", "字节", "网易",
 	"京东", "新浪", "极光", "个推", "高德", "谷歌", "中国移动", "中国联通", "中国电信", "移动", "联通", "电信",
-	"google", "tencent", "huawei", "alibaba", "aliyun", "baidu", "xiaomi",
+	"google", "tencent", "huawei", "alibaba", "aliyun", "baidu", "xiaomi", "头条",
 }
 
 // matcher maps SDK-list rows and prose to catalogue entries.
@@ -34,6 +34,14 @@ type matcher struct {
 	named    map[*sdkdb.Entry]string
 	mentions *dict[*sdkdb.Entry]
 	pkgs     []pkgKey
+	// primary holds the keys derived from an entry's own name and name_zh:
+	// among entries sharing an alias ("高德地图SDK"), the one named so wins.
+	primary map[string][]*sdkdb.Entry
+	// anagrams maps the sorted runes of keys of weight six or more to their
+	// entries, so that reordered words ("OPPO联盟广告" for "OPPO广告联盟") meet.
+	anagrams map[string][]*sdkdb.Entry
+	// members lists each family's entries, for the function words of a row.
+	members map[string][]*sdkdb.Entry
 	// byBrand caches, per brand, the keys of the brand's entries with the brand
 	// removed; filled on first use (a matcher serves one Extract call).
 	byBrand map[string][]fuzzyKey
@@ -99,7 +107,8 @@ func newMatcher(c *sdkdb.Catalogue) *matcher {
 		exact: map[string][]*sdkdb.Entry{}, ambig: map[string][]*sdkdb.Entry{},
 		keys: map[*sdkdb.Entry][]string{}, bare: map[string][]*sdkdb.Entry{}, brandOf: map[*sdkdb.Entry]string{},
 		families: map[string]*sdkdb.Entry{}, famOf: map[*sdkdb.Entry]string{}, named: map[*sdkdb.Entry]string{},
-		mentions: &dict[*sdkdb.Entry]{},
+		mentions: &dict[*sdkdb.Entry]{}, primary: map[string][]*sdkdb.Entry{}, anagrams: map[string][]*sdkdb.Entry{},
+		members: map[string][]*sdkdb.Entry{},
 	}
 	if c == nil {
 		return m
@@ -146,6 +155,7 @@ func newMatcher(c *sdkdb.Catalogue) *matcher {
 		}
 		for _, n := range []string{e.NameZh, e.Name} {
 			for _, k := range nameKeys(n) {
+				addKey(m.primary, k, e)
 				addKey(m.exact, k, e)
 				m.keys[e] = addUnique(m.keys[e], k)
 				bt = append(bt, k)
@@ -180,6 +190,9 @@ func newMatcher(c *sdkdb.Catalogue) *matcher {
 			if b, rest := m.splitBrand(k); b != "" {
 				addKey(m.bare, rest, e)
 			}
+			if weight(k) >= 6 {
+				addKey(m.anagrams, sortedRunes(k), e)
+			}
 		}
 	}
 	sort.SliceStable(m.fuzzy, func(i, j int) bool { return len(m.fuzzy[i].key) > len(m.fuzzy[j].key) })
@@ -188,6 +201,7 @@ func newMatcher(c *sdkdb.Catalogue) *matcher {
 			continue
 		}
 		rep := representative(fam, members)
+		m.members[fam] = members
 		m.families[normName(fam)] = rep
 		m.famOf[rep] = fam
 		for _, suf := range []string{"-core", "", "-common", "-sdk"} {
@@ -271,7 +285,9 @@ func unique(es []*sdkdb.Entry) *sdkdb.Entry {
 // candidates are the comparison forms of a row name: the whole name, the
 // part before a bracket, and each piece split at brackets, '/', '、' and ','.
 func candidates(name string) []string {
-	name = nfkc(name)
+	// A package written beside the name may be another SDK's
+	// ("腾讯Bugly SDK com.tencent.stat"): the byPackage stage reads it.
+	name = strings.TrimSpace(javaPackage().ReplaceAllString(nfkc(name), ""))
 	var out []string
 	if k := normName(name); k != "" {
 		out = append(out, k)
@@ -366,10 +382,18 @@ func (m *matcher) match(r *SDKRow) (*sdkdb.Entry, string) {
 	if e == nil {
 		return nil, ""
 	}
+	fam := m.famOf[e]
 	if !family {
-		return e, m.named[e]
+		fam = m.named[e]
 	}
-	return e, m.famOf[e]
+	if fam != "" {
+		// "友盟SDK" used for 统计分析 is the family's analytics kit; the row
+		// still covers the family.
+		if k := m.byFunction(m.members[fam], fold(normName(clip(r.Name, maxNameRunes))+"|"+clip(r.Purpose, maxNameRunes))); k != nil {
+			return k, fam
+		}
+	}
+	return e, fam
 }
 
 // matchEntry returns the entry a row maps to and whether the row named its family.
@@ -396,6 +420,26 @@ func (m *matcher) matchStages(r *SDKRow) (*sdkdb.Entry, bool) {
 			}
 		}
 		if e := unique(withCue); e != nil {
+			return e, false
+		}
+		if len(es) > 1 {
+			var named []*sdkdb.Entry
+			for _, e := range es {
+				if contains(m.primary[c], e) {
+					named = append(named, e)
+				}
+			}
+			if e := unique(named); e != nil {
+				return e, false
+			}
+		}
+	}
+	// 1b. the same words in another order.
+	for _, c := range cands {
+		if weight(c) < 6 {
+			continue
+		}
+		if e := unique(m.anagrams[sortedRunes(c)]); e != nil {
 			return e, false
 		}
 	}
@@ -453,7 +497,122 @@ func (m *matcher) matchStages(r *SDKRow) (*sdkdb.Entry, bool) {
 		}
 	}
 	// 8. a common run of three or more Han runes with a key of an entry of the same brand.
-	return m.byCommonRun(cands), false
+	if e := m.byCommonRun(cands); e != nil {
+		return e, false
+	}
+	// 9. a brand alone ("华为SDK", "电信SDK") with what the row is for.
+	return m.byBrandFunction(cands[0], r), false
+}
+
+// functions are the words that say what an SDK does, each with the words
+// that mark a catalogue entry doing it.
+var functions = []struct{ word, marks string }{
+	{"推送", "推送|push"}, {"统计", "统计|analytics|stat"}, {"分享", "分享|share"}, {"一键登录", "一键登录|认证|auth"},
+	{"登录", "登录|login|account|auth"}, {"支付", "支付|pay"}, {"定位", "定位|location"}, {"地图", "地图|map"},
+	{"广告", "广告|ads"}, {"崩溃", "崩溃|crash|bugly"}, {"客服", "客服|kf"},
+}
+
+// functionsIn returns the functions whose word text holds, in order.
+func functionsIn(text string) []int {
+	var out []int
+	for i, f := range functions {
+		if strings.Contains(text, f.word) {
+			// "一键登录" also holds "登录": keep only the longer word.
+			if f.word == "登录" && strings.Contains(text, "一键登录") && !strings.Contains(strings.ReplaceAll(text, "一键登录", ""), "登录") {
+				continue
+			}
+			out = append(out, i)
+		}
+	}
+	return out
+}
+
+// does reports whether entry e does function f: its id or its own name
+// carries a mark of f (aliases are not asked: "友盟统计SDK(common)" names
+// the common library by the kit that needs it).
+func (m *matcher) does(e *sdkdb.Entry, f int) bool {
+	names := fold(e.ID + "|" + e.Name + "|" + e.NameZh)
+	for _, mark := range strings.Split(functions[f].marks, "|") {
+		if strings.Contains(names, mark) {
+			return true
+		}
+	}
+	return false
+}
+
+// byFunction narrows entries to the one that does every function the text
+// names; nil when the text names none, or a function none of them does, or
+// the functions point at different entries.
+func (m *matcher) byFunction(es []*sdkdb.Entry, text string) *sdkdb.Entry {
+	fs := functionsIn(text)
+	if len(fs) == 0 {
+		return nil
+	}
+	var pick *sdkdb.Entry
+	for _, f := range fs {
+		var hits []*sdkdb.Entry
+		for _, e := range es {
+			if m.does(e, f) {
+				hits = append(hits, e)
+			}
+		}
+		e := unique(hits)
+		if e == nil || pick != nil && e != pick {
+			return nil
+		}
+		pick = e
+	}
+	return pick
+}
+
+// byBrandFunction maps a name that is a brand alone ("华为SDK", "移动SDK")
+// or a brand and function words ("移动授权登录") to the entry of that brand
+// that does what the name or, failing that, the purpose says ("推送", "登录").
+func (m *matcher) byBrandFunction(c string, r *SDKRow) *sdkdb.Entry {
+	b, rest := m.splitBrand(c)
+	if b == "" {
+		for _, x := range m.brands {
+			if c == x {
+				b = x
+				break
+			}
+		}
+	}
+	if b == "" {
+		return nil
+	}
+	if rest != c && rest != "" && len(functionsIn(rest)) == 0 {
+		// "腾讯图灵盾": the rest of the name is a product, not a function.
+		return nil
+	}
+	text := rest
+	if len(functionsIn(text)) == 0 {
+		text = fold(clip(r.Purpose, maxNameRunes))
+	}
+	var es []*sdkdb.Entry
+	for e := range m.keys {
+		if m.hasBrand(e, b) {
+			es = append(es, e)
+		}
+	}
+	sort.Slice(es, func(i, j int) bool { return es[i].ID < es[j].ID })
+	return m.byFunction(es, text)
+}
+
+// sortedRunes returns the runes of s in order, the key of an anagram.
+func sortedRunes(s string) string {
+	rs := []rune(s)
+	sort.Slice(rs, func(i, j int) bool { return rs[i] < rs[j] })
+	return string(rs)
+}
+
+func contains(es []*sdkdb.Entry, e *sdkdb.Entry) bool {
+	for _, x := range es {
+		if x == e {
+			return true
+		}
+	}
+	return false
 }
 
 // byPackage maps a row's package field to the entry with the longest dex package prefix.

@@ -19,6 +19,8 @@ type segmenter struct {
 	rows  []SDKRow
 	// open is the key:value block being read, nil outside one.
 	open *block
+	// sdkSection is set while the last heading speaks of SDKs or third parties.
+	sdkSection bool
 }
 
 // block is a key:value record being read.
@@ -33,6 +35,8 @@ type block struct {
 	// label had no value, so the lines after it are its value.
 	last    string
 	pending bool
+	// gotValue is set once a pending label received its first line.
+	gotValue bool
 	// stray counts the lines since the last label that belong to no field.
 	stray  int
 	lastNo int
@@ -96,6 +100,10 @@ func kvOf(l line) (key, value, field string, ok bool) {
 // line reads line i outside tables.
 func (s *segmenter) line(i int) {
 	l := s.lines[i]
+	if l.Heading || headingLevel(l.Text) == 1 || headingLevel(l.Text) == 2 {
+		f := fold(l.Text)
+		s.sdkSection = strings.Contains(f, "sdk") || strings.Contains(f, "第三方") || strings.Contains(f, "合作")
+	}
 	key, value, field, kv := kvOf(l)
 	b := s.open
 	switch {
@@ -103,7 +111,7 @@ func (s *segmenter) line(i int) {
 		if b != nil && !b.nameFromKey && !b.pending {
 			// The title line gives way to the label; the row keeps the title's line.
 			b.row.Name, b.nameFromKey = value, true
-			b.last, b.pending = fieldName, value == ""
+			b.last, b.pending, b.gotValue = fieldName, value == "", false
 			b.stray, b.lastNo = 0, l.No
 			s.used[i] = true
 			return
@@ -124,7 +132,7 @@ func (s *segmenter) line(i int) {
 		if sdkFields[field] {
 			b.fields[field] = true
 		}
-		b.last, b.pending, b.stray, b.lastNo = field, value == "", 0, l.No
+		b.last, b.pending, b.gotValue, b.stray, b.lastNo = field, value == "", false, 0, l.No
 		s.used[i] = true
 		return
 	case kv && field == "" && b != nil && !l.Heading && utf8.RuneCountInString(key) <= 12:
@@ -134,7 +142,7 @@ func (s *segmenter) line(i int) {
 		b.lastNo = l.No
 		return
 	}
-	if b != nil && b.pending && !s.titleAt(i) {
+	if b != nil && b.pending && (!b.gotValue || !s.titleAt(i)) {
 		if b.last == fieldName {
 			if b.row.Name == "" {
 				b.row.Name = l.Text
@@ -145,7 +153,7 @@ func (s *segmenter) line(i int) {
 				b.fields[b.last] = true
 			}
 		}
-		b.stray, b.lastNo = 0, l.No
+		b.stray, b.lastNo, b.gotValue = 0, l.No, true
 		if b.last == fieldName || b.last == fieldCompany || b.last == fieldPolicyURL {
 			b.pending = false
 		}
@@ -260,8 +268,9 @@ func packageIn(text string) string {
 
 // closeBlock ends the open key:value block, keeping it as a row when it is
 // an SDK record: a name given by an SDK-name label, or a title that names an
-// SDK (it says SDK or is a catalogue name) with one field, or any title
-// with two distinct SDK fields.
+// SDK (it says SDK or maps to the catalogue) with one field, or, under a
+// heading about SDKs or third parties, any title with two distinct SDK
+// fields. A title about a permission ("相机权限") is never an SDK.
 func (s *segmenter) closeBlock() {
 	b := s.open
 	s.open = nil
@@ -272,7 +281,15 @@ func (s *segmenter) closeBlock() {
 	if name == "" || fieldOf(name) == fieldName {
 		return
 	}
-	keep := b.nameFromKey || len(b.fields) >= 2 || (len(b.fields) == 1 && s.m.sdkNameLike(name))
+	named := s.m.sdkNameLike(name) || s.m.names(name)
+	if strings.Contains(name, "权限") && !strings.Contains(fold(name), "sdk") {
+		// "#### 2.2.1 相机权限" with 使用场景/使用目的 labels: a permission, not an SDK.
+		named = false
+		if !b.nameFromKey {
+			return
+		}
+	}
+	keep := b.nameFromKey || named && len(b.fields) >= 1 || len(b.fields) >= 2 && s.sdkSection
 	if keep {
 		s.rows = append(s.rows, b.row)
 	}
@@ -283,7 +300,7 @@ func (s *segmenter) closeBlock() {
 // opening with a book-title-quoted SDK name ("《支付宝SDK》用于…").
 func (s *segmenter) proseItem(i int) {
 	l := s.lines[i]
-	if l.table != 0 && len(l.cells) > 1 {
+	if l.table != 0 && len(l.cells) > 1 || l.Heading {
 		return
 	}
 	if mm := bookTitle().FindStringSubmatch(l.Text); mm != nil {

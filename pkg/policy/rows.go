@@ -140,11 +140,30 @@ func (m *matcher) sdkNameLike(name string) bool {
 			return false
 		}
 	}
+	if genericName(n) {
+		return false
+	}
 	if strings.Contains(n, "sdk") || strings.HasSuffix(n, "api") {
 		return true
 	}
 	_, ok := m.exact[normName(name)]
 	return ok
+}
+
+// genericWords name SDKs in general, in headings such as "接入的第三方SDK列表".
+var genericWords = []string{
+	"第三方", "接入", "使用", "集成", "嵌入", "合作", "服务商", "提供商", "列表", "清单", "目录", "说明", "信息",
+	"共享", "相关", "以下", "其他", "类", "的", "及", "和", "与", "sdk", "api", "软件开发工具包", "工具包",
+}
+
+// genericName reports whether a folded, squeezed name is only general words
+// about SDKs ("第三方SDK", "接入第三方SDK", "第三方SDK类服务商"), naming none.
+func genericName(n string) bool {
+	for _, w := range genericWords {
+		n = strings.ReplaceAll(n, w, "")
+	}
+	n = strings.Trim(n, trimPunct+"0123456789")
+	return utf8.RuneCountInString(n) < 2
 }
 
 // permSections marks the lines inside a permission section or table:
