@@ -114,6 +114,19 @@ func fieldOf(label string) string {
 		}
 	}
 	if best == "" {
+		// Two labels of one field run together ("用途目的").
+		for i := range k {
+			if i == 0 || !utf8.RuneStart(k[i]) {
+				continue
+			}
+			if a, ok := m[k[:i]]; ok {
+				if b, ok := m[k[i:]]; ok && a == b {
+					return a
+				}
+			}
+		}
+	}
+	if best == "" {
 		// A label cut or misspelt in its Latin part ("dk用途" for "sdk用途").
 		if rest := strings.TrimLeft(k, "abcdefghijklmnopqrstuvwxyz"); rest != k && len(k)-len(rest) <= 3 {
 			if c, ok := m[rest]; ok {

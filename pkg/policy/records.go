@@ -49,6 +49,15 @@ const (
 	maxPendingLines = 12 // a label's value spans at most this many lines
 )
 
+// continued are the fields whose value may run over several lines.
+var continued = map[string]bool{fieldData: true, fieldPurpose: true, fieldScenario: true, fieldPermission: true}
+
+// openingFields are the labels that may follow a title line: the ones a
+// block starts with, not a link or package that closes one.
+var openingFields = map[string]bool{
+	fieldName: true, fieldCompany: true, fieldPurpose: true, fieldScenario: true, fieldData: true, fieldCategory: true,
+}
+
 // sdkFields are the fields that make a key:value block an SDK record.
 var sdkFields = map[string]bool{
 	fieldCompany: true, fieldPurpose: true, fieldScenario: true, fieldData: true,
@@ -136,6 +145,17 @@ func (s *segmenter) line(i int) {
 		s.used[i] = true
 		return
 	case kv && field == "" && b != nil && !l.Heading && utf8.RuneCountInString(key) <= 12:
+		if b.pending && continued[b.last] {
+			// A nested list under a label with no value ("收集的个人信息：" then
+			// "设备信息: …"): the sub-labels are part of the value.
+			setField(&b.row, b.last, l.Text)
+			if sdkFields[b.last] {
+				b.fields[b.last] = true
+			}
+			b.gotValue, b.stray, b.lastNo = true, 0, l.No
+			s.used[i] = true
+			return
+		}
 		// An unknown label inside a block neither ends it nor glues into the field before it.
 		b.last, b.pending = "", false
 		b.stray++
@@ -170,7 +190,7 @@ func (s *segmenter) line(i int) {
 		return
 	}
 	if b != nil && !l.Heading {
-		if (b.last == fieldData || b.last == fieldPurpose || b.last == fieldScenario) && l.No-b.lastNo <= 3 && !kv {
+		if continued[b.last] && l.No-b.lastNo <= 3 && !kv {
 			setField(&b.row, b.last, l.Text)
 			b.lastNo = l.No
 			return
@@ -191,8 +211,9 @@ func (s *segmenter) line(i int) {
 }
 
 // titleAt reports whether line i opens a key:value block: it reads like a
-// name (short, no sentence) and the next line outside a table is a label
-// of an SDK field or the SDK name.
+// name (short, no sentence) and the next line (past a number alone on its
+// line) is a label that opens blocks: the name, company, purpose, scenario,
+// data or category.
 func (s *segmenter) titleAt(i int) bool {
 	l := s.lines[i]
 	if (l.table != 0 && len(l.cells) > 1) || !titleLike(l.Text) {
@@ -204,7 +225,7 @@ func (s *segmenter) titleAt(i int) bool {
 	for j := i + 1; j < len(s.lines) && j <= i+2; j++ {
 		n := s.lines[j]
 		_, _, f, _ := kvOf(n)
-		if f == fieldName || sdkFields[f] {
+		if openingFields[f] {
 			return true
 		}
 		if !s.isNumberOnly(n.Text) {

@@ -333,6 +333,14 @@ func finishRow(r *SDKRow) {
 	if u := firstURL(r.Website); u != "" {
 		r.Website = u
 	}
+	if loc := urlRe().FindStringIndex(r.Company); loc != nil {
+		// "所属机构及官网": the company's home page is no part of its name.
+		if r.Website == "" {
+			r.Website = firstURL(r.Company[loc[0]:])
+		}
+		r.Company = strings.TrimSpace(urlRe().ReplaceAllString(r.Company, " "))
+		r.Company = strings.Join(strings.Fields(r.Company), " ")
+	}
 }
 
 // names reports whether name maps to a catalogue entry on its own.
