@@ -162,16 +162,16 @@ func TestKEEPPermissionSection(t *testing.T) {
 		"ACCESS_FINE_LOCATION",       // 3. 位置权限 (166)
 		"ACTIVITY_RECOGNITION",       // 步数 (168)
 		"ANSWER_PHONE_CALLS",         // 接听电话权限 (176)
-		"CALL_PHONE",                 // 5.电话权限 (174): group wording
-		"CAMERA",                     // 2. 相机权限 (162)
-		"READ_EXTERNAL_STORAGE",      // (1)READ_EXTERNAL_STORAGE (152)
-		"READ_MEDIA_AUDIO",           // 1. 存储权限 (150): storage wording covers the API 33 media permissions
+		// 5.电话权限 (174) is used to read the phone state and answer calls: no CALL_PHONE.
+		"CAMERA",                // 2. 相机权限 (162)
+		"READ_EXTERNAL_STORAGE", // (1)READ_EXTERNAL_STORAGE (152)
+		// 1. 存储权限 (150) is storage, not the API 33 media permissions; 相册 (178) is
+		// the photo permissions, not the partial-access one.
 		"READ_MEDIA_IMAGES",
 		"READ_MEDIA_VIDEO",
-		"READ_MEDIA_VISUAL_USER_SELECTED", // 相册 (178)
-		"READ_PHONE_STATE",                // 读取您的电话状态 (176)
-		"RECORD_AUDIO",                    // 4. 麦克风权限 (170)
-		"WRITE_EXTERNAL_STORAGE",          // (2)WRITE_EXTERNAL_STORAGE (156)
+		"READ_PHONE_STATE",       // 读取您的电话状态 (176)
+		"RECORD_AUDIO",           // 4. 麦克风权限 (170)
+		"WRITE_EXTERNAL_STORAGE", // (2)WRITE_EXTERNAL_STORAGE (156)
 	}, got)
 	assert.Contains(t, findPerm(d, "android.permission.READ_EXTERNAL_STORAGE").Phrases, "READ_EXTERNAL_STORAGE")
 	assert.True(t, d.HasPermissionSection)
