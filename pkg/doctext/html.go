@@ -196,6 +196,8 @@ func htmlStartTag(f *flow, tag string, line, span, rowSpan int) {
 
 func htmlEndTag(f *flow, tag string) {
 	switch tag {
+	case "br":
+		f.lineBreak() // "</br>" is read as <br>, as browsers do
 	case "h1", "h2", "h3", "h4", "h5", "h6":
 		f.heading(false)
 	case "table":

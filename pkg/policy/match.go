@@ -486,8 +486,9 @@ func (m *matcher) matchStages(r *SDKRow) (*sdkdb.Entry, bool) {
 			return e, false
 		}
 	}
-	// 6. the longest alias contained in the name.
-	if e := m.containsKey(cands[0], nil); e != nil {
+	// 6. the longest alias contained in the name, unless the name says the
+	// SDK does what the entry does not ("快手游戏SDK" is not the ads SDK).
+	if e := m.containsKey(cands[0], nil); e != nil && !m.contradicts(e, cands[0]) {
 		return e, false
 	}
 	// 7. an alias in the purpose, when the company names the same vendor ("腾讯开发平台SDK", 微信分享).
@@ -497,7 +498,7 @@ func (m *matcher) matchStages(r *SDKRow) (*sdkdb.Entry, bool) {
 		}
 	}
 	// 8. a common run of three or more Han runes with a key of an entry of the same brand.
-	if e := m.byCommonRun(cands); e != nil {
+	if e := m.byCommonRun(cands); e != nil && !m.contradicts(e, cands[0]) {
 		return e, false
 	}
 	// 9. a brand alone ("华为SDK", "电信SDK") with what the row is for.
@@ -509,7 +510,8 @@ func (m *matcher) matchStages(r *SDKRow) (*sdkdb.Entry, bool) {
 var functions = []struct{ word, marks string }{
 	{"推送", "推送|push"}, {"统计", "统计|analytics|stat"}, {"分享", "分享|share"}, {"一键登录", "一键登录|认证|auth"},
 	{"登录", "登录|login|account|auth"}, {"支付", "支付|pay"}, {"定位", "定位|location"}, {"地图", "地图|map"},
-	{"广告", "广告|ads"}, {"崩溃", "崩溃|crash|bugly"}, {"客服", "客服|kf"},
+	{"广告", "广告|ads"}, {"崩溃", "崩溃|crash|bugly"}, {"客服", "客服|kf"}, {"联运", "联运|game|union"},
+	{"游戏", "游戏|game"},
 }
 
 // functionsIn returns the functions whose word text holds, in order.
@@ -597,6 +599,16 @@ func (m *matcher) byBrandFunction(c string, r *SDKRow) *sdkdb.Entry {
 	}
 	sort.Slice(es, func(i, j int) bool { return es[i].ID < es[j].ID })
 	return m.byFunction(es, text)
+}
+
+// contradicts reports whether name says the SDK does something e does not.
+func (m *matcher) contradicts(e *sdkdb.Entry, name string) bool {
+	for _, f := range functionsIn(name) {
+		if !m.does(e, f) {
+			return true
+		}
+	}
+	return false
 }
 
 // sortedRunes returns the runes of s in order, the key of an anagram.

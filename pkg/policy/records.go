@@ -37,6 +37,8 @@ type block struct {
 	pending bool
 	// gotValue is set once a pending label received its first line.
 	gotValue bool
+	// sdkLabel is set when a label of the block says SDK ("SDK用途").
+	sdkLabel bool
 	// stray counts the lines since the last label that belong to no field.
 	stray  int
 	lastNo int
@@ -141,6 +143,7 @@ func (s *segmenter) line(i int) {
 		if sdkFields[field] {
 			b.fields[field] = true
 		}
+		b.sdkLabel = b.sdkLabel || strings.Contains(normKey(key), "sdk")
 		b.last, b.pending, b.gotValue, b.stray, b.lastNo = field, value == "", false, 0, l.No
 		s.used[i] = true
 		return
@@ -289,7 +292,8 @@ func packageIn(text string) string {
 
 // closeBlock ends the open key:value block, keeping it as a row when it is
 // an SDK record: a name given by an SDK-name label, or a title that names an
-// SDK (it says SDK or maps to the catalogue) with one field, or, under a
+// SDK (it says SDK or maps to the catalogue) or whose labels say SDK
+// ("SDK用途") with one field, or, under a
 // heading about SDKs or third parties, any title with two distinct SDK
 // fields. A title about a permission ("相机权限") is never an SDK.
 func (s *segmenter) closeBlock() {
@@ -310,7 +314,7 @@ func (s *segmenter) closeBlock() {
 			return
 		}
 	}
-	keep := b.nameFromKey || named && len(b.fields) >= 1 || len(b.fields) >= 2 && s.sdkSection
+	keep := b.nameFromKey || (named || b.sdkLabel) && len(b.fields) >= 1 || len(b.fields) >= 2 && s.sdkSection
 	if keep {
 		s.rows = append(s.rows, b.row)
 	}

@@ -159,6 +159,9 @@ var genericWords = []string{
 // genericName reports whether a folded, squeezed name is only general words
 // about SDKs ("第三方SDK", "接入第三方SDK", "第三方SDK类服务商"), naming none.
 func genericName(n string) bool {
+	if latinLetters(strings.NewReplacer("sdk", "", "api", "").Replace(n)) > 0 {
+		return false // "YSDK", "GTSDK": a Latin name
+	}
 	for _, w := range genericWords {
 		n = strings.ReplaceAll(n, w, "")
 	}
