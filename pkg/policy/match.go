@@ -511,7 +511,7 @@ var functions = []struct{ word, marks string }{
 	{"推送", "推送|push"}, {"统计", "统计|analytics|stat"}, {"分享", "分享|share"}, {"一键登录", "一键登录|认证|auth"},
 	{"登录", "登录|login|account|auth"}, {"支付", "支付|pay"}, {"定位", "定位|location"}, {"地图", "地图|map"},
 	{"广告", "广告|ads"}, {"崩溃", "崩溃|crash|bugly"}, {"客服", "客服|kf"}, {"联运", "联运|game|union"},
-	{"游戏", "游戏|game"},
+	{"游戏", "游戏|game|手游"},
 }
 
 // functionsIn returns the functions whose word text holds, in order.
@@ -591,10 +591,19 @@ func (m *matcher) byBrandFunction(c string, r *SDKRow) *sdkdb.Entry {
 	if len(functionsIn(text)) == 0 {
 		text = fold(clip(r.Purpose, maxNameRunes))
 	}
+	// The brand's own entries are those of the vendor it names (中国移动 for
+	// 移动); a brand that is no vendor ("QQ") stands for the entries that carry it.
 	var es []*sdkdb.Entry
 	for e := range m.keys {
-		if m.hasBrand(e, b) {
+		if companyMatches(e, b) || strings.Contains(normCompany(e.Vendor), b) {
 			es = append(es, e)
+		}
+	}
+	if len(es) == 0 {
+		for e := range m.keys {
+			if m.hasBrand(e, b) {
+				es = append(es, e)
+			}
 		}
 	}
 	sort.Slice(es, func(i, j int) bool { return es[i].ID < es[j].ID })
