@@ -49,6 +49,10 @@ var dataLike = map[string]bool{
 	"CALL_PHONE": true, "RECEIVE_BOOT_COMPLETED": true, "READ_CALL_LOG": true,
 }
 
+// shortItem is the length, in runes, up to which a line of a permission
+// section is an item naming a permission rather than a list of data.
+const shortItem = 16
+
 // permissionWords are the context words that speak of a permission, not of data.
 var permissionWords = []string{"权限", "授权", "申请", "调用", "开启"}
 
@@ -79,22 +83,31 @@ var acts = map[string]bool{"SEND_SMS": true, "CALL_PHONE": true}
 // accessVerbs directly before a data word make it an access: 读取短信, 获取您的应用列表.
 var accessVerbs = []string{"读取", "获取", "访问", "查看", "使用", "检索"}
 
-// accessedAt reports whether an access verb, past a possessive, ends right before f[at:].
+// accessedAt reports whether an access verb governs f[at:]: it ends at most
+// accessReach runes before it, in the same clause and not across an
+// enumeration comma (获取软件应用列表, 读取您的短信; not 收集IMEI、应用列表).
 func accessedAt(f string, at int) bool {
-	before := f[max(0, at-24):at]
+	before := f[max(0, at-3*(accessReach+4)):at]
 	for len(before) > 0 && !utf8.RuneStart(before[0]) {
 		before = before[1:]
+	}
+	if k := strings.LastIndexFunc(before, func(r rune) bool { return clauseBreak(r) || r == '、' || r == '/' }); k >= 0 {
+		_, size := utf8.DecodeRuneInString(before[k:])
+		before = before[k+size:]
 	}
 	for _, p := range possessives {
 		before = strings.TrimSuffix(before, p)
 	}
 	for _, v := range accessVerbs {
-		if strings.HasSuffix(before, v) {
+		if i := strings.LastIndex(before, v); i >= 0 && utf8.RuneCountInString(before[i+len(v):]) <= accessReach {
 			return true
 		}
 	}
 	return false
 }
+
+// accessReach is how many runes may stand between an access verb and its object.
+const accessReach = 2
 
 // permDict maps folded Chinese (and Latin) phrases to the permissions they
 // disclose. A phrase listed on several rows of the permission table (位置信息
@@ -269,7 +282,9 @@ func permissionsIn(text, folded string, inSection bool) []permHit {
 		ctx := inSection || nearContext(f, h.start, h.end)
 		readOnly := readsOnly(f, h.start, h.end)
 		win := window(f, h.start, h.end)
-		permCtx := containsAny(win, permissionWords) || accessedAt(f, h.start)
+		// A short line in a permission section ("Ø蓝牙") names the permission.
+		permCtx := containsAny(win, permissionWords) || accessedAt(f, h.start) ||
+			inSection && utf8.RuneCountInString(f) <= shortItem
 		group := strings.HasSuffix(f[h.start:h.end], "权限") || strings.HasPrefix(f[h.end:], "权限")
 		for _, t := range h.val {
 			short := strings.TrimPrefix(t.name, "android.permission.")
