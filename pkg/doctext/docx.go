@@ -7,6 +7,7 @@ import (
 	"errors"
 	"io"
 	"strconv"
+	"strings"
 
 	"github.com/apkaudit/apkaudit/pkg/lazyre"
 	"github.com/apkaudit/apkaudit/pkg/limits"
@@ -26,13 +27,15 @@ func extractDOCX(b *builder, data []byte, lim limits.Limits) error {
 	if err != nil {
 		return unreadable("docx: %v", err)
 	}
-	var doc, styles *zip.File
+	var doc, styles, rels *zip.File
 	for _, f := range zr.File {
 		switch f.Name {
 		case "word/document.xml":
 			doc = f
 		case "word/styles.xml":
 			styles = f
+		case "word/_rels/document.xml.rels":
+			rels = f
 		}
 	}
 	if doc == nil {
@@ -49,12 +52,53 @@ func extractDOCX(b *builder, data []byte, lim limits.Limits) error {
 			b.warn("docx: word/styles.xml: %v", err)
 		}
 	}
+	links := map[string]string{}
+	if rels != nil {
+		if err := readDOCXLinks(rels, lim, links); err != nil {
+			var le *limits.LimitError
+			if errors.As(err, &le) {
+				return err
+			}
+			b.warn("docx: word/_rels/document.xml.rels: %v", err)
+		}
+	}
 	rc, err := openEntry(doc, lim, b.doc.Path)
 	if err != nil {
 		return err
 	}
 	defer rc.Close()
-	return readDOCXBody(b, rc, headings)
+	return readDOCXBody(b, rc, headings, links)
+}
+
+// maxLinks bounds the hyperlink targets read from the relationships part.
+const maxLinks = 100000
+
+// readDOCXLinks records the external http(s) targets of the document's
+// relationships by id: w:hyperlink r:id="rId5" points at one.
+func readDOCXLinks(f *zip.File, lim limits.Limits, links map[string]string) error {
+	rc, err := openEntry(f, lim, "")
+	if err != nil {
+		return err
+	}
+	defer rc.Close()
+	d := xml.NewDecoder(rc)
+	for {
+		tok, err := d.Token()
+		if err == io.EOF {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		se, ok := tok.(xml.StartElement)
+		if !ok || se.Name.Local != "Relationship" || len(links) >= maxLinks {
+			continue
+		}
+		target := strings.TrimSpace(attr(se, "Target"))
+		if l := strings.ToLower(target); strings.HasPrefix(l, "http://") || strings.HasPrefix(l, "https://") {
+			links[attr(se, "Id")] = target
+		}
+	}
 }
 
 // openEntry opens a zip entry whose declared and delivered sizes are both
@@ -137,6 +181,17 @@ func readDOCXStyles(f *zip.File, lim limits.Limits, headings map[string]bool) er
 	}
 }
 
+// attrNS returns the value of the relationship-namespace attribute local
+// (r:id), falling back to any attribute of that local name.
+func attrNS(se xml.StartElement, local string) string {
+	for _, a := range se.Attr {
+		if a.Name.Local == local && strings.Contains(a.Name.Space, "relationships") {
+			return a.Value
+		}
+	}
+	return attr(se, local)
+}
+
 // attr returns the value of the attribute with the given local name.
 func attr(se xml.StartElement, local string) string {
 	for _, a := range se.Attr {
@@ -147,8 +202,10 @@ func attr(se xml.StartElement, local string) string {
 	return ""
 }
 
-// readDOCXBody streams document.xml into lines.
-func readDOCXBody(b *builder, r io.Reader, headings map[string]bool) error {
+// readDOCXBody streams document.xml into lines. A hyperlink's target
+// (links, by relationship id) follows its text unless the text shows it:
+// SDK lists hide policy links behind "隐私政策".
+func readDOCXBody(b *builder, r io.Reader, headings map[string]bool, links map[string]string) error {
 	d := xml.NewDecoder(r)
 	d.CharsetReader = func(label string, input io.Reader) (io.Reader, error) {
 		return nil, errors.New("unsupported XML encoding " + label)
@@ -158,6 +215,7 @@ func readDOCXBody(b *builder, r io.Reader, headings map[string]bool) error {
 	pDepth := 0 // nesting of w:p (text boxes nest paragraphs)
 	inText := false
 	runBold := false // the current w:r is bold (w:rPr/w:b)
+	href, linkText := "", ""
 	skip := 0        // inside deleted text, field instructions and the like
 	for {
 		tok, err := d.Token()
@@ -231,6 +289,8 @@ func readDOCXBody(b *builder, r io.Reader, headings map[string]bool) error {
 				if v := attr(t, "val"); v != "0" && v != "false" && v != "off" {
 					runBold = true
 				}
+			case "hyperlink":
+				href, linkText = links[attrNS(t, "id")], ""
 			case "delText", "instrText", "del", "fldData", "pPrChange", "rPrChange":
 				skip = 1
 			}
@@ -256,10 +316,18 @@ func readDOCXBody(b *builder, r io.Reader, headings map[string]bool) error {
 				f.endRow()
 			case "tc":
 				f.endCell()
+			case "hyperlink":
+				if href != "" && !strings.Contains(linkText, href) {
+					f.text(" "+href+" ", max(para, 1))
+				}
+				href = ""
 			}
 		case xml.CharData:
 			if inText && skip == 0 {
 				f.text(string(t), max(para, 1))
+				if href != "" && len(linkText) < 4096 {
+					linkText += string(t)
+				}
 			}
 		}
 	}

@@ -92,18 +92,30 @@ func mdCells(line string) []string {
 	return append(cells, mdInline(cur.String()))
 }
 
-// mdInline removes inline markup: links keep their text (or the URL when
-// the text is empty), <br> becomes a space, and **, __, ` and ~~ go.
+// mdInline removes inline markup: links keep their text followed by their
+// http(s) target (the target alone when the text is empty), <br> becomes a
+// space, and **, __, ` and ~~ go.
 func mdInline(s string) string {
 	s = mdLink().ReplaceAllStringFunc(s, func(m string) string {
 		sub := mdLink().FindStringSubmatch(m)
-		if strings.TrimSpace(sub[1]) == "" {
-			return sub[2]
+		text, target := strings.TrimSpace(sub[1]), sub[2]
+		switch {
+		case text == "":
+			return target
+		case strings.HasPrefix(m, "!"), strings.Contains(text, target), !webLink(target):
+			return sub[1]
 		}
-		return sub[1]
+		// Keep the target: SDK lists hide the policy link behind "隐私政策".
+		return sub[1] + " " + target + " "
 	})
 	s = mdAutoLink().ReplaceAllString(s, "$1")
 	s = mdBreak().ReplaceAllString(s, " ")
 	s = strings.NewReplacer("**", "", "__", "", "~~", "", "`", "", `\*`, "*", `\_`, "_", `\#`, "#").Replace(s)
 	return s
+}
+
+// webLink reports whether a link target is an http(s) URL.
+func webLink(u string) bool {
+	l := strings.ToLower(u)
+	return strings.HasPrefix(l, "http://") || strings.HasPrefix(l, "https://")
 }

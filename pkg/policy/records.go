@@ -84,6 +84,12 @@ func extractRows(path string, lines []line, m *matcher) ([]SDKRow, []bool) {
 				continue
 			}
 		}
+		if j, rows, ok := s.cellLines(i); ok {
+			s.closeBlock()
+			s.rows = append(s.rows, rows...)
+			i = j - 1
+			continue
+		}
 		s.line(i)
 	}
 	s.closeBlock()
