@@ -38,6 +38,13 @@ func Extract(docs []*doctext.Document, opt Options) *Disclosure {
 			if e, fam := m.match(r); e != nil {
 				r.ID, r.Family = e.ID, fam
 			}
+			r.Also = m.alsoIDs(r)
+			if r.ID == "" && len(r.Also) > 0 {
+				r.ID, r.Also = r.Also[0], r.Also[1:]
+			}
+			if len(r.Also) == 0 {
+				r.Also = nil
+			}
 		}
 		d.SDKs = append(d.SDKs, rows...)
 		inSection, found := permSections(lines)

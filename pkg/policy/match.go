@@ -2,6 +2,7 @@ package policy
 
 import (
 	"net/url"
+	"slices"
 	"sort"
 	"strings"
 	"unicode"
@@ -502,13 +503,91 @@ func (m *matcher) matchStages(r *SDKRow) (*sdkdb.Entry, bool) {
 		return e, false
 	}
 	// 9. a brand alone ("华为SDK", "电信SDK") with what the row is for.
-	return m.byBrandFunction(cands[0], r), false
+	if e := m.byBrandFunction(cands[0], r); e != nil {
+		return e, false
+	}
+	// 10. a name that only says what the SDK does ("统计SDK"), with the company that makes it.
+	return m.byCompanyFunction(cands[0], r), false
 }
+
+// byCompanyFunction maps a name made only of function words ("统计SDK") to
+// the entry of the row's company that does that function.
+func (m *matcher) byCompanyFunction(c string, r *SDKRow) *sdkdb.Entry {
+	fs := functionsIn(c)
+	if len(fs) == 0 || r.Company == "" {
+		return nil
+	}
+	rest := c
+	for _, f := range fs {
+		rest = strings.ReplaceAll(rest, functions[f].word, "")
+	}
+	if utf8.RuneCountInString(rest) > 2 {
+		return nil // more than function words: a product name the other stages did not know
+	}
+	var es []*sdkdb.Entry
+	for e := range m.keys {
+		if companyMatches(e, r.Company) {
+			es = append(es, e)
+		}
+	}
+	sort.Slice(es, func(i, j int) bool { return es[i].ID < es[j].ID })
+	return m.byFunction(es, c)
+}
+
+// alsoIDs returns the catalogue ids a row names besides its own id: the
+// brands of "华为/小米/vivo/OPPO/魅族/荣耀通道SDK", each with the words that
+// end the list, and the kits of "友盟+（统计、推送、分享）".
+func (m *matcher) alsoIDs(r *SDKRow) []string {
+	name := nfkc(clip(r.Name, maxNameRunes))
+	var out []string
+	add := func(e *sdkdb.Entry) {
+		if e != nil && e.ID != r.ID && !slices.Contains(out, e.ID) {
+			out = append(out, e.ID)
+		}
+	}
+	main, inner := name, ""
+	if i := strings.IndexAny(name, "(（"); i > 0 {
+		main, inner = name[:i], strings.Trim(name[i:], "()（） ")
+	}
+	if parts := splitTopLevel(main, "/、,，"); len(parts) >= 2 && len(parts) <= maxListed {
+		last := normName(parts[len(parts)-1])
+		suffix := ""
+		if b, rest := m.splitBrand(last); b != "" {
+			suffix = rest
+		}
+		for _, p := range parts {
+			sub := *r
+			sub.Name = p
+			if k := normName(p); suffix != "" && !strings.HasSuffix(k, suffix) {
+				sub.Name = k + suffix
+			}
+			e, _ := m.matchStages(&sub)
+			add(e)
+		}
+	}
+	if fs := splitTopLevel(inner, "/、,，"); len(fs) >= 2 && len(fs) <= maxListed {
+		if e, _ := m.matchStages(&SDKRow{Name: main, Company: r.Company}); e != nil {
+			pool := []*sdkdb.Entry{e}
+			if fam := m.famOf[e]; fam != "" {
+				pool = m.members[fam]
+			} else if fam := e.Family; fam != "" {
+				pool = m.members[fam]
+			}
+			for _, f := range fs {
+				add(m.byFunction(pool, fold(f)))
+			}
+		}
+	}
+	return out
+}
+
+// maxListed bounds the SDKs one row may list.
+const maxListed = 12
 
 // functions are the words that say what an SDK does, each with the words
 // that mark a catalogue entry doing it.
 var functions = []struct{ word, marks string }{
-	{"推送", "推送|push"}, {"统计", "统计|analytics|stat"}, {"分享", "分享|share"}, {"一键登录", "一键登录|认证|auth"},
+	{"推送", "推送|push"}, {"通道", "推送|push"}, {"统计", "统计|analytics|stat"}, {"分享", "分享|share"}, {"一键登录", "一键登录|认证|auth"},
 	{"登录", "登录|login|account|auth"}, {"支付", "支付|pay"}, {"定位", "定位|location"}, {"地图", "地图|map"},
 	{"广告", "广告|ads"}, {"崩溃", "崩溃|crash|bugly"}, {"客服", "客服|kf"}, {"联运", "联运|game|union"},
 	{"游戏", "游戏|game|手游"},
