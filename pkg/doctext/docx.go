@@ -216,7 +216,7 @@ func readDOCXBody(b *builder, r io.Reader, headings map[string]bool, links map[s
 	inText := false
 	runBold := false // the current w:r is bold (w:rPr/w:b)
 	href, linkText := "", ""
-	skip := 0        // inside deleted text, field instructions and the like
+	skip := 0 // inside deleted text, field instructions and the like
 	for {
 		tok, err := d.Token()
 		if err == io.EOF {
@@ -260,7 +260,7 @@ func readDOCXBody(b *builder, r io.Reader, headings map[string]bool, links map[s
 					f.emphasis(true)
 				}
 			case "tab", "ptab":
-				f.text(" ", max(para, 1))
+				f.text(tabMark, max(para, 1))
 			case "br", "cr":
 				if attr(t, "type") == "page" || attr(t, "type") == "column" {
 					f.text(" ", max(para, 1))

@@ -12,6 +12,29 @@ type flow struct {
 	tables []*tableState
 	// strong counts the open emphasis elements (<b>, <strong>, a bold DOCX run).
 	strong int
+	// tabTable is the table id of the TAB-separated lines just read, 0 after any other line.
+	tabTable int
+}
+
+// tabMark stands for a DOCX w:tab in flow text; normalize turns a stray one into a space.
+const tabMark = "\x1f"
+
+// tabCells splits a line at tab marks when it has two or more non-empty fields.
+func tabCells(text string) []string {
+	if !strings.Contains(text, tabMark) {
+		return nil
+	}
+	cells := strings.Split(text, tabMark)
+	n := 0
+	for _, c := range cells {
+		if strings.TrimSpace(c) != "" {
+			n++
+		}
+	}
+	if n < 2 {
+		return nil
+	}
+	return cells
 }
 
 // segment is one line of text being built, with the source line of its
@@ -114,7 +137,18 @@ func (f *flow) lineBreak() {
 		return
 	}
 	if f.cur.visible {
-		f.b.addLine(Line{No: f.cur.line, Text: f.cur.sb.String(), Heading: f.cur.heading, Strong: f.cur.strong})
+		text := f.cur.sb.String()
+		if cells := tabCells(text); len(cells) >= 2 && !f.cur.heading {
+			// Columns set with TABs (a DOCX made from a TAB-separated text):
+			// consecutive such lines are one table.
+			if f.tabTable == 0 {
+				f.tabTable = f.b.newTable()
+			}
+			f.b.addTableRow(f.cur.line, f.tabTable, cells, nil)
+		} else {
+			f.tabTable = 0
+			f.b.addLine(Line{No: f.cur.line, Text: text, Heading: f.cur.heading, Strong: f.cur.strong})
+		}
 	}
 	f.cur.reset()
 }
@@ -203,7 +237,8 @@ func (f *flow) endCell() {
 	}
 }
 
-// endRow emits the open row of the innermost table. Cells covered by a
+// endRow emits the open row of the innermost table. The rows of a table
+// nested in a cell become lines of that cell. Cells covered by a
 // cell above that spans rows become empty slots marked Covered, so every
 // row keeps the columns of the header. A row with two or more non-empty
 // cells, or one non-empty cell and covered slots, becomes one table Line; a
@@ -283,6 +318,23 @@ func (f *flow) endRow() {
 			t.below = append(t.below, 0)
 		}
 		t.below[s] = max(t.below[s], n)
+	}
+	if n := len(f.tables); n > 1 && f.tables[n-2].inCell && filled > 0 {
+		// A table nested in a cell is part of that cell: its rows become lines of the cell's text.
+		outer := f.tables[n-2]
+		outer.endSegment()
+		var parts []string
+		for _, c := range cells {
+			if strings.TrimSpace(c) != "" {
+				parts = append(parts, c)
+			}
+		}
+		if len(outer.cells) > 0 {
+			oc := &outer.cells[len(outer.cells)-1]
+			*oc = append(*oc, segmentText{text: strings.Join(parts, " "), line: t.rowLine})
+		}
+		filled = 0
+		anyCovered = false
 	}
 	switch {
 	case filled == 1 && !anyCovered:

@@ -3,6 +3,8 @@ package policy
 import (
 	"strings"
 	"unicode/utf8"
+
+	"github.com/apkaudit/apkaudit/pkg/doctext"
 )
 
 // Bounds of the one-cell-per-line reader.
@@ -19,6 +21,10 @@ const (
 // ok is false when line i starts no such table.
 func (s *segmenter) cellLines(i int) (end int, rows []SDKRow, ok bool) {
 	header, next := s.cellHeader(i)
+	headerLines := 0
+	if next > i {
+		headerLines = s.lines[next-1].No - s.lines[i].No + 1
+	}
 	if len(header) < 2 || !hasField(header, fieldName) {
 		return 0, nil, false
 	}
@@ -30,24 +36,41 @@ func (s *segmenter) cellLines(i int) (end int, rows []SDKRow, ok bool) {
 			break
 		}
 	}
-	// The body: rows of width lines, while the name cell reads like a name.
+	// The body: cell k of row r sits on source line h0+headerLines+width*r+k, blank
+	// lines being empty cells (LibreOffice writes an empty cell as a blank
+	// line). The table ends at a section heading, a label, a name cell that
+	// reads like no name, or a row left wholly blank.
+	h0 := s.lines[i].No
 	var body []line
 	j := next
-	for len(body) < maxCellRows && j+width <= len(s.lines) {
-		chunk := s.lines[j : j+width]
-		if !plainRun(chunk) {
+	for j < len(s.lines) && len(body) < maxCellRows {
+		first := s.lines[j]
+		off := first.No - h0 - headerLines
+		if off < 0 {
 			break
 		}
-		name := chunk[nameAt].Text
-		if !cellName(name) {
-			break
+		r := off / width
+		rowStart := h0 + headerLines + width*r
+		if len(body) > 0 && rowStart > body[len(body)-1].No+width {
+			break // a blank row
 		}
 		cells := make([]string, width)
-		for k, l := range chunk {
-			cells[k] = l.Text
+		k := j
+		for ; k < len(s.lines) && s.lines[k].No < rowStart+width; k++ {
+			l := s.lines[k]
+			if l.table != 0 || l.Heading || headingLevel(l.Text) == 1 || headingLevel(l.Text) == 2 || fieldOf(l.Text) != "" {
+				break
+			}
+			cells[l.No-rowStart] = l.Text
 		}
-		body = append(body, line{Line: chunk[0].Line, cells: cells, table: -1})
-		j += width
+		if k < len(s.lines) && s.lines[k].No < rowStart+width {
+			break // the row holds a line that is no cell
+		}
+		if cells[nameAt] != "" && !cellName(cells[nameAt]) {
+			break
+		}
+		body = append(body, line{Line: doctextLine(rowStart), cells: cells, table: -1})
+		j = k
 	}
 	if len(body) == 0 {
 		return 0, nil, false
@@ -64,6 +87,9 @@ func (s *segmenter) cellLines(i int) (end int, rows []SDKRow, ok bool) {
 	return j, rows, true
 }
 
+// doctextLine is a source line number as a Line of no text.
+func doctextLine(no int) doctext.Line { return doctext.Line{No: no} }
+
 // cellHeader returns the fields of a header starting at line i, and the
 // index of the line after it: consecutive lines that are each a known label
 // (and nothing else), or one line that is several labels run together.
@@ -72,7 +98,7 @@ func (s *segmenter) cellHeader(i int) ([]string, int) {
 	j := i
 	for j < len(s.lines) && len(fs) < maxHeaderCells {
 		l := s.lines[j]
-		if l.table != 0 || strings.ContainsAny(l.Text, ":：") {
+		if l.table != 0 || strings.ContainsAny(l.Text, ":：") || l.No != s.lines[i].No+len(fs) {
 			break
 		}
 		f := fieldOf(l.Text)

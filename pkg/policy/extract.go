@@ -38,9 +38,9 @@ func Extract(docs []*doctext.Document, opt Options) *Disclosure {
 			if e, fam := m.match(r); e != nil {
 				r.ID, r.Family = e.ID, fam
 			}
-			r.Also = m.alsoIDs(r)
-			if r.ID == "" && len(r.Also) > 0 {
-				r.ID, r.Also = r.Also[0], r.Also[1:]
+			if listed := m.listedIDs(r); len(listed) >= 2 {
+				// The row's first SDK is its id; the others are Also.
+				r.ID, r.Also = listed[0], listed[1:]
 			}
 			if len(r.Also) == 0 {
 				r.Also = nil

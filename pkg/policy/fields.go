@@ -38,7 +38,9 @@ var extraFields = map[string]string{
 	"sdk官网": fieldWebsite, "官网": fieldWebsite,
 	"调用权限": fieldPermission, "sdk申请的权限": fieldPermission,
 	"接入方式": fieldMethod, "sdk包名": fieldPackage,
-	"服务功能": fieldPurpose, "收集类型": fieldData, "获取信息": fieldData, "收集个人信息字段": fieldData,
+	"服务功能": fieldPurpose, "收集类型": fieldData, "信息类型": fieldData,
+	"第三方公司": fieldCompany, "所属机构": fieldCompany, "所属机构名称": fieldCompany, "运营公司": fieldCompany,
+	"提供方主体名称": fieldCompany, "获取信息": fieldData, "收集个人信息字段": fieldData,
 	"第三方sdk提供方": fieldCompany, "sdk开发者": fieldCompany,
 	"sdk服务商": fieldCompany, "服务商名称": fieldCompany, "公司": fieldCompany, "厂商": fieldCompany,
 }
@@ -111,6 +113,14 @@ func fieldOf(label string) string {
 		n := utf8.RuneCountInString(key)
 		if n >= 3 && n > bestLen && strings.HasSuffix(k, key) && utf8.RuneCountInString(k)-n <= min(n, 4) {
 			best, bestLen = c, n
+		}
+	}
+	if best == "" && utf8.RuneCountInString(k) <= 10 {
+		// Who provides the SDK, in any words ending so ("合作方主体", "SDK所属公司").
+		for _, suf := range []string{"公司", "机构", "主体", "厂商", "提供方", "运营方", "开发者"} {
+			if strings.HasSuffix(k, suf) {
+				return fieldCompany
+			}
 		}
 	}
 	if best == "" {

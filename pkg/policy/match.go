@@ -534,14 +534,15 @@ func (m *matcher) byCompanyFunction(c string, r *SDKRow) *sdkdb.Entry {
 	return m.byFunction(es, c)
 }
 
-// alsoIDs returns the catalogue ids a row names besides its own id: the
-// brands of "华为/小米/vivo/OPPO/魅族/荣耀通道SDK", each with the words that
-// end the list, and the kits of "友盟+（统计、推送、分享）".
-func (m *matcher) alsoIDs(r *SDKRow) []string {
+// listedIDs returns, in the order written, the catalogue ids of a row that
+// lists several SDKs: the brands of "华为/小米/vivo/OPPO/魅族/荣耀通道SDK",
+// each with the words that end the list, or the kits of "友盟+（统计、推送、
+// 分享）"; fewer than two ids when the row lists none.
+func (m *matcher) listedIDs(r *SDKRow) []string {
 	name := nfkc(clip(r.Name, maxNameRunes))
 	var out []string
 	add := func(e *sdkdb.Entry) {
-		if e != nil && e.ID != r.ID && !slices.Contains(out, e.ID) {
+		if e != nil && !slices.Contains(out, e.ID) {
 			out = append(out, e.ID)
 		}
 	}

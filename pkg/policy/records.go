@@ -106,7 +106,7 @@ func kvOf(l line) (key, value, field string, ok bool) {
 	if l.table != 0 && len(l.cells) == 2 {
 		key, value, ok = l.cells[0], l.cells[1], true
 	} else {
-		key, value, ok = splitKV(stripNumbering(l.Text))
+		key, value, ok = splitKV(stripOutline(l.Text))
 	}
 	if ok {
 		field = fieldOf(key)
@@ -125,7 +125,7 @@ func (s *segmenter) line(i int) {
 	b := s.open
 	switch {
 	case field == fieldName:
-		if b != nil && !b.nameFromKey && !b.pending {
+		if b != nil && !b.nameFromKey && !b.pending && len(b.fields) == 0 {
 			// The title line gives way to the label; the row keeps the title's line.
 			b.row.Name, b.nameFromKey = value, true
 			b.last, b.pending, b.gotValue = fieldName, value == "", false
@@ -261,6 +261,12 @@ var (
 // cleanTitle is a title line as an SDK name: list numbers, outline numbers,
 // bullets and a trailing colon removed.
 func cleanTitle(text string) string {
+	return strings.TrimSpace(strings.TrimRight(stripOutline(text), ":： "))
+}
+
+// stripOutline removes leading list numbers, outline numbers ("14.1.1",
+// "a）") and bullets.
+func stripOutline(text string) string {
 	t := strings.TrimSpace(text)
 	for k := 0; k < 3; k++ {
 		before := t
@@ -272,7 +278,7 @@ func cleanTitle(text string) string {
 			break
 		}
 	}
-	return strings.TrimSpace(strings.TrimRight(t, ":： "))
+	return t
 }
 
 // titleLike reports whether a line reads like the name of an SDK rather
@@ -354,10 +360,23 @@ func (s *segmenter) proseItem(i int) {
 		return
 	}
 	if s.m.sdkNameLike(name) {
-		s.rows = append(s.rows, SDKRow{Name: strings.TrimSpace(name), Data: rest, Line: LineRef{s.path, l.No}})
+		r := SDKRow{Name: strings.TrimSpace(name), Data: rest, Line: LineRef{s.path, l.No}}
+		if mm := providedBy().FindStringSubmatch(rest); mm != nil {
+			r.Company = mm[1]
+		}
+		if mm := usedFor().FindStringSubmatch(rest); mm != nil {
+			r.Purpose = mm[1]
+		}
+		s.rows = append(s.rows, r)
 		s.used[i] = true
 	}
 }
+
+// usedFor matches what a prose item says the SDK is for: "用于推送消息".
+var usedFor = lazyre.New(`用于([^，,。；;]{2,60})`)
+
+// providedBy matches the company a prose item names: "由…有限公司提供".
+var providedBy = lazyre.New(`由([^，,。；;]{2,40}?(?:公司|集团|研究院))(?:提供|开发|运营)`)
 
 // bookTitle matches a line that opens with a 《quoted》 name followed by what it is for.
 var bookTitle = lazyre.New(`^\s*(?:\d{1,3}\s*[、.．]\s*)?《([^》]{2,40})》\s*(.*)$`)

@@ -180,7 +180,7 @@ func permSections(lines []line) ([]bool, bool) {
 	level, left := 0, 0
 	for i, l := range lines {
 		lv := headingLevel(l.Text)
-		if left > 0 && lv > 0 && lv <= level {
+		if left > 0 && (lv > 0 && lv <= level || l.Heading && !strings.Contains(l.Text, "权限")) {
 			left = 0
 		}
 		if left > 0 {

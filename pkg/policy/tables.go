@@ -92,6 +92,10 @@ func (s *segmenter) tableRecords(t []line, used []bool) (rows []SDKRow, ok bool)
 		flush()
 		cur = &SDKRow{Name: name, Line: LineRef{s.path, l.No}, Package: packageIn(name)}
 		fillRow(cur, cols, l.cells, nameCol)
+		if cur.Company == "" {
+			// Name and company in one cell: "神策分析SDK 神策网络科技（北京）有限公司".
+			cur.Name, cur.Company = splitCompany(name)
+		}
 		used[hdr+1+i] = true
 	}
 	flush()
@@ -180,6 +184,20 @@ func companyColumn(body []line, nameCol int) int {
 		}
 	}
 	return best
+}
+
+// splitCompany splits a cell holding an SDK name and, after a space or a
+// line break, its company; a cell without a company tail comes back whole.
+func splitCompany(cell string) (name, company string) {
+	i := strings.LastIndexAny(cell, " \t")
+	for i > 0 {
+		head, tail := strings.TrimSpace(cell[:i]), strings.TrimSpace(cell[i+1:])
+		if head != "" && companyLike(tail) && !companyLike(head) && strings.IndexFunc(tail, isHan) >= 0 {
+			return head, tail
+		}
+		i = strings.LastIndexAny(cell[:i], " \t")
+	}
+	return cell, ""
 }
 
 // companyLike reports whether a cell names a company ("…有限公司", "Google LLC").
