@@ -282,6 +282,8 @@ func permissionsIn(text, folded string, inSection bool) []permHit {
 		ctx := inSection || nearContext(f, h.start, h.end)
 		readOnly := readsOnly(f, h.start, h.end)
 		win := window(f, h.start, h.end)
+		// around is the window without the phrase: "发送短信" says no more than its phrase.
+		around := strings.Replace(win, f[h.start:h.end], " ", 1)
 		// A short line in a permission section ("Ø蓝牙") names the permission.
 		permCtx := containsAny(win, permissionWords) || accessedAt(f, h.start) ||
 			inSection && utf8.RuneCountInString(f) <= shortItem
@@ -289,7 +291,7 @@ func permissionsIn(text, folded string, inSection bool) []permHit {
 		for _, t := range h.val {
 			short := strings.TrimPrefix(t.name, "android.permission.")
 			switch {
-			case t.noisy && !ctx, readOnly && writes(t.name):
+			case t.noisy && !ctx && !(actsOnly[short] && containsAny(around, writeWords)), readOnly && writes(t.name):
 				continue
 			case dataLike[short] && !t.official && !permCtx:
 				continue
