@@ -162,10 +162,31 @@ func Extract(path string, data []byte, lim limits.Limits) (doc *Document, err er
 	return doc, nil
 }
 
+// The memory budget of a document, beside its size cap: a 60 MB policy of
+// short lines or cells would otherwise cost gigabytes in Line records. Each
+// limit reached is one warning naming it; what lies beyond is not read.
+const (
+	// MaxLines is the most lines (table rows included) kept from one document.
+	MaxLines = 100000
+	// MaxCells is the most table cells kept from one document.
+	MaxCells = 1000000
+	// MaxTextBytes is the most text kept from one document, in bytes of
+	// normalised UTF-8: 40 times the longest real policy we have seen.
+	MaxTextBytes = 8 << 20
+	// MaxLineBytes is the longest line kept whole; a longer one (a 60 MB
+	// line without a break) is cut into lines of at most this many bytes,
+	// all with its line number, so that no text is lost.
+	MaxLineBytes = 64 << 10
+)
+
 // builder appends normalised lines to a Document.
 type builder struct {
 	doc    *Document
 	tables int
+	cells  int
+	bytes  int
+	// full is set once a budget is spent: readers stop early.
+	full bool
 }
 
 // add appends one line unless it normalises to nothing.
@@ -175,12 +196,73 @@ func (b *builder) add(no int, text string, heading bool) {
 
 // addLine appends l, its text normalised, unless it normalises to nothing.
 func (b *builder) addLine(l Line) {
+	if b.full {
+		return
+	}
+	// Normalising costs time and memory per byte: a line far longer than the
+	// text budget left is cut first (normalising never shrinks text by half
+	// except by white space, and a cut line is reported below).
+	cut := false
+	if rest := 2*(MaxTextBytes-b.bytes) + 4096; len(l.Text) > rest {
+		for rest > 0 && !utf8.RuneStart(l.Text[rest]) {
+			rest--
+		}
+		l.Text, cut = l.Text[:rest], true
+	}
+	defer func() {
+		if cut && !b.full {
+			b.full = true
+			b.warn("%v: the rest of the document is not read", &limits.LimitError{What: "doctext: text bytes", Limit: MaxTextBytes, Value: -1})
+		}
+	}()
 	l.Text = normalize(l.Text)
 	if l.Text == "" {
 		return
 	}
+	for len(l.Text) > MaxLineBytes {
+		cut := MaxLineBytes
+		for cut > 0 && !utf8.RuneStart(l.Text[cut]) {
+			cut--
+		}
+		head := l
+		head.Text = l.Text[:cut]
+		if !b.room(1, 0, len(head.Text)) {
+			return
+		}
+		b.doc.Lines = append(b.doc.Lines, head)
+		b.doc.Chars += utf8.RuneCountInString(head.Text)
+		l.Text = l.Text[cut:]
+	}
+	if !b.room(1, 0, len(l.Text)) {
+		return
+	}
 	b.doc.Lines = append(b.doc.Lines, l)
 	b.doc.Chars += utf8.RuneCountInString(l.Text)
+}
+
+// room reports whether lines more lines holding cells more cells and n
+// bytes of text fit the budget; the first time they do not, it warns and
+// marks the builder full.
+func (b *builder) room(lines, cells, n int) bool {
+	if b.full {
+		return false
+	}
+	var le *limits.LimitError
+	switch {
+	case len(b.doc.Lines)+lines > MaxLines:
+		le = &limits.LimitError{What: "doctext: lines", Limit: MaxLines, Value: -1}
+	case b.cells+cells > MaxCells:
+		le = &limits.LimitError{What: "doctext: table cells", Limit: MaxCells, Value: -1}
+	case b.bytes+n > MaxTextBytes:
+		le = &limits.LimitError{What: "doctext: text bytes", Limit: MaxTextBytes, Value: -1}
+	default:
+		b.cells += cells
+		b.bytes += n
+		return true
+	}
+	b.full = true
+	b.warn("%v: the rest of the document is not read", le)
+	return false
 }
 
 // newTable returns a fresh table id.
@@ -210,6 +292,10 @@ func (b *builder) addTableRow(no, table int, cells []string, covered []bool) {
 		return
 	}
 	out = out[:last+1]
+	text := strings.Join(out, " | ")
+	if !b.room(1, len(out), len(text)) {
+		return
+	}
 	var cov []bool
 	for i := range out {
 		if i < len(covered) && covered[i] {
@@ -217,7 +303,6 @@ func (b *builder) addTableRow(no, table int, cells []string, covered []bool) {
 			break
 		}
 	}
-	text := strings.Join(out, " | ")
 	b.doc.Lines = append(b.doc.Lines, Line{No: no, Text: text, Table: table, Cells: out, Covered: cov})
 	b.doc.Chars += utf8.RuneCountInString(text)
 }

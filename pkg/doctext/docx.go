@@ -70,6 +70,10 @@ func extractDOCX(b *builder, data []byte, lim limits.Limits) error {
 	return readDOCXBody(b, rc, headings, links)
 }
 
+// maxDOCXDepth bounds the XML nesting whose structure (paragraphs, tables,
+// runs) is read; text deeper than this is still read.
+const maxDOCXDepth = 1000
+
 // maxLinks bounds the hyperlink targets read from the relationships part.
 const maxLinks = 100000
 
@@ -217,7 +221,8 @@ func readDOCXBody(b *builder, r io.Reader, headings map[string]bool, links map[s
 	runBold := false // the current w:r is bold (w:rPr/w:b)
 	href, linkText := "", ""
 	skip := 0 // inside deleted text, field instructions and the like
-	for {
+	depth := 0
+	for !b.full {
 		tok, err := d.Token()
 		if err == io.EOF {
 			break
@@ -235,8 +240,15 @@ func readDOCXBody(b *builder, r io.Reader, headings map[string]bool, links map[s
 		}
 		switch t := tok.(type) {
 		case xml.StartElement:
+			depth++
+			if depth == maxDOCXDepth+1 {
+				b.warn("%v: deeper elements are read for their text only", &limits.LimitError{What: "docx: XML element nesting", Limit: maxDOCXDepth, Value: -1})
+			}
 			if skip > 0 {
 				skip++
+				continue
+			}
+			if depth > maxDOCXDepth && t.Name.Local != "t" {
 				continue
 			}
 			switch t.Name.Local {
@@ -295,8 +307,12 @@ func readDOCXBody(b *builder, r io.Reader, headings map[string]bool, links map[s
 				skip = 1
 			}
 		case xml.EndElement:
+			depth--
 			if skip > 0 {
 				skip--
+				continue
+			}
+			if depth >= maxDOCXDepth && t.Name.Local != "t" {
 				continue
 			}
 			switch t.Name.Local {

@@ -1,6 +1,10 @@
 package doctext
 
-import "strings"
+import (
+	"strings"
+
+	"github.com/apkaudit/apkaudit/pkg/limits"
+)
 
 // flow turns a stream of text, block breaks and table events (from the HTML
 // tokenizer or the DOCX XML decoder) into Lines. It holds no recursion and
@@ -14,6 +18,10 @@ type flow struct {
 	strong int
 	// tabTable is the table id of the TAB-separated lines just read, 0 after any other line.
 	tabTable int
+	// flatTables counts the open tables nested past maxTableDepth, read as text.
+	flatTables int
+	// wideWarned is set once a row had more than maxColumns cells.
+	wideWarned bool
 }
 
 // tabMark stands for a DOCX w:tab in flow text; normalize turns a stray one into a space.
@@ -49,6 +57,9 @@ type segment struct {
 }
 
 func (s *segment) write(text string, line int, strong bool) {
+	if s.sb.Len() > MaxTextBytes {
+		return // past the document's text budget: builder.room refuses the line and warns
+	}
 	if !s.visible {
 		if i := strings.IndexFunc(text, func(r rune) bool { return !isSpaceRune(r) }); i >= 0 {
 			s.visible = true
@@ -171,7 +182,19 @@ func (t *tableState) endSegment() {
 	t.cell.reset()
 }
 
+// maxTableDepth bounds how deeply tables nest in cells; a table deeper
+// than this is read as text of the cell that holds it.
+const maxTableDepth = 16
+
 func (f *flow) startTable() {
+	if len(f.tables) >= maxTableDepth {
+		if f.flatTables == 0 {
+			f.b.warn("%v: deeper tables are read as text", &limits.LimitError{What: "doctext: table nesting", Limit: maxTableDepth, Value: -1})
+		}
+		f.flatTables++
+		f.lineBreak()
+		return
+	}
 	if f.cell() == nil {
 		f.lineBreak()
 	}
@@ -179,6 +202,11 @@ func (f *flow) startTable() {
 }
 
 func (f *flow) endTable() {
+	if f.flatTables > 0 {
+		f.flatTables--
+		f.lineBreak()
+		return
+	}
 	if len(f.tables) == 0 {
 		return
 	}
@@ -187,6 +215,10 @@ func (f *flow) endTable() {
 }
 
 func (f *flow) startRow(line int) {
+	if f.flatTables > 0 {
+		f.lineBreak()
+		return
+	}
 	if len(f.tables) == 0 {
 		f.startTable()
 	}
@@ -197,12 +229,26 @@ func (f *flow) startRow(line int) {
 
 // startCell opens a cell spanning span columns and rowSpan rows (1 when unknown).
 func (f *flow) startCell(line, span, rowSpan int) {
+	if f.flatTables > 0 {
+		f.text(" ", line)
+		return
+	}
 	if len(f.tables) == 0 {
 		f.startTable()
 	}
 	t := f.tables[len(f.tables)-1]
 	if !t.rowOpen {
 		f.startRow(line)
+	}
+	if len(t.cells) >= maxColumns {
+		// A row of more cells than any table has: the rest joins the last cell.
+		if !f.wideWarned {
+			f.wideWarned = true
+			f.b.warn("%v: further cells join the last one", &limits.LimitError{What: "doctext: cells in a table row", Limit: maxColumns, Value: -1})
+		}
+		t.inCell = true
+		t.cell.write(" ", line, false)
+		return
 	}
 	f.endCell()
 	t.inCell = true
@@ -227,7 +273,7 @@ func (f *flow) mergeDown() {
 }
 
 func (f *flow) endCell() {
-	if len(f.tables) == 0 {
+	if len(f.tables) == 0 || f.flatTables > 0 {
 		return
 	}
 	t := f.tables[len(f.tables)-1]
@@ -245,6 +291,10 @@ func (f *flow) endCell() {
 // row with a single non-empty cell and nothing covered (a layout table, a
 // caption row) becomes ordinary lines.
 func (f *flow) endRow() {
+	if f.flatTables > 0 {
+		f.lineBreak()
+		return
+	}
 	if len(f.tables) == 0 {
 		return
 	}

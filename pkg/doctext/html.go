@@ -88,7 +88,7 @@ func extractHTML(b *builder, data []byte) error {
 	skip := 0
 	var href, anchorText string // the open <a>'s link and the text written inside it
 	pre := 0                    // depth of open <pre>/<textarea>/<listing> elements
-	for {
+	for !b.full {
 		tt := z.Next()
 		if tt == html.ErrorToken {
 			if z.Err() != io.EOF {

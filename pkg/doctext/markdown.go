@@ -25,7 +25,7 @@ func extractMarkdown(b *builder, text string) {
 	src := strings.Split(text, "\n")
 	fenced := false
 	table := 0
-	for i := 0; i < len(src); i++ {
+	for i := 0; i < len(src) && !b.full; i++ {
 		raw, no := src[i], i+1
 		if mdFence().MatchString(raw) {
 			fenced = !fenced

@@ -127,7 +127,7 @@ func extractText(b *builder, text string) {
 	src := strings.Split(text, "\n")
 	wrap := wrapWidth(src)
 	table := 0
-	for i := 0; i < len(src); i++ {
+	for i := 0; i < len(src) && !b.full; i++ {
 		if tabRow(src[i]) && (i+1 < len(src) && tabRow(src[i+1]) || table != 0) {
 			if table == 0 {
 				table = b.newTable()

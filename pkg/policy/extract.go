@@ -1,12 +1,18 @@
 package policy
 
 import (
+	"fmt"
 	"sort"
 	"strconv"
 
 	"github.com/apkaudit/apkaudit/pkg/doctext"
+	"github.com/apkaudit/apkaudit/pkg/limits"
 	"github.com/apkaudit/apkaudit/sdkdb"
 )
+
+// MaxRows is the most SDK rows read from one document: real SDK lists have
+// a few hundred at most, and each row is matched against the catalogue.
+const MaxRows = 2000
 
 // Options configure Extract.
 type Options struct {
@@ -32,6 +38,11 @@ func Extract(docs []*doctext.Document, opt Options) *Disclosure {
 		}
 		lines := prepare(doc)
 		rows, used := extractRows(doc.Path, lines, m)
+		if len(rows) > MaxRows {
+			d.Warnings = append(d.Warnings, fmt.Sprintf("%s: %v: the rest of the SDK list is not read", doc.Path,
+				&limits.LimitError{What: "policy: SDK rows", Limit: MaxRows, Value: int64(len(rows))}))
+			rows = rows[:MaxRows]
+		}
 		for i := range rows {
 			r := &rows[i]
 			r.DataTypes = DataTypesIn(r.Data)

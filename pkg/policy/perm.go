@@ -260,12 +260,19 @@ func permissionsIn(text, folded string, inSection bool) []permHit {
 		// "REQUEST_INSTALL_ PACKAGES": a constant broken by a line wrap.
 		orig = brokenConstant().ReplaceAllString(orig, "${1}_$2")
 	}
-	for _, m := range permLiteral().FindAllStringIndex(orig, -1) {
+	var literals, bare [][]int
+	if strings.Contains(orig, ".permission.") {
+		literals = permLiteral().FindAllStringIndex(orig, -1)
+	}
+	if strings.IndexByte(orig, '_') >= 0 {
+		bare = permBare().FindAllStringIndex(orig, -1)
+	}
+	for _, m := range literals {
 		if !negated(orig, m[0]) {
 			out = append(out, permHit{orig[m[0]:m[1]], orig[m[0]:m[1]]})
 		}
 	}
-	for _, m := range permBare().FindAllStringIndex(orig, -1) {
+	for _, m := range bare {
 		if m[0] > 0 && orig[m[0]-1] == '.' {
 			continue // part of a literal
 		}

@@ -97,7 +97,7 @@ func run(out string) error {
 	steps := []func() error{
 		g.simple, g.truncated, g.randomManifest, g.hugeStringPool,
 		g.dexBombs, g.nested, g.dexStringsPastEnd, g.dexBadChecksum,
-		g.policies, g.docxBomb,
+		g.policies, g.docxBomb, g.hostileDocs,
 	}
 	for _, s := range steps {
 		if err := s(); err != nil {

@@ -43,6 +43,8 @@ var caseFiles = []string{
 	"apk/dex-bomb.apk", "apk/dex-bomb-lying.apk", "apk/nested-30.apk",
 	"apk/dex-strings-past-end.apk", "apk/dex-bad-checksum.apk",
 	"policy/garbage.txt", "policy/empty.txt", "policy/nested-divs.html", "policy/docx-bomb.docx",
+	"policy/docx-deep-tables.docx", "policy/docx-deep-elements.docx", "policy/big-lines.txt", "policy/big-one-line.txt",
+	"policy/big-cells.html", "policy/big-wide.html", "policy/big-pipes.md",
 }
 
 func TestMain(m *testing.M) {
@@ -113,9 +115,17 @@ type result struct {
 // run runs the binary with args under a hard timeout and measures it.
 func run(t *testing.T, timeout time.Duration, args ...string) result {
 	t.Helper()
+	return runWrapped(t, timeout, nil, args...)
+}
+
+// runWrapped is run with the binary started through wrapper (prlimit and
+// its options), when wrapper is not empty.
+func runWrapped(t *testing.T, timeout time.Duration, wrapper []string, args ...string) result {
+	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), timeout)
 	defer cancel()
-	cmd := exec.CommandContext(ctx, bin, args...)
+	argv := append(append(append([]string(nil), wrapper...), bin), args...)
+	cmd := exec.CommandContext(ctx, argv[0], argv[1:]...)
 	cmd.Dir = repo
 	cmd.Env = append(os.Environ(), "NO_COLOR=1", "LANG=C.UTF-8")
 	var stdout, stderr bytes.Buffer
