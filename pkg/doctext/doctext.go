@@ -55,11 +55,26 @@ type Line struct {
 	// Markdown **…**, a bold DOCX run): the way many SDK lists set off a name
 	// or a label.
 	Strong bool `json:",omitempty"`
+	// Kind is what block of the source the line belongs to (KindHeading,
+	// KindItem, KindPre, …), "" when the reader does not tell.
+	Kind string `json:",omitempty"`
+	// Level is a heading's level (1-6) or a list item's nesting (1 = top).
+	Level int `json:",omitempty"`
+	// Marker is a list item's marker as written ("-", "3.").
+	Marker string `json:",omitempty"`
 	// Covered marks, per cell of a table row, the slots covered by a cell of
 	// an earlier row that spans rows (HTML rowspan, DOCX vMerge); their text
 	// is empty. Nil when nothing is covered.
 	Covered []bool `json:",omitempty"`
 }
+
+// Block kinds of Line.Kind.
+const (
+	KindHeading   = "heading"
+	KindParagraph = "paragraph"
+	KindItem      = "item"
+	KindPre       = "pre"
+)
 
 // ErrEmpty is matched by the error for a document with no text at all.
 var ErrEmpty = errors.New("doctext: document is empty")
@@ -146,7 +161,7 @@ func Extract(path string, data []byte, lim limits.Limits) (doc *Document, err er
 			}
 		}
 	}
-	if err == nil && (doc.Format == FormatHTML || doc.Format == FormatText) {
+	if err == nil && doc.Format != FormatDOCX && doc.Format != FormatPDF {
 		layoutPipeTables(b)
 	}
 	if err == nil && len(doc.Lines) == 0 {

@@ -80,11 +80,18 @@ func extractHTML(b *builder, data []byte) error {
 		return err
 	}
 	b.doc.Encoding = enc
+	readHTMLText(b, text, 1)
+	return nil
+}
+
+// readHTMLText reads decoded HTML whose first byte sits on source line
+// first: the whole of an HTML document, or a raw HTML block of Markdown.
+func readHTMLText(b *builder, text string, first int) {
 	text = strings.ReplaceAll(text, "\r\n", "\n")
 	text = strings.ReplaceAll(text, "\r", "\n")
 	f := &flow{b: b}
 	z := html.NewTokenizer(strings.NewReader(text))
-	line := 1
+	line := first
 	skip := 0
 	var href, anchorText string // the open <a>'s link and the text written inside it
 	pre := 0                    // depth of open <pre>/<textarea>/<listing> elements
@@ -169,7 +176,6 @@ func extractHTML(b *builder, data []byte) error {
 		}
 	}
 	f.finish()
-	return nil
 }
 
 func htmlStartTag(f *flow, tag string, line, span, rowSpan int) {

@@ -3,6 +3,8 @@ package doctext
 import (
 	"strings"
 	"unicode/utf8"
+
+	"github.com/apkaudit/apkaudit/pkg/lazyre"
 )
 
 // layoutPipeTables turns GFM pipe tables written as text (Markdown kept in
@@ -69,4 +71,54 @@ func tableLine(no, table int, cells []string) Line {
 		cells[i] = normalize(cells[i])
 	}
 	return Line{No: no, Text: strings.Join(cells, " | "), Table: table, Cells: cells}
+}
+
+var (
+	mdLink     = lazyre.New(`!?\[([^\]]*)\]\(([^)\s]*)(?:\s+"[^"]*")?\)`)
+	mdAutoLink = lazyre.New(`<((?:https?|mailto):[^>\s]+)>`)
+	mdBreak    = lazyre.New(`(?i)<br\s*/?>`)
+)
+
+// mdCells splits a pipe-table row written as text into cells, honouring "\|".
+func mdCells(line string) []string {
+	line = strings.TrimSpace(line)
+	line = strings.TrimPrefix(line, "|")
+	if strings.HasSuffix(line, "|") && !strings.HasSuffix(line, `\|`) {
+		line = line[:len(line)-1]
+	}
+	var cells []string
+	var cur strings.Builder
+	for i := 0; i < len(line); i++ {
+		switch {
+		case line[i] == '\\' && i+1 < len(line) && line[i+1] == '|':
+			cur.WriteByte('|')
+			i++
+		case line[i] == '|':
+			cells = append(cells, mdInline(cur.String()))
+			cur.Reset()
+		default:
+			cur.WriteByte(line[i])
+		}
+	}
+	return append(cells, mdInline(cur.String()))
+}
+
+// mdInline removes the inline Markdown of a pipe-table cell written as text
+// (html2text output in an HTML <pre>): links keep their text followed by
+// their http(s) target, <br> becomes a space, and **, __, ` and ~~ go.
+func mdInline(s string) string {
+	s = mdLink().ReplaceAllStringFunc(s, func(m string) string {
+		sub := mdLink().FindStringSubmatch(m)
+		text, target := strings.TrimSpace(sub[1]), sub[2]
+		switch {
+		case text == "":
+			return target
+		case strings.HasPrefix(m, "!"), strings.Contains(text, target), !webLink(target):
+			return sub[1]
+		}
+		return sub[1] + " " + target + " "
+	})
+	s = mdAutoLink().ReplaceAllString(s, "$1")
+	s = mdBreak().ReplaceAllString(s, " ")
+	return strings.NewReplacer("**", "", "__", "", "~~", "", "`", "", `\*`, "*", `\_`, "_", `\#`, "#").Replace(s)
 }

@@ -43,7 +43,7 @@ func TestHostileDocuments(t *testing.T) {
 		{"policy/big-one-line.txt", "text bytes exceeds the limit of 8388608"},
 		{"policy/big-cells.html", "lines exceeds the limit of 100000"},
 		{"policy/big-wide.html", "cells in a table row exceeds the limit of 256"},
-		{"policy/big-pipes.md", "lines exceeds the limit of 100000"},
+		{"policy/big-pipes.md", "markdown: source bytes exceeds the limit of 4194304"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.file, func(t *testing.T) {
