@@ -42,7 +42,7 @@ func extractDOCX(b *builder, data []byte, lim limits.Limits) error {
 		return unreadable("docx: zip archive has no word/document.xml")
 	}
 	b.doc.Encoding = "utf-8"
-	headings := map[string]bool{}
+	headings := map[string]int{}
 	if styles != nil {
 		if err := readDOCXStyles(styles, lim, headings); err != nil {
 			var le *limits.LimitError
@@ -145,9 +145,9 @@ func (c *cappedReader) Read(p []byte) (int, error) {
 
 func (c *cappedReader) Close() error { return c.rc.Close() }
 
-// readDOCXStyles records the ids of paragraph styles whose id or name is a
+// readDOCXStyles records, by style id, the level of paragraph styles whose id or name is a
 // heading style.
-func readDOCXStyles(f *zip.File, lim limits.Limits, headings map[string]bool) error {
+func readDOCXStyles(f *zip.File, lim limits.Limits, headings map[string]int) error {
 	rc, err := openEntry(f, lim, "")
 	if err != nil {
 		return err
@@ -171,18 +171,29 @@ func readDOCXStyles(f *zip.File, lim limits.Limits, headings map[string]bool) er
 		case "style":
 			id = attr(se, "styleId")
 			if headingStyle().MatchString(id) {
-				headings[id] = true
+				headings[id] = styleLevel(id)
 			}
 		case "name":
-			if id != "" && headingStyle().MatchString(attr(se, "val")) {
-				headings[id] = true
+			if v := attr(se, "val"); id != "" && headingStyle().MatchString(v) {
+				headings[id] = styleLevel(v)
 			}
 		case "outlineLvl":
 			if id != "" {
-				headings[id] = true
+				n, _ := strconv.Atoi(attr(se, "val"))
+				headings[id] = min(max(n+1, 1), 6)
 			}
 		}
 	}
+}
+
+// styleLevel is the level a heading style's name or id gives ("Heading 2" is 2), 1 without a digit.
+func styleLevel(name string) int {
+	for _, r := range name {
+		if r >= '1' && r <= '6' {
+			return int(r - '0')
+		}
+	}
+	return 1
 }
 
 // attrNS returns the value of the relationship-namespace attribute local
@@ -209,7 +220,7 @@ func attr(se xml.StartElement, local string) string {
 // readDOCXBody streams document.xml into lines. A hyperlink's target
 // (links, by relationship id) follows its text unless the text shows it:
 // SDK lists hide policy links behind "隐私政策".
-func readDOCXBody(b *builder, r io.Reader, headings map[string]bool, links map[string]string) error {
+func readDOCXBody(b *builder, r io.Reader, headings map[string]int, links map[string]string) error {
 	d := xml.NewDecoder(r)
 	d.CharsetReader = func(label string, input io.Reader) (io.Reader, error) {
 		return nil, errors.New("unsupported XML encoding " + label)
@@ -261,11 +272,15 @@ func readDOCXBody(b *builder, r io.Reader, headings map[string]bool, links map[s
 					f.text(" ", max(para, 1))
 				}
 			case "pStyle":
-				if headings[attr(t, "val")] {
-					f.heading(true)
+				if lv := headings[attr(t, "val")]; lv > 0 {
+					f.heading(lv)
 				}
 			case "outlineLvl":
-				f.heading(true)
+				n, _ := strconv.Atoi(attr(t, "val"))
+				f.heading(min(max(n+1, 1), 6))
+			case "ilvl":
+				n, _ := strconv.Atoi(attr(t, "val"))
+				f.item(min(max(n+1, 1), 9))
 			case "t":
 				inText = true
 				if runBold {

@@ -22,6 +22,8 @@ type flow struct {
 	flatTables int
 	// wideWarned is set once a row had more than maxColumns cells.
 	wideWarned bool
+	// lists counts the open HTML lists, the nesting of their items.
+	lists int
 }
 
 // tabMark stands for a DOCX w:tab in flow text; normalize turns a stray one into a space.
@@ -54,6 +56,9 @@ type segment struct {
 	visible bool
 	// strong is set when the first visible text of the segment is emphasised.
 	strong bool
+	// kind and level are the block the segment is part of (heading level, list nesting).
+	kind  string
+	level int
 }
 
 func (s *segment) write(text string, line int, strong bool) {
@@ -75,6 +80,7 @@ func (s *segment) reset() {
 	s.visible = false
 	s.heading = false
 	s.strong = false
+	s.kind, s.level = "", 0
 	s.line = 0
 }
 
@@ -158,20 +164,33 @@ func (f *flow) lineBreak() {
 			f.b.addTableRow(f.cur.line, f.tabTable, cells, nil)
 		} else {
 			f.tabTable = 0
-			f.b.addLine(Line{No: f.cur.line, Text: text, Heading: f.cur.heading, Strong: f.cur.strong})
+			f.b.addLine(Line{No: f.cur.line, Text: text, Heading: f.cur.heading, Strong: f.cur.strong, Kind: f.cur.kind, Level: f.cur.level})
 		}
 	}
 	f.cur.reset()
 }
 
-// heading ends the current line and marks the next one as a heading (or not).
-func (f *flow) heading(on bool) {
+// heading ends the current line and marks the next one as a heading of
+// level (1-6), or as no heading when level is 0.
+func (f *flow) heading(level int) {
 	f.lineBreak()
 	if t := f.cell(); t != nil {
-		t.cell.heading = on
+		t.cell.heading = level > 0
 		return
 	}
-	f.cur.heading = on
+	f.cur.heading = level > 0
+	f.cur.kind, f.cur.level = "", 0
+	if level > 0 {
+		f.cur.kind, f.cur.level = KindHeading, level
+	}
+}
+
+// item ends the current line and marks the next one as a list item nested level deep.
+func (f *flow) item(level int) {
+	f.lineBreak()
+	if f.cell() == nil {
+		f.cur.kind, f.cur.level = KindItem, level
+	}
 }
 
 func (t *tableState) endSegment() {

@@ -183,7 +183,12 @@ func htmlStartTag(f *flow, tag string, line, span, rowSpan int) {
 	case "br", "hr":
 		f.lineBreak()
 	case "h1", "h2", "h3", "h4", "h5", "h6":
-		f.heading(true)
+		f.heading(int(tag[1] - '0'))
+	case "ul", "ol":
+		f.lists++
+		f.lineBreak()
+	case "li":
+		f.item(max(f.lists, 1))
 	case "table":
 		f.startTable()
 	case "tr":
@@ -205,7 +210,10 @@ func htmlEndTag(f *flow, tag string) {
 	case "br":
 		f.lineBreak() // "</br>" is read as <br>, as browsers do
 	case "h1", "h2", "h3", "h4", "h5", "h6":
-		f.heading(false)
+		f.heading(0)
+	case "ul", "ol":
+		f.lists = max(0, f.lists-1)
+		f.lineBreak()
 	case "table":
 		f.endTable()
 	case "tr":
