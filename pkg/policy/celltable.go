@@ -9,6 +9,7 @@ import (
 
 // Bounds of the one-cell-per-line reader.
 const (
+	maxKeyRunes    = 24 // the longest label, as fieldOf reads labels
 	maxHeaderCells = 12 // a header has at most this many cells
 	maxCellRows    = 500
 )
@@ -130,10 +131,16 @@ func labelRun(text string) []string {
 	m := fields()
 	var out []string
 	for k != "" && len(out) < maxHeaderCells {
-		best := ""
-		for key := range m {
-			if len(key) > len(best) && utf8.RuneCountInString(key) >= 2 && strings.HasPrefix(k, key) {
-				best = key
+		// The longest known key of two runes or more that starts k.
+		best, cut, ends := "", 0, []int{}
+		for n := 0; cut < len(k) && n < maxKeyRunes; n++ {
+			_, size := utf8.DecodeRuneInString(k[cut:])
+			cut += size
+			ends = append(ends, cut)
+		}
+		for i := len(ends) - 1; i >= 1 && best == ""; i-- {
+			if _, ok := m[k[:ends[i]]]; ok {
+				best = k[:ends[i]]
 			}
 		}
 		if best == "" {

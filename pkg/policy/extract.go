@@ -24,7 +24,7 @@ type Options struct {
 // without recognisable content yields an empty Disclosure for it, and nil
 // documents are skipped. Every LineRef points at a line of its document.
 func Extract(docs []*doctext.Document, opt Options) *Disclosure {
-	m := newMatcher(opt.Catalogue)
+	m := matcherFor(opt.Catalogue)
 	d := &Disclosure{}
 	perms := map[string]*PermissionDisclosure{}
 	types := map[string]bool{}

@@ -108,11 +108,18 @@ func fieldOf(label string) string {
 			return c
 		}
 	}
-	best, bestLen := "", 0
-	for key, c := range m {
-		n := utf8.RuneCountInString(key)
-		if n >= 3 && n > bestLen && strings.HasSuffix(k, key) && utf8.RuneCountInString(k)-n <= min(n, 4) {
-			best, bestLen = c, n
+	// The longest known key of three runes or more that ends the label
+	// after a prefix of at most four runes (and no longer than the key).
+	best := ""
+	for j, cut := 0, 0; j < 4 && cut < len(k); j++ {
+		_, size := utf8.DecodeRuneInString(k[cut:])
+		cut += size
+		rest := k[cut:]
+		if n := utf8.RuneCountInString(rest); n >= 3 && j+1 <= n {
+			if c, ok := m[rest]; ok {
+				best = c
+				break
+			}
 		}
 	}
 	if best == "" && utf8.RuneCountInString(k) <= 10 {

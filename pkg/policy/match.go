@@ -5,6 +5,7 @@ import (
 	"slices"
 	"sort"
 	"strings"
+	"sync"
 	"unicode"
 	"unicode/utf8"
 
@@ -44,8 +45,9 @@ type matcher struct {
 	// members lists each family's entries, for the function words of a row.
 	members map[string][]*sdkdb.Entry
 	// byBrand caches, per brand, the keys of the brand's entries with the brand
-	// removed; filled on first use (a matcher serves one Extract call).
+	// removed; filled on first use, under brandMu (matchers are shared).
 	byBrand map[string][]fuzzyKey
+	brandMu sync.Mutex
 }
 
 type fuzzyKey struct {
@@ -101,6 +103,23 @@ func representative(family string, members []*sdkdb.Entry) *sdkdb.Entry {
 		}
 	}
 	return members[0]
+}
+
+// matchers caches the matcher of each catalogue: building one costs some
+// milliseconds, reading a policy less. A catalogue is not changed once
+// loaded, and the cache keeps it alive, so its address names it.
+var matchers sync.Map // *sdkdb.Catalogue → *matcher
+
+// matcherFor returns the shared matcher of c.
+func matcherFor(c *sdkdb.Catalogue) *matcher {
+	if c == nil {
+		return newMatcher(nil)
+	}
+	if m, ok := matchers.Load(c); ok {
+		return m.(*matcher)
+	}
+	m, _ := matchers.LoadOrStore(c, newMatcher(c))
+	return m.(*matcher)
 }
 
 func newMatcher(c *sdkdb.Catalogue) *matcher {
@@ -759,6 +778,8 @@ func (m *matcher) byCommonRun(cands []string) *sdkdb.Entry {
 
 // brandKeys returns the keys of the entries of brand b, with b removed, sorted for determinism.
 func (m *matcher) brandKeys(b string) []fuzzyKey {
+	m.brandMu.Lock()
+	defer m.brandMu.Unlock()
 	if ks, ok := m.byBrand[b]; ok {
 		return ks
 	}

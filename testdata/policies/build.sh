@@ -52,4 +52,15 @@ for src in "$here"/layouts/*.html "$here"/layouts/*.txt; do
   if command -v pdftotext >/dev/null; then pdftotext -enc UTF-8 "$profile/out/$stem.pdf" "$dst.pdftotext.txt"; fi
   mv "$profile/out/$stem.pdf" "$dst.pdf"
 done
+# bench-30pages.pdf: the two HTML layout fixtures repeated into a policy of
+# about 30 pages, for the PDF reading benchmark (pkg/policy BenchmarkReadPDF).
+if [ ! -s "$out/bench-30pages.pdf" ] || [ "$out/bench-30pages.pdf" -ot "$here/layouts/tables.html" ]; then
+  { echo '<!DOCTYPE html><html lang="zh-CN"><head><meta charset="utf-8"><title>bench</title></head><body>'
+    for i in $(seq 1 15); do
+      sed -n '/<body>/,/<\/body>/p' "$here/layouts/tables.html" "$here/layouts/kv-blocks.html" | grep -v '</\?body>'
+    done
+    echo '</body></html>'; } > "$profile/bench-30pages.html"
+  lo --convert-to pdf --outdir "$profile/out" "$profile/bench-30pages.html"
+  mv "$profile/out/bench-30pages.pdf" "$out/bench-30pages.pdf"
+fi
 ls "$out" "$out/layouts"
