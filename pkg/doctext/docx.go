@@ -43,23 +43,25 @@ func extractDOCX(b *builder, data []byte, lim limits.Limits) error {
 	}
 	b.doc.Encoding = "utf-8"
 	headings := map[string]int{}
-	if styles != nil {
-		if err := readDOCXStyles(styles, lim, headings); err != nil {
-			var le *limits.LimitError
-			if errors.As(err, &le) {
-				return err
-			}
-			b.warn("docx: word/styles.xml: %v", err)
-		}
-	}
 	links := map[string]string{}
-	if rels != nil {
-		if err := readDOCXLinks(rels, lim, links); err != nil {
+	// A broken styles or relationships part costs headings or links, not the
+	// text: a warning; a part past the size limit is an error.
+	for _, part := range []struct {
+		f    *zip.File
+		read func(*zip.File, limits.Limits) error
+	}{
+		{styles, func(f *zip.File, lim limits.Limits) error { return readDOCXStyles(f, lim, headings) }},
+		{rels, func(f *zip.File, lim limits.Limits) error { return readDOCXLinks(f, lim, links) }},
+	} {
+		if part.f == nil {
+			continue
+		}
+		if err := part.read(part.f, lim); err != nil {
 			var le *limits.LimitError
 			if errors.As(err, &le) {
 				return err
 			}
-			b.warn("docx: word/_rels/document.xml.rels: %v", err)
+			b.warn("docx: %s: %v", part.f.Name, err)
 		}
 	}
 	rc, err := openEntry(doc, lim, b.doc.Path)
@@ -80,6 +82,20 @@ const maxLinks = 100000
 // readDOCXLinks records the external http(s) targets of the document's
 // relationships by id: w:hyperlink r:id="rId5" points at one.
 func readDOCXLinks(f *zip.File, lim limits.Limits, links map[string]string) error {
+	return eachStart(f, lim, func(se xml.StartElement) {
+		if se.Name.Local != "Relationship" || len(links) >= maxLinks {
+			return
+		}
+		target := strings.TrimSpace(attr(se, "Target"))
+		if l := strings.ToLower(target); strings.HasPrefix(l, "http://") || strings.HasPrefix(l, "https://") {
+			links[attr(se, "Id")] = target
+		}
+	})
+}
+
+// eachStart calls fn for every start element of the XML part f (read with
+// bounded size) and returns the first read or syntax error.
+func eachStart(f *zip.File, lim limits.Limits, fn func(xml.StartElement)) error {
 	rc, err := openEntry(f, lim, "")
 	if err != nil {
 		return err
@@ -94,13 +110,8 @@ func readDOCXLinks(f *zip.File, lim limits.Limits, links map[string]string) erro
 		if err != nil {
 			return err
 		}
-		se, ok := tok.(xml.StartElement)
-		if !ok || se.Name.Local != "Relationship" || len(links) >= maxLinks {
-			continue
-		}
-		target := strings.TrimSpace(attr(se, "Target"))
-		if l := strings.ToLower(target); strings.HasPrefix(l, "http://") || strings.HasPrefix(l, "https://") {
-			links[attr(se, "Id")] = target
+		if se, ok := tok.(xml.StartElement); ok {
+			fn(se)
 		}
 	}
 }
@@ -148,25 +159,8 @@ func (c *cappedReader) Close() error { return c.rc.Close() }
 // readDOCXStyles records, by style id, the level of paragraph styles whose id or name is a
 // heading style.
 func readDOCXStyles(f *zip.File, lim limits.Limits, headings map[string]int) error {
-	rc, err := openEntry(f, lim, "")
-	if err != nil {
-		return err
-	}
-	defer rc.Close()
-	d := xml.NewDecoder(rc)
 	var id string
-	for {
-		tok, err := d.Token()
-		if err == io.EOF {
-			return nil
-		}
-		if err != nil {
-			return err
-		}
-		se, ok := tok.(xml.StartElement)
-		if !ok {
-			continue
-		}
+	return eachStart(f, lim, func(se xml.StartElement) {
 		switch se.Name.Local {
 		case "style":
 			id = attr(se, "styleId")
@@ -183,7 +177,7 @@ func readDOCXStyles(f *zip.File, lim limits.Limits, headings map[string]int) err
 				headings[id] = min(max(n+1, 1), 6)
 			}
 		}
-	}
+	})
 }
 
 // styleLevel is the level a heading style's name or id gives ("Heading 2" is 2), 1 without a digit.

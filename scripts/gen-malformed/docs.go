@@ -41,9 +41,10 @@ func (g *gen) hostileDocs() error {
 	return nil
 }
 
-// docxParts packages document.xml as a minimal DOCX.
-func docxParts(document []byte) ([]byte, error) {
-	return writeZip([]entry{
+// docxPackageParts are the content types and package relationships every
+// DOCX holds besides word/document.xml.
+func docxPackageParts() []entry {
+	return []entry{
 		deflated("[Content_Types].xml", []byte(`<?xml version="1.0" encoding="UTF-8" standalone="yes"?>`+"\n"+
 			`<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">`+
 			`<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>`+
@@ -54,8 +55,12 @@ func docxParts(document []byte) ([]byte, error) {
 			`<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">`+
 			`<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="word/document.xml"/>`+
 			`</Relationships>`)),
-		deflated("word/document.xml", document),
-	})
+	}
+}
+
+// docxParts packages document.xml as a minimal DOCX.
+func docxParts(document []byte) ([]byte, error) {
+	return writeZip(append(docxPackageParts(), deflated("word/document.xml", document)))
 }
 
 const docxHead = `<?xml version="1.0" encoding="UTF-8" standalone="yes"?>` + "\n" +
