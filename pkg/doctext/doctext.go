@@ -1,7 +1,22 @@
 // Package doctext turns privacy-policy documents (plain text in UTF-8 or GBK,
-// HTML, Markdown, DOCX, PDF) into normalised UTF-8 lines that keep their
-// source line numbers and their table structure. It knows nothing of
-// permissions or SDKs; pkg/policy reads what it produces.
+// HTML, Markdown, DOCX, PDF) into one block model, whatever the format: a
+// Document of normalised UTF-8 Lines, each a heading (with its level), a
+// paragraph line, a list item (with its nesting and marker), preformatted
+// text or a table row (with its cells, and the slots a rowspan covers), with
+// its source line number, whether it opens with bold text, and link targets
+// written after their link text. The readers are real parsers:
+// golang.org/x/net/html's tokenizer for HTML, goldmark (CommonMark and GFM
+// tables) for Markdown, encoding/xml for DOCX (styles, numbering, tables,
+// hyperlinks through word/_rels/document.xml.rels); layout heuristics turn
+// plain text (TAB columns, GFM pipe tables written as text) and PDF into the
+// same rows. A Document is plain data and round-trips through encoding/json.
+//
+// Untrusted documents are held to a budget beside their size cap: MaxLines
+// lines, MaxCells cells, MaxTextBytes of text, lines cut at MaxLineBytes,
+// tables nested 16 deep, DOCX structure 1000 elements deep, 4 MiB of Markdown
+// parsed. Every limit reached is one warning naming it.
+//
+// It knows nothing of permissions or SDKs; pkg/policy reads what it produces.
 package doctext
 
 import (
