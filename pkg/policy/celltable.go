@@ -59,8 +59,9 @@ func (s *segmenter) cellLines(i int) (end int, rows []SDKRow, ok bool) {
 		k := j
 		for ; k < len(s.lines) && s.lines[k].No < rowStart+width; k++ {
 			l := s.lines[k]
-			if l.table != 0 || l.Heading || headingLevel(l.Text) == 1 || headingLevel(l.Text) == 2 || fieldOf(l.Text) != "" {
-				break
+			if l.table != 0 || l.Heading || headingLevel(l.Text) == 1 || headingLevel(l.Text) == 2 ||
+				l.No-rowStart == nameAt && fieldOf(l.Text) != "" {
+				break // a section heading, or a label where a name belongs: another table
 			}
 			cells[l.No-rowStart] = l.Text
 		}
