@@ -11,6 +11,8 @@ import (
 	"testing"
 
 	"github.com/apkaudit/apkaudit/pkg/doctext"
+	"github.com/apkaudit/apkaudit/pkg/limits"
+	"github.com/apkaudit/apkaudit/sdkdb"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -176,4 +178,30 @@ func TestKEEPPermissionSection(t *testing.T) {
 	assert.Contains(t, findPerm(d, "android.permission.READ_EXTERNAL_STORAGE").Phrases, "READ_EXTERNAL_STORAGE")
 	assert.True(t, d.HasPermissionSection)
 	assert.False(t, d.HasSDKList)
+}
+
+// TestNoHeadingRows reads every real policy we have (CAPP-130 and the github
+// development set) and checks that no SDK row is a heading or a sentence: a
+// name that is only general words about SDKs ("使用的第三方SDK",
+// "第三方SDK类服务商"), a field label, or text with a full stop.
+func TestNoHeadingRows(t *testing.T) {
+	cat, err := sdkdb.Embedded()
+	require.NoError(t, err)
+	var files []string
+	for _, pat := range []string{"capp-130/*.txt", "github/docs/*"} {
+		fs, err := filepath.Glob(filepath.Join(sharedDir(t), "corpus", "policies", pat))
+		require.NoError(t, err)
+		files = append(files, fs...)
+	}
+	require.Greater(t, len(files), 150)
+	for _, f := range files {
+		doc, err := doctext.ReadFile(f, limits.Limits{})
+		require.NoError(t, err, f)
+		for _, r := range Extract([]*doctext.Document{doc}, Options{Catalogue: cat}).SDKs {
+			n := squeeze(fold(r.Name))
+			assert.False(t, genericName(n), "%s:%d: row %q is a heading", filepath.Base(f), r.Line.Line, r.Name)
+			assert.NotEqual(t, fieldName, fieldOf(r.Name), "%s:%d: row %q is a label", filepath.Base(f), r.Line.Line, r.Name)
+			assert.NotContains(t, r.Name, "。", "%s:%d: row %q is a sentence", filepath.Base(f), r.Line.Line, r.Name)
+		}
+	}
 }

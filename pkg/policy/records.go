@@ -250,8 +250,9 @@ func (s *segmenter) isNumberOnly(text string) bool {
 }
 
 var (
-	// outline matches multi-level numbers ("5.5.1", "14.1.1") and lettered items ("a）", "b.").
-	outline = lazyre.New(`^\s*(?:\d{1,3}(?:\.\d{1,3})+\.?|[a-zA-Z][)）]|[a-zA-Z][.、．](?:\s|$)|[①-⑳])\s*`)
+	// outline matches multi-level numbers ("5.5.1", "14.1.1"), lettered items
+	// ("a）", "b.") and the bullets word processors export (Ø, ◇, ▶, √ …).
+	outline = lazyre.New(`^\s*(?:\d{1,3}(?:\.\d{1,3})+\.?|[a-zA-Z][)）]|[a-zA-Z][.、．](?:\s|$)|[①-⑳]|[ØøΦ◇◆□■▶►▸√✓✔❖➢➤○◎])\s*`)
 	// urlTail matches a line that continues a link cut by the layout.
 	urlTail = lazyre.New(`^[A-Za-z0-9\-._~/?#\[\]@!$&'()*+,;=%]+$`)
 	// javaPackage matches a Java package name written beside an SDK name.
