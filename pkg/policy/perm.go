@@ -62,7 +62,7 @@ var permissionWords = []string{"权限", "授权", "申请", "调用", "开启"}
 // "相册" discloses no partial-photo permission).
 var ownWords = map[string][]string{
 	"BLUETOOTH_SCAN": {"扫描", "搜索", "发现", "附近"}, "BLUETOOTH_ADVERTISE": {"广播", "广告", "附近"},
-	"BLUETOOTH_ADMIN": {"管理", "配对", "开关"}, "READ_MEDIA_VISUAL_USER_SELECTED": {"部分", "选择", "所选"},
+	"BLUETOOTH_ADMIN": {"管理", "配对", "开关"}, "READ_MEDIA_VISUAL_USER_SELECTED": {"部分", "所选", "选中"},
 }
 
 // writeWords must be near a group phrase for its write or act member to
@@ -183,7 +183,7 @@ const contextWindow = 4
 var negations = []string{
 	"不会收集", "不会申请", "不会获取", "不会调用", "不会读取", "不会访问", "不会请求", "不会使用", "不会进行", "不会开启",
 	"未申请", "不申请", "未获取", "未调用", "不收集", "不获取", "不调用", "不读取", "无需申请", "无需获取", "不涉及",
-	"不得", "禁止", "没有使用", "未使用", "没有申请",
+	"不得", "禁止", "没有使用", "未使用", "没有申请", "不自动",
 }
 
 // clauseBreak reports whether r ends a clause for negation scope.
@@ -291,9 +291,10 @@ func permissionsIn(text, folded string, inSection bool) []permHit {
 		win := window(f, h.start, h.end)
 		// around is the window without the phrase: "发送短信" says no more than its phrase.
 		around := strings.Replace(win, f[h.start:h.end], " ", 1)
-		// A short line in a permission section ("Ø蓝牙") names the permission.
+		// A short line in a permission section ("Ø蓝牙"), or a whole cell of a
+		// row there ("通知 | 推送消息"), names the permission.
 		permCtx := containsAny(win, permissionWords) || accessedAt(f, h.start) ||
-			inSection && utf8.RuneCountInString(f) <= shortItem
+			inSection && (utf8.RuneCountInString(f) <= shortItem || wholeCell(f, h.start, h.end))
 		group := strings.HasSuffix(f[h.start:h.end], "权限") || strings.HasPrefix(f[h.end:], "权限")
 		for _, t := range h.val {
 			short := strings.TrimPrefix(t.name, "android.permission.")
@@ -311,6 +312,13 @@ func permissionsIn(text, folded string, inSection bool) []permHit {
 		}
 	}
 	return out
+}
+
+// wholeCell reports whether f[i:j], perhaps with 权限 after it, is a whole
+// cell of a table row written "a | b | c" (spaces squeezed out).
+func wholeCell(f string, i, j int) bool {
+	j += len(f[j:]) - len(strings.TrimPrefix(f[j:], "权限"))
+	return (i == 0 || f[i-1] == '|') && (j == len(f) || f[j] == '|')
 }
 
 // window is f[i:j] with up to contextWindow+2 runes on either side.
