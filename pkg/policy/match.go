@@ -463,7 +463,8 @@ func (m *matcher) matchStages(r *SDKRow) (*sdkdb.Entry, bool) {
 			return e, false
 		}
 	}
-	// 2. exact ambiguous alias, with another cue.
+	// 2. exact ambiguous alias, with another cue, unless the name says the SDK
+	// does what the entry does not ("快手游戏SDK" is not the ads SDK that "快手" may mean).
 	for _, c := range cands {
 		var withCue []*sdkdb.Entry
 		for _, e := range m.ambig[c] {
@@ -471,7 +472,7 @@ func (m *matcher) matchStages(r *SDKRow) (*sdkdb.Entry, bool) {
 				withCue = append(withCue, e)
 			}
 		}
-		if e := unique(withCue); e != nil {
+		if e := unique(withCue); e != nil && !m.contradicts(e, cands[0]) {
 			return e, false
 		}
 	}
@@ -513,7 +514,7 @@ func (m *matcher) matchStages(r *SDKRow) (*sdkdb.Entry, bool) {
 	}
 	// 7. an alias in the purpose, when the company names the same vendor ("腾讯开发平台SDK", 微信分享).
 	if p := normName(clip(r.Purpose, maxNameRunes)); p != "" && r.Company != "" {
-		if e := m.containsKey(p, func(e *sdkdb.Entry) bool { return companyMatches(e, r.Company) }); e != nil {
+		if e := m.containsKey(p, func(e *sdkdb.Entry) bool { return companyMatches(e, r.Company) }); e != nil && !m.contradicts(e, cands[0]) {
 			return e, false
 		}
 	}
@@ -690,29 +691,48 @@ func (m *matcher) byBrandFunction(c string, r *SDKRow) *sdkdb.Entry {
 	if len(functionsIn(text)) == 0 {
 		text = fold(clip(r.Purpose, maxNameRunes))
 	}
-	// The brand's own entries are those of the vendor it names (中国移动 for
-	// 移动); a brand that is no vendor ("QQ") stands for the entries that carry it.
-	var es []*sdkdb.Entry
+	// The brand's entries: those of the row's company when it names one,
+	// else those whose names or vendor carry the brand; narrowed, when the
+	// function leaves several, to those whose own keys carry the brand.
+	var byCompany, byBrand []*sdkdb.Entry
 	for e := range m.keys {
-		if companyMatches(e, b) || strings.Contains(normCompany(e.Vendor), b) {
-			es = append(es, e)
+		if r.Company != "" && companyMatches(e, r.Company) {
+			byCompany = append(byCompany, e)
+		}
+		if m.hasBrand(e, b) {
+			byBrand = append(byBrand, e)
 		}
 	}
-	if len(es) == 0 {
-		for e := range m.keys {
-			if m.hasBrand(e, b) {
-				es = append(es, e)
+	for _, es := range [][]*sdkdb.Entry{byCompany, byBrand} {
+		sort.Slice(es, func(i, j int) bool { return es[i].ID < es[j].ID })
+		if e := m.byFunction(es, text); e != nil {
+			return e
+		}
+		var keyed []*sdkdb.Entry
+		for _, e := range es {
+			if slices.ContainsFunc(m.keys[e], func(k string) bool { return strings.Contains(k, b) }) {
+				keyed = append(keyed, e)
 			}
 		}
+		if e := m.byFunction(keyed, text); e != nil {
+			return e
+		}
 	}
-	sort.Slice(es, func(i, j int) bool { return es[i].ID < es[j].ID })
-	return m.byFunction(es, text)
+	return nil
 }
 
-// contradicts reports whether name says the SDK does something e does not.
+// contradicts reports whether name says the SDK does something that
+// neither e's names nor its aliases say it does.
 func (m *matcher) contradicts(e *sdkdb.Entry, name string) bool {
 	for _, f := range functionsIn(name) {
-		if !m.does(e, f) {
+		if m.does(e, f) {
+			continue
+		}
+		marked := false
+		for _, mark := range strings.Split(functions[f].marks, "|") {
+			marked = marked || slices.ContainsFunc(m.keys[e], func(k string) bool { return strings.Contains(k, mark) })
+		}
+		if !marked {
 			return true
 		}
 	}
