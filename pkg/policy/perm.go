@@ -80,8 +80,12 @@ var actsOnly = map[string]bool{
 // acts are the members of actsOnly that act rather than write.
 var acts = map[string]bool{"SEND_SMS": true, "CALL_PHONE": true}
 
-// accessVerbs directly before a data word make it an access: 读取短信, 获取您的应用列表.
+// accessVerbs directly before a data word make it an access: 读取短信,
+// 获取您的应用列表.
 var accessVerbs = []string{"读取", "获取", "访问", "查看", "使用", "检索"}
+
+// useWords right after a data word make it a use of the device: 蓝牙连接, 蓝牙配对.
+var useWords = []string{"连接", "配对", "传输", "通信"}
 
 // accessedAt reports whether an access verb governs f[at:]: it ends at most
 // accessReach runes before it, in the same clause and not across an
@@ -293,7 +297,7 @@ func permissionsIn(text, folded string, inSection bool) []permHit {
 		around := strings.Replace(win, f[h.start:h.end], " ", 1)
 		// A short line in a permission section ("Ø蓝牙"), or a whole cell of a
 		// row there ("通知 | 推送消息"), names the permission.
-		permCtx := containsAny(win, permissionWords) || accessedAt(f, h.start) ||
+		permCtx := containsAny(win, permissionWords) || accessedAt(f, h.start) || usedAt(f, h.start, h.end) ||
 			inSection && (utf8.RuneCountInString(f) <= shortItem || wholeCell(f, h.start, h.end))
 		group := strings.HasSuffix(f[h.start:h.end], "权限") || strings.HasPrefix(f[h.end:], "权限")
 		for _, t := range h.val {
@@ -334,6 +338,17 @@ func window(f string, i, j int) string {
 		to += size
 	}
 	return f[from:to]
+}
+
+// usedAt reports whether the phrase f[i:j] names a use of the device: it
+// holds a use word or one follows it (蓝牙连接, 蓝牙配对).
+func usedAt(f string, i, j int) bool {
+	for _, w := range useWords {
+		if strings.Contains(f[i:j], w) || strings.HasPrefix(f[j:], w) {
+			return true
+		}
+	}
+	return false
 }
 
 func containsAny(s string, words []string) bool {

@@ -50,6 +50,8 @@ func TestPermissionWording(t *testing.T) {
 			[]string{"android.permission.GET_TASKS", "android.permission.READ_PHONE_NUMBERS"}},
 		{"蓝牙 is BLUETOOTH and BLUETOOTH_CONNECT", "我们会申请蓝牙权限以连接手环。",
 			[]string{"android.permission.BLUETOOTH", "android.permission.BLUETOOTH_CONNECT"}},
+		{"a use of the device is: 通过蓝牙连接手环", "您可以授权我们通过蓝牙连接您的智能手环。",
+			[]string{"android.permission.BLUETOOTH", "android.permission.BLUETOOTH_CONNECT"}},
 		{"蓝牙 MAC 地址 as data", "我们会收集设备信息（包括蓝牙MAC地址、IMEI）。", nil},
 		{"通讯录 is READ_CONTACTS, WRITE_CONTACTS only when writing is said", "为了帮您找到好友，我们会读取通讯录。", []string{"android.permission.READ_CONTACTS"}},
 		{"writing 通讯录", "我们需要访问通讯录以便您将联系人保存到通讯录中。", []string{"android.permission.READ_CONTACTS", "android.permission.WRITE_CONTACTS"}},
