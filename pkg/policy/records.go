@@ -35,8 +35,10 @@ type block struct {
 	// label had no value, so the lines after it are its value.
 	last    string
 	pending bool
-	// gotValue is set once a pending label received its first line.
-	gotValue bool
+	// gotValue is set once a pending label received its first line;
+	// pendingLines counts the lines it received.
+	gotValue     bool
+	pendingLines int
 	// sdkLabel is set when a label of the block says SDK ("SDK用途").
 	sdkLabel bool
 	// stray counts the lines since the last label that belong to no field.
@@ -49,6 +51,7 @@ const (
 	maxTitleRunes   = 50 // a title line longer than this is prose
 	maxStrayLines   = 4  // a block ends after this many lines that are no field
 	maxPendingLines = 12 // a label's value spans at most this many lines
+	maxProseLines   = 3  // a prose item's description spans at most this many lines
 )
 
 // continued are the fields whose value may run over several lines.
@@ -128,7 +131,7 @@ func (s *segmenter) line(i int) {
 		if b != nil && !b.nameFromKey && !b.pending && len(b.fields) == 0 {
 			// The title line gives way to the label; the row keeps the title's line.
 			b.row.Name, b.nameFromKey = value, true
-			b.last, b.pending, b.gotValue = fieldName, value == "", false
+			b.last, b.pending, b.gotValue, b.pendingLines = fieldName, value == "", false, 0
 			b.stray, b.lastNo = 0, l.No
 			s.used[i] = true
 			return
@@ -150,7 +153,7 @@ func (s *segmenter) line(i int) {
 			b.fields[field] = true
 		}
 		b.sdkLabel = b.sdkLabel || strings.Contains(normKey(key), "sdk")
-		b.last, b.pending, b.gotValue, b.stray, b.lastNo = field, value == "", false, 0, l.No
+		b.last, b.pending, b.gotValue, b.pendingLines, b.stray, b.lastNo = field, value == "", false, 0, 0, l.No
 		s.used[i] = true
 		return
 	case kv && field == "" && b != nil && !l.Heading && utf8.RuneCountInString(key) <= 12:
@@ -183,7 +186,8 @@ func (s *segmenter) line(i int) {
 			}
 		}
 		b.stray, b.lastNo, b.gotValue = 0, l.No, true
-		if b.last == fieldName || b.last == fieldCompany || b.last == fieldPolicyURL {
+		b.pendingLines++
+		if b.last == fieldName || b.last == fieldCompany || b.last == fieldPolicyURL || b.pendingLines == maxPendingLines {
 			b.pending = false
 		}
 		s.used[i] = true
@@ -345,8 +349,19 @@ func (s *segmenter) proseItem(i int) {
 		name := strings.TrimSpace(mm[1])
 		n := normKey(name)
 		if strings.Contains(n, "sdk") && !strings.ContainsAny(n, "政策协议规则条款声明指引说明") && utf8.RuneCountInString(name) <= 30 {
-			s.rows = append(s.rows, SDKRow{Name: name, Purpose: strings.TrimSpace(mm[2]), Line: LineRef{s.path, l.No}})
+			r := SDKRow{Name: name, Purpose: strings.TrimSpace(mm[2]), Line: LineRef{s.path, l.No}}
 			s.used[i] = true
+			// The lines right after it that describe it ("支付宝SDK可以…此SDK将会采集…") are its data.
+			for j := i + 1; j < len(s.lines) && j <= i+maxProseLines; j++ {
+				d := s.lines[j]
+				if d.Heading || d.table != 0 || bookTitle().MatchString(d.Text) ||
+					!(strings.HasPrefix(d.Text, name) || strings.HasPrefix(d.Text, "该SDK") || strings.HasPrefix(d.Text, "此SDK")) {
+					break
+				}
+				setField(&r, fieldData, d.Text)
+				s.used[j] = true
+			}
+			s.rows = append(s.rows, r)
 			return
 		}
 	}
