@@ -77,10 +77,18 @@ var layoutCases = []layoutCase{
 			{id: "amap-location", company: "高德软件有限公司", url: "https://lbs.amap.com/pages/privacy/", purpose: true, data: true},
 		},
 		perms:    []string{"ACCESS_COARSE_LOCATION", "ACCESS_FINE_LOCATION", "CAMERA", "RECORD_AUDIO"},
-		variants: []string{".docx"},
+		variants: []string{".docx", ".pdf"},
 		// LibreOffice moves the nested table into the cell before it (使用目的),
-		// so the DOCX row of 高德定位SDK has an empty data cell.
-		converted: map[string][]layoutRow{".docx": {
+		// so the DOCX and PDF rows of 高德定位SDK have an empty data cell; a
+		// PDF keeps no link behind "隐私政策"; its cells wrap over lines and
+		// over the rowspan's rows, and are joined back.
+		converted: map[string][]layoutRow{".pdf": {
+			{id: "hms-push", company: "华为软件技术有限公司", url: "隐私政策", purpose: true, data: true},
+			{id: "xiaomi-push", company: "北京小米移动软件有限公司", url: "隐私政策", purpose: true, data: true},
+			{id: "umeng-analytics", company: "友盟同欣(北京)科技有限公司", url: "https://www.umeng.com/page/policy", purpose: true, data: true},
+			{id: "sensors-analytics", company: "神策网络科技(北京)有限公司", url: "https://www.sensorsdata.cn/compliance/privacy.html", purpose: true, data: true},
+			{id: "amap-location", company: "高德软件有限公司", url: "https://lbs.amap.com/pages/privacy/", purpose: true},
+		}, ".docx": {
 			{id: "hms-push", company: "华为软件技术有限公司", url: "https://developer.huawei.com/consumer/cn/doc/development/HMSCore-Guides/sdk-data-security-0000001050042177", purpose: true, data: true},
 			{id: "xiaomi-push", company: "北京小米移动软件有限公司", url: "https://dev.mi.com/console/doc/detail?pId=1822", purpose: true, data: true},
 			{id: "umeng-analytics", company: "友盟同欣(北京)科技有限公司", url: "https://www.umeng.com/page/policy", purpose: true, data: true},

@@ -80,7 +80,7 @@ func (s *segmenter) tableRecords(t []line, used []bool) (rows []SDKRow, ok bool)
 		}
 		if name == "" {
 			if cur != nil {
-				fillRow(cur, cols, l.cells, nameCol)
+				continueRow(cur, cols, l.cells, nameCol)
 				used[hdr+1+i] = true
 			}
 			continue
@@ -197,6 +197,13 @@ func splitCompany(cell string) (name, company string) {
 		}
 		i = strings.LastIndexAny(cell[:i], " \t")
 	}
+	// A PDF cell joined without a space: "神策分析SDK神策网络科技（北京）有限公司".
+	if k := strings.LastIndex(strings.ToLower(cell), "sdk"); k > 0 {
+		head, tail := cell[:k+3], strings.TrimSpace(cell[k+3:])
+		if companyLike(tail) && strings.IndexFunc(tail, isHan) == 0 {
+			return head, tail
+		}
+	}
 	return cell, ""
 }
 
@@ -239,6 +246,28 @@ func onlyCell(cells []string) (string, bool) {
 func fillRow(r *SDKRow, cols, cells []string, nameCol int) {
 	for j, cell := range cells {
 		if j >= len(cols) || j == nameCol {
+			continue
+		}
+		setField(r, cols[j], cell)
+	}
+}
+
+// continueRow stores the cells of a continuation row in r: a link or a
+// company name cut by the layout ("https://lbs.amap.com/" then
+// "pages/privacy/") is joined back; other cells are added as further values.
+func continueRow(r *SDKRow, cols, cells []string, nameCol int) {
+	for j, cell := range cells {
+		if j >= len(cols) || j == nameCol {
+			continue
+		}
+		cell = strings.TrimSpace(cell)
+		if cols[j] == fieldPolicyURL && cell != "" && urlTail().MatchString(cell) && !isURL(cell) &&
+			strings.HasSuffix(firstURL(r.PolicyURL+"x"), "x") && strings.HasSuffix(r.PolicyURL, firstURL(r.PolicyURL)) {
+			r.PolicyURL += cell
+			continue
+		}
+		if cols[j] == fieldCompany && r.Company != "" && cell != "" && !companyLike(r.Company) && companyLike(r.Company+cell) {
+			r.Company += cell // "友盟同欣（北京）科" then "技有限公司"
 			continue
 		}
 		setField(r, cols[j], cell)
