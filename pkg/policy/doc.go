@@ -104,6 +104,8 @@
 //     catalogue) or its labels say SDK (SDK用途), or, under a heading about
 //     SDKs or third parties, when it has two SDK fields; a title about a
 //     permission (相机权限) never makes a record.
+//     A line holding several pairs ("SDK名称：友盟SDK；使用目的：统计；公司名称：…",
+//     after ；, ， or a space) is read as one line per pair.
 //   - prose: "（1）友盟推送SDK：由…公司提供，用于…" when the name part says SDK or
 //     API or is a catalogue name and reads like a name, and a line opening
 //     with a book-title quoted SDK name ("《支付宝SDK》用于…"); headings and

@@ -107,6 +107,15 @@ var layoutCases = []layoutCase{
 		perms: []string{"ACCESS_COARSE_LOCATION", "ACCESS_FINE_LOCATION", "READ_EXTERNAL_STORAGE", "WRITE_EXTERNAL_STORAGE"},
 	},
 	{
+		file: "kv-oneline.txt", // several label：value pairs on one line, after ；, ， or a space
+		rows: []layoutRow{
+			{id: "umeng-analytics", company: "友盟同欣(北京)科技有限公司", url: "https://www.umeng.com/page/policy", purpose: true, data: true},
+			{id: "jpush", company: "深圳市和讯华谷信息技术有限公司", url: "https://www.jiguang.cn/license/privacy", purpose: true, data: true},
+			{id: "tencent-bugly", company: "深圳市腾讯计算机系统有限公司", url: "https://privacy.qq.com/document/preview/fc748b3d96224fdb825ea79e132c1a56", purpose: true, data: true},
+		},
+		variants: []string{".docx"},
+	},
+	{
 		file: "tab.txt", // TAB-separated columns
 		rows: []layoutRow{
 			{id: "jpush", company: "深圳市和讯华谷信息技术有限公司", url: "https://www.jiguang.cn/license/privacy", purpose: true, data: true},

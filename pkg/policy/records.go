@@ -71,7 +71,8 @@ var sdkFields = map[string]bool{
 
 // extractRows finds the SDK rows of one document in every layout and
 // reports which lines they used.
-func extractRows(path string, lines []line, m *matcher) ([]SDKRow, []bool) {
+func extractRows(path string, all []line, m *matcher) ([]SDKRow, []bool) {
+	lines, origin := splitPairLines(all)
 	s := &segmenter{path: path, lines: lines, m: m, used: make([]bool, len(lines))}
 	for i := 0; i < len(lines); i++ {
 		l := lines[i]
@@ -99,7 +100,81 @@ func extractRows(path string, lines []line, m *matcher) ([]SDKRow, []bool) {
 	for i := range s.rows {
 		finishRow(&s.rows[i])
 	}
-	return s.rows, s.used
+	used := make([]bool, len(all))
+	for i, u := range s.used {
+		used[origin[i]] = used[origin[i]] || u
+	}
+	return s.rows, used
+}
+
+// maxPairs bounds the label:value pairs read from one line.
+const maxPairs = 16
+
+// splitPairLines returns the lines with each line that holds several
+// "label：value" pairs in a row ("SDK名称：友盟SDK；使用目的：统计；公司名称：…")
+// cut into one line per pair, and for each line its index in lines. A pair
+// starts at the line's start or after a separator (；;，, space), at a label the
+// field table knows; a colon inside a value ("https://") starts none.
+func splitPairLines(lines []line) ([]line, []int) {
+	out := make([]line, 0, len(lines))
+	origin := make([]int, 0, len(lines))
+	for i, l := range lines {
+		parts := pairParts(l)
+		if len(parts) < 2 {
+			out, origin = append(out, l), append(origin, i)
+			continue
+		}
+		for _, p := range parts {
+			sub := l
+			sub.Text = p
+			out, origin = append(out, sub), append(origin, i)
+		}
+	}
+	return out, origin
+}
+
+// pairParts cuts a line of several labelled pairs into its pairs; nil when
+// it holds fewer than two.
+func pairParts(l line) []string {
+	if l.table != 0 || strings.Count(l.Text, "：")+strings.Count(l.Text, ":") < 2 {
+		return nil
+	}
+	text := l.Text
+	var starts []int
+	for i, r := range text {
+		if r != '：' && r != ':' || len(starts) > maxPairs {
+			continue
+		}
+		// The label runs back to the previous separator.
+		k := strings.LastIndexAny(text[:i], "；;，, \t|")
+		from := 0
+		if k >= 0 {
+			_, size := utf8.DecodeRuneInString(text[k:])
+			from = k + size
+		}
+		key := text[from:i]
+		if key == "" || fieldOf(stripOutline(key)) == "" {
+			continue
+		}
+		if len(starts) == 0 && strings.TrimSpace(stripOutline(text[:from])) != "" {
+			return nil // prose before the first label: not a line of pairs
+		}
+		if len(starts) == 0 || starts[len(starts)-1] != from {
+			starts = append(starts, from)
+		}
+	}
+	if len(starts) < 2 {
+		return nil
+	}
+	parts := make([]string, len(starts))
+	for k, st := range starts {
+		end := len(text)
+		if k+1 < len(starts) {
+			end = starts[k+1]
+		}
+		parts[k] = strings.TrimRight(strings.TrimSpace(text[st:end]), "；;，, |")
+	}
+	return parts
 }
 
 // kvOf reads a line as "label：value": a two-cell table row, or text whose
