@@ -107,9 +107,13 @@
 //     A line holding several pairs ("SDK名称：友盟SDK；使用目的：统计；公司名称：…",
 //     after ；, ， or a space) is read as one line per pair.
 //   - prose: "（1）友盟推送SDK：由…公司提供，用于…" when the name part says SDK or
-//     API or is a catalogue name and reads like a name, and a line opening
-//     with a book-title quoted SDK name ("《支付宝SDK》用于…"); headings and
-//     sentences are never rows.
+//     API or is a catalogue name and reads like a name (under a heading about
+//     SDKs, unnumbered and bulleted "NAME（公司）：…" lines too, a company in
+//     the brackets being the company and a link alone on the next line the
+//     link), and a line opening with a book-title quoted SDK name
+//     ("《支付宝SDK》用于…", with the lines that go on describing it as its
+//     data); headings and sentences are never rows. A short unnumbered line
+//     about SDKs in plain text counts as such a heading.
 //
 // Labels are mapped to fields by data/policy-fields.tsv (a copy of the
 // reference table made by gen.go) plus the labels it lacks (extraFields):

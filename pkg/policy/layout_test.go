@@ -133,11 +133,13 @@ var layoutCases = []layoutCase{
 		variants: []string{".docx", ".pdftotext.txt"},
 	},
 	{
-		file: "prose.txt", // numbered prose items naming an SDK and its company, a book-title quoted name; headings and sentences are no rows
+		file: "prose.txt", // numbered, bulleted and bare prose items naming an SDK and its company, a book-title quoted name; headings and sentences are no rows
 		rows: []layoutRow{
 			{id: "umeng-push", company: "友盟同欣(北京)科技有限公司", purpose: true, data: true},
 			{id: "weibo-sdk", company: "北京微梦创科网络技术有限公司", purpose: true, data: true},
 			{id: "alipay", purpose: true},
+			{id: "jpush", company: "深圳市和讯华谷信息技术有限公司", url: "https://www.jiguang.cn/license/privacy", purpose: true, data: true},
+			{id: "amap-map", purpose: true, data: true},
 		},
 		variants: []string{".docx", ".pdf", ".pdftotext.txt"},
 	},

@@ -195,9 +195,14 @@ func kvOf(l line) (key, value, field string, ok bool) {
 // line reads line i outside tables.
 func (s *segmenter) line(i int) {
 	l := s.lines[i]
-	if l.Heading || headingLevel(l.Text) == 1 || headingLevel(l.Text) == 2 {
-		f := fold(l.Text)
-		s.sdkSection = strings.Contains(f, "sdk") || strings.Contains(f, "第三方") || strings.Contains(f, "合作")
+	f := fold(l.Text)
+	aboutSDKs := strings.Contains(f, "sdk") || strings.Contains(f, "第三方") || strings.Contains(f, "合作")
+	switch {
+	case l.Heading || headingLevel(l.Text) == 1 || headingLevel(l.Text) == 2:
+		s.sdkSection = aboutSDKs
+	case aboutSDKs && l.table == 0 && utf8.RuneCountInString(l.Text) <= 20 && !strings.ContainsAny(l.Text, ":：。，,"):
+		// A short unnumbered line about SDKs in a plain-text policy is a heading too.
+		s.sdkSection = true
 	}
 	key, value, field, kv := kvOf(l)
 	b := s.open
@@ -442,6 +447,13 @@ func (s *segmenter) proseItem(i int) {
 	}
 	mm := numberedItem().FindStringSubmatch(l.Text)
 	if mm == nil {
+		// Under a heading about SDKs, an unnumbered or bulleted "NAME：…" line too.
+		// The name may carry its company in brackets, past a label's length.
+		t := stripOutline(l.Text)
+		if k := strings.IndexAny(t, ":："); k > 0 && s.sdkSection && !strings.HasPrefix(t[k:], "://") && utf8.RuneCountInString(t[:k]) <= maxTitleRunes {
+			_, size := utf8.DecodeRuneInString(t[k:])
+			s.proseRow(i, t[:k], strings.TrimSpace(t[k+size:]))
+		}
 		return
 	}
 	name, rest := mm[1], ""
@@ -450,17 +462,37 @@ func (s *segmenter) proseItem(i int) {
 	} else if utf8.RuneCountInString(name) > 30 {
 		return
 	}
-	if s.m.sdkNameLike(name) {
-		r := SDKRow{Name: strings.TrimSpace(name), Data: rest, Line: LineRef{s.path, l.No}}
-		if mm := providedBy().FindStringSubmatch(rest); mm != nil {
-			r.Company = mm[1]
-		}
-		if mm := usedFor().FindStringSubmatch(rest); mm != nil {
-			r.Purpose = mm[1]
-		}
-		s.rows = append(s.rows, r)
-		s.used[i] = true
+	s.proseRow(i, name, rest)
+}
+
+// proseRow keeps a prose item "NAME：what it does" as a row when NAME names
+// an SDK: a company in brackets after the name ("友盟SDK（友盟同欣…有限公司）")
+// or in "由…公司提供" is its company, "用于…" its purpose, the rest its data.
+func (s *segmenter) proseRow(i int, name, rest string) {
+	name = strings.TrimSpace(name)
+	if !s.m.sdkNameLike(name) || fieldOf(name) != "" || !titleLike(name) || strings.ContainsAny(name, "《》") {
+		return
 	}
+	r := SDKRow{Name: name, Data: rest, Line: LineRef{s.path, s.lines[i].No}}
+	if j := strings.IndexAny(name, "(（"); j > 0 {
+		if inner := strings.TrimSpace(strings.TrimRight(name[j:], ")）")); companyLike(inner) {
+			inner = strings.TrimSpace(strings.TrimLeft(inner, "(（"))
+			r.Name, r.Company = strings.TrimSpace(name[:j]), inner
+		}
+	}
+	if mm := providedBy().FindStringSubmatch(rest); mm != nil && r.Company == "" {
+		r.Company = mm[1]
+	}
+	if mm := usedFor().FindStringSubmatch(rest); mm != nil {
+		r.Purpose = mm[1]
+	}
+	s.used[i] = true
+	if j := i + 1; j < len(s.lines) && isURL(strings.TrimSpace(s.lines[j].Text)) && s.lines[j].table == 0 {
+		// The link the line wrap moved to a line of its own.
+		r.Data += " " + strings.TrimSpace(s.lines[j].Text)
+		s.used[j] = true
+	}
+	s.rows = append(s.rows, r)
 }
 
 // usedFor matches what a prose item says the SDK is for: "用于推送消息".
