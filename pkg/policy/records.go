@@ -39,8 +39,10 @@ type block struct {
 	// pendingLines counts the lines it received.
 	gotValue     bool
 	pendingLines int
-	// sdkLabel is set when a label of the block says SDK ("SDK用途").
-	sdkLabel bool
+	// sdkLabel is set when a label of the block says SDK ("SDK用途");
+	// permLabel when one is a permission table's (是否可关闭) or speaks of
+	// permissions (获取权限方式).
+	sdkLabel, permLabel bool
 	// stray counts the lines since the last label that belong to no field.
 	stray  int
 	lastNo int
@@ -62,6 +64,9 @@ var continued = map[string]bool{fieldData: true, fieldPurpose: true, fieldScenar
 var openingFields = map[string]bool{
 	fieldName: true, fieldCompany: true, fieldPurpose: true, fieldScenario: true, fieldData: true, fieldCategory: true,
 }
+
+// permissionFields are the labels of a permission table's rows.
+var permissionFields = map[string]bool{fieldPermission: true, "prompted": true, "revocable": true}
 
 // sdkFields are the fields that make a key:value block an SDK record.
 var sdkFields = map[string]bool{
@@ -233,6 +238,7 @@ func (s *segmenter) line(i int) {
 			b.fields[field] = true
 		}
 		b.sdkLabel = b.sdkLabel || strings.Contains(normKey(key), "sdk")
+		b.permLabel = b.permLabel || permissionFields[field]
 		b.last, b.pending, b.gotValue, b.pendingLines, b.stray, b.lastNo = field, value == "", false, 0, 0, l.No
 		s.used[i] = true
 		return
@@ -249,6 +255,7 @@ func (s *segmenter) line(i int) {
 			return
 		}
 		// An unknown label inside a block neither ends it nor glues into the field before it.
+		b.permLabel = b.permLabel || strings.Contains(key, "权限")
 		b.last, b.pending = "", false
 		b.stray++
 		b.lastNo = l.No
@@ -346,7 +353,11 @@ var (
 // cleanTitle is a title line as an SDK name: list numbers, outline numbers,
 // bullets and a trailing colon removed.
 func cleanTitle(text string) string {
-	return strings.TrimSpace(strings.TrimRight(stripOutline(text), ":： "))
+	t := strings.TrimSpace(strings.TrimRight(stripOutline(text), ":： "))
+	if k, v, ok := splitKV(t); ok && v != "" && strings.HasSuffix(k, "名称") {
+		return v // "应用名称：苹果支付", a name label the field table does not know
+	}
+	return t
 }
 
 // stripOutline removes leading list numbers, outline numbers ("14.1.1",
@@ -411,7 +422,7 @@ func (s *segmenter) closeBlock() {
 			return
 		}
 	}
-	keep := b.nameFromKey || (named || b.sdkLabel) && len(b.fields) >= 1 || len(b.fields) >= 2 && s.sdkSection
+	keep := b.nameFromKey || (named || b.sdkLabel) && len(b.fields) >= 1 || len(b.fields) >= 2 && s.sdkSection && !b.permLabel
 	if keep {
 		s.rows = append(s.rows, b.row)
 	}
