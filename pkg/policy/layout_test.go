@@ -97,6 +97,15 @@ var layoutCases = []layoutCase{
 		}},
 	},
 	{
+		file: "vertical.html", // one two-column table per SDK, labels on the left
+		rows: []layoutRow{
+			{id: "umeng-analytics", company: "友盟同欣(北京)科技有限公司", url: "https://www.umeng.com/page/policy", purpose: true, data: true},
+			{id: "jpush", company: "深圳市和讯华谷信息技术有限公司", url: "https://www.jiguang.cn/license/privacy", purpose: true, data: true},
+		},
+		variants: []string{".docx", ".pdf"},
+		idsOnly:  []string{".pdf"},
+	},
+	{
 		file: "tables.md", // pipe table indented with leading pipes and links in cells, pipe table without leading pipes, permission table
 		rows: []layoutRow{
 			{id: "wechat-opensdk", company: "深圳市腾讯计算机系统有限公司", url: "https://weixin.qq.com/cgi-bin/readtemplate?lang=zh_CN&t=weixin_agreement&s=privacy", purpose: true, data: true},
