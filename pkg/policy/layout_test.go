@@ -102,8 +102,8 @@ var layoutCases = []layoutCase{
 			{id: "umeng-analytics", company: "友盟同欣(北京)科技有限公司", url: "https://www.umeng.com/page/policy", purpose: true, data: true},
 			{id: "jpush", company: "深圳市和讯华谷信息技术有限公司", url: "https://www.jiguang.cn/license/privacy", purpose: true, data: true},
 		},
-		variants: []string{".docx", ".pdf"},
-		idsOnly:  []string{".pdf"},
+		variants: []string{".docx", ".pdf", ".txt"},
+		idsOnly:  []string{".pdf", ".txt"},
 	},
 	{
 		file: "tables.md", // pipe table indented with leading pipes and links in cells, pipe table without leading pipes, permission table

@@ -200,6 +200,17 @@ func kvOf(l line) (key, value, field string, ok bool) {
 // line reads line i outside tables.
 func (s *segmenter) line(i int) {
 	l := s.lines[i]
+	if t := strings.TrimSpace(l.Text); l.table == 0 && !l.Heading && !strings.ContainsAny(t, ":：") &&
+		utf8.RuneCountInString(t) <= 16 && i+1 < len(s.lines) && (s.open != nil || fieldOf(t) == fieldName) {
+		// A label of the field table alone on its line, its value on the next
+		// (LibreOffice's text of a two-column table): read as "label：" with the
+		// value pending. Only a label the table holds as written: a value such
+		// as "腾讯公司" ends like a label without being one.
+		if _, exact := fields()[normKey(t)]; exact && fieldOf(s.lines[i+1].Text) == "" {
+			l.Text = t + "："
+			s.lines[i] = l
+		}
+	}
 	f := fold(l.Text)
 	aboutSDKs := strings.Contains(f, "sdk") || strings.Contains(f, "第三方") || strings.Contains(f, "合作")
 	switch {
