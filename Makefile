@@ -87,6 +87,8 @@ validate-sdkdb:
 
 unit:
 	$(GO) test -count=1 -timeout 20m ./...
+	@# The policy reader's scores on the github dev set (issue 11), printed.
+	@$(GO) test -count=1 -run '^TestDevSet$$' -v ./pkg/policy | grep -E 'TOTAL|\(min' || true
 	@# The scan pool, the lazily read local headers and the page drops run on
 	@# several goroutines: run those packages again under the race detector.
 	$(GO) test -count=1 -race -timeout 10m ./pkg/inventory/collect ./pkg/scan ./cmd/apkaudit/internal/cli

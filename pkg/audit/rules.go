@@ -347,7 +347,7 @@ func (e *evaluator) coverageOf(s sdk.Detection) coverage {
 	d := e.in.Disclosure
 	for _, row := range d.SDKs {
 		switch {
-		case row.ID == s.ID():
+		case row.ID == s.ID() || slices.Contains(row.Also, s.ID()):
 			c.rows = append(c.rows, row)
 		case row.Family != "" && row.Family == s.Entry.Family:
 			c.family = append(c.family, row)

@@ -16,6 +16,7 @@ var (
 	htmlStart = lazyre.New(`(?i)^\s*(<\?xml[^>]*>\s*)?(<!--.*?-->\s*)*<(!doctype\s+html|html|head|body|meta|title|div|p|h[1-6]|table|section|article|span|br)[\s/>]`)
 	htmlTags  = lazyre.New(`(?i)</(p|div|td|tr|li|span|h[1-6]|table|body|html)>|<br\s*/?>`)
 	mdHeading = lazyre.New(`(?m)^ {0,3}#{1,6}[ \t]+\S`)
+	htmlBlock = lazyre.New(`(?i)<(table|p|div|ul|ol|li|h[1-6])[\s>]`)
 	mdTable   = lazyre.New(`(?m)^ {0,3}\|?[ \t]*:?-{3,}:?[ \t]*\|[ \t]*:?-{3,}:?[ \t]*(\|[ \t]*:?-{3,}:?[ \t]*)*\|?[ \t]*$`)
 )
 
@@ -34,13 +35,21 @@ func Detect(data []byte) string {
 	}
 	sniff := sniffText(data)
 	switch {
-	case htmlStart().Match(sniff), len(htmlTags().FindAllIndex(sniff, 4)) >= 4:
+	case htmlStart().Match(sniff):
 		return FormatHTML
-	case mdTable().Match(sniff), len(mdHeading().FindAllIndex(sniff, 2)) >= 2,
-		bytes.HasPrefix(bytes.TrimLeft(sniff, " \t\r\n"), []byte("# ")):
+	case len(htmlTags().FindAllIndex(sniff, 4)) >= 4 && !(mdLayout(sniff) && !htmlBlock().Match(sniff)):
+		// Markdown that breaks its lines with <br> stays Markdown; Markdown around raw HTML blocks is HTML.
+		return FormatHTML
+	case mdLayout(sniff):
 		return FormatMarkdown
 	}
 	return FormatText
+}
+
+// mdLayout reports whether text has Markdown structure: headings or a pipe table.
+func mdLayout(sniff []byte) bool {
+	return mdTable().Match(sniff) || len(mdHeading().FindAllIndex(sniff, 2)) >= 2 ||
+		bytes.HasPrefix(bytes.TrimLeft(sniff, " \t\r\n"), []byte("# "))
 }
 
 // sniffText returns the start of data as UTF-8-compatible bytes for the

@@ -1,7 +1,22 @@
 // Package doctext turns privacy-policy documents (plain text in UTF-8 or GBK,
-// HTML, Markdown, DOCX, PDF) into normalised UTF-8 lines that keep their
-// source line numbers and their table structure. It knows nothing of
-// permissions or SDKs; pkg/policy reads what it produces.
+// HTML, Markdown, DOCX, PDF) into one block model, whatever the format: a
+// Document of normalised UTF-8 Lines, each a heading (with its level), a
+// paragraph line, a list item (with its nesting and marker), preformatted
+// text or a table row (with its cells, and the slots a rowspan covers), with
+// its source line number, whether it opens with bold text, and link targets
+// written after their link text. The readers are real parsers:
+// golang.org/x/net/html's tokenizer for HTML, goldmark (CommonMark and GFM
+// tables) for Markdown, encoding/xml for DOCX (styles, numbering, tables,
+// hyperlinks through word/_rels/document.xml.rels); layout heuristics turn
+// plain text (TAB columns, GFM pipe tables written as text) and PDF into the
+// same rows. A Document is plain data and round-trips through encoding/json.
+//
+// Untrusted documents are held to a budget beside their size cap: MaxLines
+// lines, MaxCells cells, MaxTextBytes of text, lines cut at MaxLineBytes,
+// tables nested 16 deep, DOCX structure 1000 elements deep, 4 MiB of Markdown
+// parsed. Every limit reached is one warning naming it.
+//
+// It knows nothing of permissions or SDKs; pkg/policy reads what it produces.
 package doctext
 
 import (
@@ -51,7 +66,30 @@ type Line struct {
 	Cells []string
 	// Heading is true when the source marks the line as a heading (h1-h6, "#", DOCX Heading style).
 	Heading bool
+	// Strong is true when the line opens with emphasised text (<b>, <strong>,
+	// Markdown **…**, a bold DOCX run): the way many SDK lists set off a name
+	// or a label.
+	Strong bool `json:",omitempty"`
+	// Kind is what block of the source the line belongs to (KindHeading,
+	// KindItem, KindPre, …), "" when the reader does not tell.
+	Kind string `json:",omitempty"`
+	// Level is a heading's level (1-6) or a list item's nesting (1 = top).
+	Level int `json:",omitempty"`
+	// Marker is a list item's marker as written ("-", "3.").
+	Marker string `json:",omitempty"`
+	// Covered marks, per cell of a table row, the slots covered by a cell of
+	// an earlier row that spans rows (HTML rowspan, DOCX vMerge); their text
+	// is empty. Nil when nothing is covered.
+	Covered []bool `json:",omitempty"`
 }
+
+// Block kinds of Line.Kind.
+const (
+	KindHeading   = "heading"
+	KindParagraph = "paragraph"
+	KindItem      = "item"
+	KindPre       = "pre"
+)
 
 // ErrEmpty is matched by the error for a document with no text at all.
 var ErrEmpty = errors.New("doctext: document is empty")
@@ -138,6 +176,9 @@ func Extract(path string, data []byte, lim limits.Limits) (doc *Document, err er
 			}
 		}
 	}
+	if err == nil && doc.Format != FormatDOCX && doc.Format != FormatPDF {
+		layoutPipeTables(b)
+	}
 	if err == nil && len(doc.Lines) == 0 {
 		err = &Error{Kind: ErrEmpty, Reason: "no text found in " + doc.Format}
 	}
@@ -151,20 +192,107 @@ func Extract(path string, data []byte, lim limits.Limits) (doc *Document, err er
 	return doc, nil
 }
 
+// The memory budget of a document, beside its size cap: a 60 MB policy of
+// short lines or cells would otherwise cost gigabytes in Line records. Each
+// limit reached is one warning naming it; what lies beyond is not read.
+const (
+	// MaxLines is the most lines (table rows included) kept from one document.
+	MaxLines = 100000
+	// MaxCells is the most table cells kept from one document.
+	MaxCells = 1000000
+	// MaxTextBytes is the most text kept from one document, in bytes of
+	// normalised UTF-8: 40 times the longest real policy we have seen.
+	MaxTextBytes = 8 << 20
+	// MaxLineBytes is the longest line kept whole; a longer one (a 60 MB
+	// line without a break) is cut into lines of at most this many bytes,
+	// all with its line number, so that no text is lost.
+	MaxLineBytes = 64 << 10
+)
+
 // builder appends normalised lines to a Document.
 type builder struct {
 	doc    *Document
 	tables int
+	cells  int
+	bytes  int
+	// full is set once a budget is spent: readers stop early.
+	full bool
 }
 
 // add appends one line unless it normalises to nothing.
 func (b *builder) add(no int, text string, heading bool) {
-	text = normalize(text)
-	if text == "" {
+	b.addLine(Line{No: no, Text: text, Heading: heading})
+}
+
+// addLine appends l, its text normalised, unless it normalises to nothing.
+func (b *builder) addLine(l Line) {
+	if b.full {
 		return
 	}
-	b.doc.Lines = append(b.doc.Lines, Line{No: no, Text: text, Heading: heading})
-	b.doc.Chars += utf8.RuneCountInString(text)
+	// Normalising costs time and memory per byte: a line far longer than the
+	// text budget left is cut first (normalising never shrinks text by half
+	// except by white space, and a cut line is reported below).
+	cut := false
+	if rest := 2*(MaxTextBytes-b.bytes) + 4096; len(l.Text) > rest {
+		for rest > 0 && !utf8.RuneStart(l.Text[rest]) {
+			rest--
+		}
+		l.Text, cut = l.Text[:rest], true
+	}
+	defer func() {
+		if cut && !b.full {
+			b.full = true
+			b.warn("%v: the rest of the document is not read", &limits.LimitError{What: "doctext: text bytes", Limit: MaxTextBytes, Value: -1})
+		}
+	}()
+	l.Text = normalize(l.Text)
+	if l.Text == "" {
+		return
+	}
+	for len(l.Text) > MaxLineBytes {
+		cut := MaxLineBytes
+		for cut > 0 && !utf8.RuneStart(l.Text[cut]) {
+			cut--
+		}
+		head := l
+		head.Text = l.Text[:cut]
+		if !b.room(1, 0, len(head.Text)) {
+			return
+		}
+		b.doc.Lines = append(b.doc.Lines, head)
+		b.doc.Chars += utf8.RuneCountInString(head.Text)
+		l.Text = l.Text[cut:]
+	}
+	if !b.room(1, 0, len(l.Text)) {
+		return
+	}
+	b.doc.Lines = append(b.doc.Lines, l)
+	b.doc.Chars += utf8.RuneCountInString(l.Text)
+}
+
+// room reports whether lines more lines holding cells more cells and n
+// bytes of text fit the budget; the first time they do not, it warns and
+// marks the builder full.
+func (b *builder) room(lines, cells, n int) bool {
+	if b.full {
+		return false
+	}
+	var le *limits.LimitError
+	switch {
+	case len(b.doc.Lines)+lines > MaxLines:
+		le = &limits.LimitError{What: "doctext: lines", Limit: MaxLines, Value: -1}
+	case b.cells+cells > MaxCells:
+		le = &limits.LimitError{What: "doctext: table cells", Limit: MaxCells, Value: -1}
+	case b.bytes+n > MaxTextBytes:
+		le = &limits.LimitError{What: "doctext: text bytes", Limit: MaxTextBytes, Value: -1}
+	default:
+		b.cells += cells
+		b.bytes += n
+		return true
+	}
+	b.full = true
+	b.warn("%v: the rest of the document is not read", le)
+	return false
 }
 
 // newTable returns a fresh table id.
@@ -176,6 +304,12 @@ func (b *builder) newTable() int {
 // addRow appends one table row; cells are normalised, trailing empty cells
 // dropped, and an all-empty row is skipped.
 func (b *builder) addRow(no, table int, cells []string) {
+	b.addTableRow(no, table, cells, nil)
+}
+
+// addTableRow is addRow for a row some of whose slots are covered by cells
+// of earlier rows (covered[i] true; nil when none is).
+func (b *builder) addTableRow(no, table int, cells []string, covered []bool) {
 	out := make([]string, len(cells))
 	last := -1
 	for i, c := range cells {
@@ -189,7 +323,17 @@ func (b *builder) addRow(no, table int, cells []string) {
 	}
 	out = out[:last+1]
 	text := strings.Join(out, " | ")
-	b.doc.Lines = append(b.doc.Lines, Line{No: no, Text: text, Table: table, Cells: out})
+	if !b.room(1, len(out), len(text)) {
+		return
+	}
+	var cov []bool
+	for i := range out {
+		if i < len(covered) && covered[i] {
+			cov = covered[:last+1]
+			break
+		}
+	}
+	b.doc.Lines = append(b.doc.Lines, Line{No: no, Text: text, Table: table, Cells: out, Covered: cov})
 	b.doc.Chars += utf8.RuneCountInString(text)
 }
 

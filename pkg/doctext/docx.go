@@ -6,6 +6,8 @@ import (
 	"encoding/xml"
 	"errors"
 	"io"
+	"strconv"
+	"strings"
 
 	"github.com/apkaudit/apkaudit/pkg/lazyre"
 	"github.com/apkaudit/apkaudit/pkg/limits"
@@ -25,27 +27,41 @@ func extractDOCX(b *builder, data []byte, lim limits.Limits) error {
 	if err != nil {
 		return unreadable("docx: %v", err)
 	}
-	var doc, styles *zip.File
+	var doc, styles, rels *zip.File
 	for _, f := range zr.File {
 		switch f.Name {
 		case "word/document.xml":
 			doc = f
 		case "word/styles.xml":
 			styles = f
+		case "word/_rels/document.xml.rels":
+			rels = f
 		}
 	}
 	if doc == nil {
 		return unreadable("docx: zip archive has no word/document.xml")
 	}
 	b.doc.Encoding = "utf-8"
-	headings := map[string]bool{}
-	if styles != nil {
-		if err := readDOCXStyles(styles, lim, headings); err != nil {
+	headings := map[string]int{}
+	links := map[string]string{}
+	// A broken styles or relationships part costs headings or links, not the
+	// text: a warning; a part past the size limit is an error.
+	for _, part := range []struct {
+		f    *zip.File
+		read func(*zip.File, limits.Limits) error
+	}{
+		{styles, func(f *zip.File, lim limits.Limits) error { return readDOCXStyles(f, lim, headings) }},
+		{rels, func(f *zip.File, lim limits.Limits) error { return readDOCXLinks(f, lim, links) }},
+	} {
+		if part.f == nil {
+			continue
+		}
+		if err := part.read(part.f, lim); err != nil {
 			var le *limits.LimitError
 			if errors.As(err, &le) {
 				return err
 			}
-			b.warn("docx: word/styles.xml: %v", err)
+			b.warn("docx: %s: %v", part.f.Name, err)
 		}
 	}
 	rc, err := openEntry(doc, lim, b.doc.Path)
@@ -53,7 +69,51 @@ func extractDOCX(b *builder, data []byte, lim limits.Limits) error {
 		return err
 	}
 	defer rc.Close()
-	return readDOCXBody(b, rc, headings)
+	return readDOCXBody(b, rc, headings, links)
+}
+
+// maxDOCXDepth bounds the XML nesting whose structure (paragraphs, tables,
+// runs) is read; text deeper than this is still read.
+const maxDOCXDepth = 1000
+
+// maxLinks bounds the hyperlink targets read from the relationships part.
+const maxLinks = 100000
+
+// readDOCXLinks records the external http(s) targets of the document's
+// relationships by id: w:hyperlink r:id="rId5" points at one.
+func readDOCXLinks(f *zip.File, lim limits.Limits, links map[string]string) error {
+	return eachStart(f, lim, func(se xml.StartElement) {
+		if se.Name.Local != "Relationship" || len(links) >= maxLinks {
+			return
+		}
+		target := strings.TrimSpace(attr(se, "Target"))
+		if l := strings.ToLower(target); strings.HasPrefix(l, "http://") || strings.HasPrefix(l, "https://") {
+			links[attr(se, "Id")] = target
+		}
+	})
+}
+
+// eachStart calls fn for every start element of the XML part f (read with
+// bounded size) and returns the first read or syntax error.
+func eachStart(f *zip.File, lim limits.Limits, fn func(xml.StartElement)) error {
+	rc, err := openEntry(f, lim, "")
+	if err != nil {
+		return err
+	}
+	defer rc.Close()
+	d := xml.NewDecoder(rc)
+	for {
+		tok, err := d.Token()
+		if err == io.EOF {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		if se, ok := tok.(xml.StartElement); ok {
+			fn(se)
+		}
+	}
 }
 
 // openEntry opens a zip entry whose declared and delivered sizes are both
@@ -96,44 +156,49 @@ func (c *cappedReader) Read(p []byte) (int, error) {
 
 func (c *cappedReader) Close() error { return c.rc.Close() }
 
-// readDOCXStyles records the ids of paragraph styles whose id or name is a
+// readDOCXStyles records, by style id, the level of paragraph styles whose id or name is a
 // heading style.
-func readDOCXStyles(f *zip.File, lim limits.Limits, headings map[string]bool) error {
-	rc, err := openEntry(f, lim, "")
-	if err != nil {
-		return err
-	}
-	defer rc.Close()
-	d := xml.NewDecoder(rc)
+func readDOCXStyles(f *zip.File, lim limits.Limits, headings map[string]int) error {
 	var id string
-	for {
-		tok, err := d.Token()
-		if err == io.EOF {
-			return nil
-		}
-		if err != nil {
-			return err
-		}
-		se, ok := tok.(xml.StartElement)
-		if !ok {
-			continue
-		}
+	return eachStart(f, lim, func(se xml.StartElement) {
 		switch se.Name.Local {
 		case "style":
 			id = attr(se, "styleId")
 			if headingStyle().MatchString(id) {
-				headings[id] = true
+				headings[id] = styleLevel(id)
 			}
 		case "name":
-			if id != "" && headingStyle().MatchString(attr(se, "val")) {
-				headings[id] = true
+			if v := attr(se, "val"); id != "" && headingStyle().MatchString(v) {
+				headings[id] = styleLevel(v)
 			}
 		case "outlineLvl":
 			if id != "" {
-				headings[id] = true
+				n, _ := strconv.Atoi(attr(se, "val"))
+				headings[id] = min(max(n+1, 1), 6)
 			}
 		}
+	})
+}
+
+// styleLevel is the level a heading style's name or id gives ("Heading 2" is 2), 1 without a digit.
+func styleLevel(name string) int {
+	for _, r := range name {
+		if r >= '1' && r <= '6' {
+			return int(r - '0')
+		}
 	}
+	return 1
+}
+
+// attrNS returns the value of the relationship-namespace attribute local
+// (r:id), falling back to any attribute of that local name.
+func attrNS(se xml.StartElement, local string) string {
+	for _, a := range se.Attr {
+		if a.Name.Local == local && strings.Contains(a.Name.Space, "relationships") {
+			return a.Value
+		}
+	}
+	return attr(se, local)
 }
 
 // attr returns the value of the attribute with the given local name.
@@ -146,8 +211,10 @@ func attr(se xml.StartElement, local string) string {
 	return ""
 }
 
-// readDOCXBody streams document.xml into lines.
-func readDOCXBody(b *builder, r io.Reader, headings map[string]bool) error {
+// readDOCXBody streams document.xml into lines. A hyperlink's target
+// (links, by relationship id) follows its text unless the text shows it:
+// SDK lists hide policy links behind "隐私政策".
+func readDOCXBody(b *builder, r io.Reader, headings map[string]int, links map[string]string) error {
 	d := xml.NewDecoder(r)
 	d.CharsetReader = func(label string, input io.Reader) (io.Reader, error) {
 		return nil, errors.New("unsupported XML encoding " + label)
@@ -156,8 +223,11 @@ func readDOCXBody(b *builder, r io.Reader, headings map[string]bool) error {
 	para := 0   // paragraph index, the line number
 	pDepth := 0 // nesting of w:p (text boxes nest paragraphs)
 	inText := false
+	runBold := false // the current w:r is bold (w:rPr/w:b)
+	href, linkText := "", ""
 	skip := 0 // inside deleted text, field instructions and the like
-	for {
+	depth := 0
+	for !b.full {
 		tok, err := d.Token()
 		if err == io.EOF {
 			break
@@ -175,8 +245,15 @@ func readDOCXBody(b *builder, r io.Reader, headings map[string]bool) error {
 		}
 		switch t := tok.(type) {
 		case xml.StartElement:
+			depth++
+			if depth == maxDOCXDepth+1 {
+				b.warn("%v: deeper elements are read for their text only", &limits.LimitError{What: "docx: XML element nesting", Limit: maxDOCXDepth, Value: -1})
+			}
 			if skip > 0 {
 				skip++
+				continue
+			}
+			if depth > maxDOCXDepth && t.Name.Local != "t" {
 				continue
 			}
 			switch t.Name.Local {
@@ -189,15 +266,22 @@ func readDOCXBody(b *builder, r io.Reader, headings map[string]bool) error {
 					f.text(" ", max(para, 1))
 				}
 			case "pStyle":
-				if headings[attr(t, "val")] {
-					f.heading(true)
+				if lv := headings[attr(t, "val")]; lv > 0 {
+					f.heading(lv)
 				}
 			case "outlineLvl":
-				f.heading(true)
+				n, _ := strconv.Atoi(attr(t, "val"))
+				f.heading(min(max(n+1, 1), 6))
+			case "ilvl":
+				n, _ := strconv.Atoi(attr(t, "val"))
+				f.item(min(max(n+1, 1), 9))
 			case "t":
 				inText = true
+				if runBold {
+					f.emphasis(true)
+				}
 			case "tab", "ptab":
-				f.text(" ", max(para, 1))
+				f.text(tabMark, max(para, 1))
 			case "br", "cr":
 				if attr(t, "type") == "page" || attr(t, "type") == "column" {
 					f.text(" ", max(para, 1))
@@ -211,15 +295,33 @@ func readDOCXBody(b *builder, r io.Reader, headings map[string]bool) error {
 			case "tr":
 				f.startRow(para + 1)
 			case "tc":
-				f.startCell(para+1, 1)
+				f.startCell(para+1, 1, 1)
 			case "gridSpan":
-				// best effort: spans are ignored, the cell keeps its text
+				if n, err := strconv.Atoi(attr(t, "val")); err == nil {
+					f.setColSpan(n)
+				}
+			case "vMerge":
+				if v := attr(t, "val"); v != "restart" {
+					f.mergeDown()
+				}
+			case "r":
+				runBold = false
+			case "b":
+				if v := attr(t, "val"); v != "0" && v != "false" && v != "off" {
+					runBold = true
+				}
+			case "hyperlink":
+				href, linkText = links[attrNS(t, "id")], ""
 			case "delText", "instrText", "del", "fldData", "pPrChange", "rPrChange":
 				skip = 1
 			}
 		case xml.EndElement:
+			depth--
 			if skip > 0 {
 				skip--
+				continue
+			}
+			if depth >= maxDOCXDepth && t.Name.Local != "t" {
 				continue
 			}
 			switch t.Name.Local {
@@ -229,6 +331,9 @@ func readDOCXBody(b *builder, r io.Reader, headings map[string]bool) error {
 				}
 				pDepth = max(0, pDepth-1)
 			case "t":
+				if inText && runBold {
+					f.emphasis(false)
+				}
 				inText = false
 			case "tbl":
 				f.endTable()
@@ -236,10 +341,18 @@ func readDOCXBody(b *builder, r io.Reader, headings map[string]bool) error {
 				f.endRow()
 			case "tc":
 				f.endCell()
+			case "hyperlink":
+				if href != "" && !strings.Contains(linkText, href) {
+					f.text(" "+href+" ", max(para, 1))
+				}
+				href = ""
 			}
 		case xml.CharData:
 			if inText && skip == 0 {
 				f.text(string(t), max(para, 1))
+				if href != "" && len(linkText) < 4096 {
+					linkText += string(t)
+				}
 			}
 		}
 	}

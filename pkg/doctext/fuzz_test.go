@@ -3,8 +3,10 @@ package doctext
 import (
 	"archive/zip"
 	"bytes"
+	"encoding/json"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
@@ -55,6 +57,35 @@ func checkDoc(t *testing.T, doc *Document, err error) {
 	if chars != doc.Chars {
 		t.Fatalf("Chars %d, lines hold %d", doc.Chars, chars)
 	}
+	// The PDF reader's child process sends a Document back as JSON.
+	b, err := json.Marshal(doc)
+	if err != nil {
+		t.Fatalf("document does not marshal: %v", err)
+	}
+	var back Document
+	if err := json.Unmarshal(b, &back); err != nil || !reflect.DeepEqual(*doc, back) {
+		t.Fatalf("document does not round-trip through JSON (%v)", err)
+	}
+}
+
+// FuzzExtractMarkdown fuzzes the goldmark reader: nesting, CJK emphasis,
+// raw HTML blocks holding tables, GFM tables and links.
+func FuzzExtractMarkdown(f *testing.F) {
+	addFixtures(f, "*.md")
+	for _, s := range []string{
+		"**使用目的：**统计分析\n**第三方主体：**友盟",
+		"| SDK名称 | 链接 |\n|---|---|\n| 友盟 | [隐私政策](https://www.umeng.com/) |\n",
+		"<table><tr><td rowspan=3>a</td><td>b</td></tr><tr><td>c</td></tr></table>\n\n正文",
+		strings.Repeat("> ", 100) + "深\n" + strings.Repeat("- ", 100) + "列表",
+		"1. 友盟SDK：统计\n   - **SDK名称**: 个推\n     - 设备信息: 型号<br>网络",
+		"[[[[[[[[[[x](https://a.com)](b)](c)](d)]]]]]\n***~~`x`~~***",
+	} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, b []byte) {
+		doc, err := Extract("f.md", append([]byte("# 标题\n\n"), b...), fuzzLimits)
+		checkDoc(t, doc, err)
+	})
 }
 
 func FuzzExtractHTML(f *testing.F) {

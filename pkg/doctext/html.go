@@ -80,15 +80,22 @@ func extractHTML(b *builder, data []byte) error {
 		return err
 	}
 	b.doc.Encoding = enc
+	readHTMLText(b, text, 1)
+	return nil
+}
+
+// readHTMLText reads decoded HTML whose first byte sits on source line
+// first: the whole of an HTML document, or a raw HTML block of Markdown.
+func readHTMLText(b *builder, text string, first int) {
 	text = strings.ReplaceAll(text, "\r\n", "\n")
 	text = strings.ReplaceAll(text, "\r", "\n")
 	f := &flow{b: b}
 	z := html.NewTokenizer(strings.NewReader(text))
-	line := 1
+	line := first
 	skip := 0
 	var href, anchorText string // the open <a>'s link and the text written inside it
 	pre := 0                    // depth of open <pre>/<textarea>/<listing> elements
-	for {
+	for !b.full {
 		tt := z.Next()
 		if tt == html.ErrorToken {
 			if z.Err() != io.EOF {
@@ -130,9 +137,9 @@ func extractHTML(b *builder, data []byte) error {
 			if skip > 0 {
 				continue
 			}
-			span := 1
+			span, rowSpan := 1, 1
 			if hasAttr && (tag == "td" || tag == "th") {
-				span = colspan(z)
+				span, rowSpan = cellSpans(z)
 			}
 			if hasAttr && tag == "a" {
 				href, anchorText = linkTarget(z), ""
@@ -140,7 +147,7 @@ func extractHTML(b *builder, data []byte) error {
 			if tag == "pre" || tag == "listing" || tag == "plaintext" {
 				pre++
 			}
-			htmlStartTag(f, tag, start, span)
+			htmlStartTag(f, tag, start, span, rowSpan)
 			if tt == html.SelfClosingTagToken && tag != "br" {
 				htmlEndTag(f, tag)
 			}
@@ -169,21 +176,27 @@ func extractHTML(b *builder, data []byte) error {
 		}
 	}
 	f.finish()
-	return nil
 }
 
-func htmlStartTag(f *flow, tag string, line, span int) {
+func htmlStartTag(f *flow, tag string, line, span, rowSpan int) {
 	switch tag {
 	case "br", "hr":
 		f.lineBreak()
 	case "h1", "h2", "h3", "h4", "h5", "h6":
-		f.heading(true)
+		f.heading(int(tag[1] - '0'))
+	case "ul", "ol":
+		f.lists++
+		f.lineBreak()
+	case "li":
+		f.item(max(f.lists, 1))
 	case "table":
 		f.startTable()
 	case "tr":
 		f.startRow(line)
 	case "td", "th":
-		f.startCell(line, span)
+		f.startCell(line, span, rowSpan)
+	case "b", "strong":
+		f.emphasis(true)
 	case "img":
 	default:
 		if htmlBlocks[tag] {
@@ -194,14 +207,21 @@ func htmlStartTag(f *flow, tag string, line, span int) {
 
 func htmlEndTag(f *flow, tag string) {
 	switch tag {
+	case "br":
+		f.lineBreak() // "</br>" is read as <br>, as browsers do
 	case "h1", "h2", "h3", "h4", "h5", "h6":
-		f.heading(false)
+		f.heading(0)
+	case "ul", "ol":
+		f.lists = max(0, f.lists-1)
+		f.lineBreak()
 	case "table":
 		f.endTable()
 	case "tr":
 		f.endRow()
 	case "td", "th":
 		f.endCell()
+	case "b", "strong":
+		f.emphasis(false)
 	default:
 		if htmlBlocks[tag] {
 			f.lineBreak()
@@ -209,18 +229,24 @@ func htmlEndTag(f *flow, tag string) {
 	}
 }
 
-// colspan reads the colspan attribute of the current <td>/<th>.
-func colspan(z *html.Tokenizer) int {
+// cellSpans reads the colspan and rowspan attributes of the current
+// <td>/<th> (1 when absent or not a number).
+func cellSpans(z *html.Tokenizer) (colSpan, rowSpan int) {
+	colSpan, rowSpan = 1, 1
 	for {
 		k, v, more := z.TagAttr()
-		if string(k) == "colspan" {
-			n, err := strconv.Atoi(strings.TrimSpace(string(v)))
-			if err == nil {
-				return n
+		switch string(k) {
+		case "colspan":
+			if n, err := strconv.Atoi(strings.TrimSpace(string(v))); err == nil {
+				colSpan = n
+			}
+		case "rowspan":
+			if n, err := strconv.Atoi(strings.TrimSpace(string(v))); err == nil {
+				rowSpan = n
 			}
 		}
 		if !more {
-			return 1
+			return colSpan, rowSpan
 		}
 	}
 }

@@ -800,14 +800,44 @@ func (x *pdfExtractor) layoutPage(pg pdfPage, page int) {
 			math.Abs(lines[j].cols[0]-l.cols[0]) < 3 && math.Abs(lines[j].cols[len(lines[j].cols)-1]-l.cols[len(l.cols)-1]) < 3 {
 			j++
 		}
-		var cols []float64
+		// Column borders: the vertical rules that cross a good share of the
+		// table's lines. A table nested in a cell crosses only its own few
+		// lines; its text stays in the outer cell.
+		var all []float64
 		for _, m := range lines[i:j] {
-			cols = append(cols, m.cols...)
+			all = append(all, m.cols...)
 		}
-		cols = mergeClose(cols, 2)
+		var cols []float64
+		for _, c := range mergeClose(all, 2) {
+			n := 0
+			for _, m := range lines[i:j] {
+				for _, x := range m.cols {
+					if math.Abs(x-c) <= 2 {
+						n++
+						break
+					}
+				}
+			}
+			if n*10 >= 3*(j-i) || n >= j-i-1 {
+				cols = append(cols, c)
+			}
+		}
+		if len(cols) < 2 {
+			cols = mergeClose(all, 2)
+		}
+		// Row borders are the horizontal rules that run from one column
+		// border to another; shorter ones (a link's underline) are no border.
+		nearCol := func(x float64) bool {
+			for _, c := range cols {
+				if math.Abs(x-c) <= 3 {
+					return true
+				}
+			}
+			return false
+		}
 		var hs []float64
 		for _, h := range hr {
-			if h.x1 < cols[len(cols)-1]+2 && h.x2 > cols[0]-2 {
+			if h.x1 < cols[len(cols)-1]+2 && h.x2 > cols[0]-2 && nearCol(h.x1) && nearCol(h.x2) {
 				hs = append(hs, h.y1)
 			}
 		}

@@ -3,6 +3,7 @@ package doctext
 import (
 	"bytes"
 	"fmt"
+	"github.com/apkaudit/apkaudit/pkg/lazyre"
 	"sort"
 	"strings"
 	"unicode"
@@ -126,7 +127,7 @@ func extractText(b *builder, text string) {
 	src := strings.Split(text, "\n")
 	wrap := wrapWidth(src)
 	table := 0
-	for i := 0; i < len(src); i++ {
+	for i := 0; i < len(src) && !b.full; i++ {
 		if tabRow(src[i]) && (i+1 < len(src) && tabRow(src[i+1]) || table != 0) {
 			if table == 0 {
 				table = b.newTable()
@@ -182,10 +183,16 @@ func wrapWidth(lines []string) int {
 func wrapped(a, b string, wrap int) bool {
 	a = strings.TrimSpace(a)
 	b = strings.TrimSpace(b)
+	if labelStart().MatchString(b) {
+		return false // "使用目的：…" starts a field of its own
+	}
 	ra, _ := utf8.DecodeLastRuneInString(a)
 	rb, _ := utf8.DecodeRuneInString(b)
 	return isHan(ra) && isHan(rb) && !isTerminal(ra) && width(a)*100 >= wrap*85
 }
+
+// labelStart matches a line that opens with a short label, a colon and a value.
+var labelStart = lazyre.New(`^[^，。；,;：:]{1,16}[：:]\s*\S`)
 
 // tabRow reports whether a plain-text line holds at least two non-empty TAB-separated fields.
 func tabRow(line string) bool {

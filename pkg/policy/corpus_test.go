@@ -11,6 +11,8 @@ import (
 	"testing"
 
 	"github.com/apkaudit/apkaudit/pkg/doctext"
+	"github.com/apkaudit/apkaudit/pkg/limits"
+	"github.com/apkaudit/apkaudit/sdkdb"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -84,7 +86,7 @@ func TestCAPP130SDKTables(t *testing.T) {
 		rows []rowWant
 	}{
 		{"中小学网络云平台", []rowWant{ // key:value blocks
-			{"腾讯浏览服务", "tencent-x5"}, {"友盟+SDK", "umeng-common"}, {"微信支付SDK", "wechat-opensdk"},
+			{"腾讯浏览服务", "tencent-x5"}, {"友盟+SDK", "umeng-analytics"} /* 使用目的：友盟数据统计 */, {"微信支付SDK", "wechat-opensdk"},
 			{"支付宝支付SDK", "alipay"}, {"穿山甲SDK", "pangle-ads"}, {"腾讯广告SDK", "tencent-gdt"},
 			{"阿里云认证SDK", ""}, {"微信SDK", "wechat-opensdk"}, {"谷歌安卓系统控件SDK", ""}, {"UC啄木鸟", ""},
 			{"奇虎360加固", ""}, {"移动一键登录", "cmcc-auth"}, {"联通一键登录", "cucc-auth"}, {"电信一键登录", "ctcc-auth"},
@@ -162,18 +164,44 @@ func TestKEEPPermissionSection(t *testing.T) {
 		"ACCESS_FINE_LOCATION",       // 3. 位置权限 (166)
 		"ACTIVITY_RECOGNITION",       // 步数 (168)
 		"ANSWER_PHONE_CALLS",         // 接听电话权限 (176)
-		"CALL_PHONE",                 // 5.电话权限 (174): group wording
-		"CAMERA",                     // 2. 相机权限 (162)
-		"READ_EXTERNAL_STORAGE",      // (1)READ_EXTERNAL_STORAGE (152)
-		"READ_MEDIA_AUDIO",           // 1. 存储权限 (150): storage wording covers the API 33 media permissions
+		// 5.电话权限 (174) is used to read the phone state and answer calls: no CALL_PHONE.
+		"CAMERA",                // 2. 相机权限 (162)
+		"READ_EXTERNAL_STORAGE", // (1)READ_EXTERNAL_STORAGE (152)
+		// 1. 存储权限 (150) is storage, not the API 33 media permissions; 相册 (178) is
+		// the photo permissions, not the partial-access one.
 		"READ_MEDIA_IMAGES",
 		"READ_MEDIA_VIDEO",
-		"READ_MEDIA_VISUAL_USER_SELECTED", // 相册 (178)
-		"READ_PHONE_STATE",                // 读取您的电话状态 (176)
-		"RECORD_AUDIO",                    // 4. 麦克风权限 (170)
-		"WRITE_EXTERNAL_STORAGE",          // (2)WRITE_EXTERNAL_STORAGE (156)
+		"READ_PHONE_STATE",       // 读取您的电话状态 (176)
+		"RECORD_AUDIO",           // 4. 麦克风权限 (170)
+		"WRITE_EXTERNAL_STORAGE", // (2)WRITE_EXTERNAL_STORAGE (156)
 	}, got)
 	assert.Contains(t, findPerm(d, "android.permission.READ_EXTERNAL_STORAGE").Phrases, "READ_EXTERNAL_STORAGE")
 	assert.True(t, d.HasPermissionSection)
 	assert.False(t, d.HasSDKList)
+}
+
+// TestNoHeadingRows reads every real policy we have (CAPP-130 and the github
+// development set) and checks that no SDK row is a heading or a sentence: a
+// name that is only general words about SDKs ("使用的第三方SDK",
+// "第三方SDK类服务商"), a field label, or text with a full stop.
+func TestNoHeadingRows(t *testing.T) {
+	cat, err := sdkdb.Embedded()
+	require.NoError(t, err)
+	var files []string
+	for _, pat := range []string{"capp-130/*.txt", "github/docs/*"} {
+		fs, err := filepath.Glob(filepath.Join(sharedDir(t), "corpus", "policies", pat))
+		require.NoError(t, err)
+		files = append(files, fs...)
+	}
+	require.Greater(t, len(files), 150)
+	for _, f := range files {
+		doc, err := doctext.ReadFile(f, limits.Limits{})
+		require.NoError(t, err, f)
+		for _, r := range Extract([]*doctext.Document{doc}, Options{Catalogue: cat}).SDKs {
+			n := squeeze(fold(r.Name))
+			assert.False(t, genericName(n), "%s:%d: row %q is a heading", filepath.Base(f), r.Line.Line, r.Name)
+			assert.NotEqual(t, fieldName, fieldOf(r.Name), "%s:%d: row %q is a label", filepath.Base(f), r.Line.Line, r.Name)
+			assert.NotContains(t, r.Name, "。", "%s:%d: row %q is a sentence", filepath.Base(f), r.Line.Line, r.Name)
+		}
+	}
 }

@@ -44,7 +44,11 @@ type SDKRow struct {
 	// ID is the catalogue id the row maps to, "" when it matches none.
 	ID string
 	// Family is set when the row names a family ("华为HMS") rather than one kit.
-	Family    string
+	Family string
+	// Also holds the other catalogue ids a row naming several SDKs names
+	// ("华为/小米/vivo/OPPO/魅族/荣耀通道SDK", "友盟+（统计、推送、分享）"); the row
+	// discloses each of them as it discloses ID.
+	Also      []string
 	Name      string
 	Company   string
 	Purpose   string

@@ -1,12 +1,18 @@
 package policy
 
 import (
+	"fmt"
 	"sort"
 	"strconv"
 
 	"github.com/apkaudit/apkaudit/pkg/doctext"
+	"github.com/apkaudit/apkaudit/pkg/limits"
 	"github.com/apkaudit/apkaudit/sdkdb"
 )
+
+// MaxRows is the most SDK rows read from one document: real SDK lists have
+// a few hundred at most, and each row is matched against the catalogue.
+const MaxRows = 2000
 
 // Options configure Extract.
 type Options struct {
@@ -18,7 +24,7 @@ type Options struct {
 // without recognisable content yields an empty Disclosure for it, and nil
 // documents are skipped. Every LineRef points at a line of its document.
 func Extract(docs []*doctext.Document, opt Options) *Disclosure {
-	m := newMatcher(opt.Catalogue)
+	m := matcherFor(opt.Catalogue)
 	d := &Disclosure{}
 	perms := map[string]*PermissionDisclosure{}
 	types := map[string]bool{}
@@ -32,11 +38,23 @@ func Extract(docs []*doctext.Document, opt Options) *Disclosure {
 		}
 		lines := prepare(doc)
 		rows, used := extractRows(doc.Path, lines, m)
+		if len(rows) > MaxRows {
+			d.Warnings = append(d.Warnings, fmt.Sprintf("%s: %v: the rest of the SDK list is not read", doc.Path,
+				&limits.LimitError{What: "policy: SDK rows", Limit: MaxRows, Value: int64(len(rows))}))
+			rows = rows[:MaxRows]
+		}
 		for i := range rows {
 			r := &rows[i]
 			r.DataTypes = DataTypesIn(r.Data)
 			if e, fam := m.match(r); e != nil {
 				r.ID, r.Family = e.ID, fam
+			}
+			if listed := m.listedIDs(r); len(listed) >= 2 {
+				// The row's first SDK is its id; the others are Also.
+				r.ID, r.Also = listed[0], listed[1:]
+			}
+			if len(r.Also) == 0 {
+				r.Also = nil
 			}
 		}
 		d.SDKs = append(d.SDKs, rows...)

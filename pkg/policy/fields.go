@@ -38,6 +38,9 @@ var extraFields = map[string]string{
 	"sdk官网": fieldWebsite, "官网": fieldWebsite,
 	"调用权限": fieldPermission, "sdk申请的权限": fieldPermission,
 	"接入方式": fieldMethod, "sdk包名": fieldPackage,
+	"服务功能": fieldPurpose, "收集类型": fieldData, "信息类型": fieldData,
+	"第三方公司": fieldCompany, "所属机构": fieldCompany, "所属机构名称": fieldCompany, "运营公司": fieldCompany,
+	"提供方主体名称": fieldCompany, "获取信息": fieldData, "收集个人信息字段": fieldData,
 	"第三方sdk提供方": fieldCompany, "sdk开发者": fieldCompany,
 	"sdk服务商": fieldCompany, "服务商名称": fieldCompany, "公司": fieldCompany, "厂商": fieldCompany,
 }
@@ -91,21 +94,61 @@ func fieldOf(label string) string {
 		return c
 	}
 	var parts []string
+	if i := strings.IndexAny(k, ",，"); i > 0 {
+		// "第三方隐私政策链接，仅供参考"
+		parts = append(parts, k[:i])
+	}
 	if i := strings.IndexAny(k, "(（"); i > 0 {
 		inner := strings.Trim(k[i:], "()（）")
 		parts = append(parts, k[:i], inner)
 	}
-	parts = append(parts, strings.FieldsFunc(k, func(r rune) bool { return r == '/' || r == '、' || r == '及' })...)
+	parts = append(parts, strings.FieldsFunc(k, func(r rune) bool { return r == '/' || r == '、' || r == '及' || r == '或' })...)
 	for _, p := range parts {
 		if c, ok := m[p]; ok && p != k {
 			return c
 		}
 	}
-	best, bestLen := "", 0
-	for key, c := range m {
-		n := utf8.RuneCountInString(key)
-		if n >= 3 && n > bestLen && strings.HasSuffix(k, key) && utf8.RuneCountInString(k)-n <= 3 {
-			best, bestLen = c, n
+	// The longest known key of three runes or more that ends the label
+	// after a prefix of at most four runes (and no longer than the key).
+	best := ""
+	for j, cut := 0, 0; j < 4 && cut < len(k); j++ {
+		_, size := utf8.DecodeRuneInString(k[cut:])
+		cut += size
+		rest := k[cut:]
+		if n := utf8.RuneCountInString(rest); n >= 3 && j+1 <= n {
+			if c, ok := m[rest]; ok {
+				best = c
+				break
+			}
+		}
+	}
+	if best == "" && utf8.RuneCountInString(k) <= 10 {
+		// Who provides the SDK, in any words ending so ("合作方主体", "SDK所属公司").
+		for _, suf := range []string{"公司", "机构", "主体", "厂商", "提供方", "运营方", "开发者"} {
+			if strings.HasSuffix(k, suf) {
+				return fieldCompany
+			}
+		}
+	}
+	if best == "" {
+		// Two labels of one field run together ("用途目的").
+		for i := range k {
+			if i == 0 || !utf8.RuneStart(k[i]) {
+				continue
+			}
+			if a, ok := m[k[:i]]; ok {
+				if b, ok := m[k[i:]]; ok && a == b {
+					return a
+				}
+			}
+		}
+	}
+	if best == "" {
+		// A label cut or misspelt in its Latin part ("dk用途" for "sdk用途").
+		if rest := strings.TrimLeft(k, "abcdefghijklmnopqrstuvwxyz"); rest != k && len(k)-len(rest) <= 3 {
+			if c, ok := m[rest]; ok {
+				return c
+			}
 		}
 	}
 	return best

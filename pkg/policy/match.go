@@ -2,8 +2,10 @@ package policy
 
 import (
 	"net/url"
+	"slices"
 	"sort"
 	"strings"
+	"sync"
 	"unicode"
 	"unicode/utf8"
 
@@ -15,7 +17,7 @@ import (
 var brandWords = []string{
 	"腾讯云", "腾讯", "华为", "阿里云", "阿里巴巴", "阿里", "百度", "友盟+", "友盟", "小米", "字节跳动", "字节", "网易",
 	"京东", "新浪", "极光", "个推", "高德", "谷歌", "中国移动", "中国联通", "中国电信", "移动", "联通", "电信",
-	"google", "tencent", "huawei", "alibaba", "aliyun", "baidu", "xiaomi",
+	"google", "tencent", "huawei", "alibaba", "aliyun", "baidu", "xiaomi", "头条",
 }
 
 // matcher maps SDK-list rows and prose to catalogue entries.
@@ -34,9 +36,18 @@ type matcher struct {
 	named    map[*sdkdb.Entry]string
 	mentions *dict[*sdkdb.Entry]
 	pkgs     []pkgKey
+	// primary holds the keys derived from an entry's own name and name_zh:
+	// among entries sharing an alias ("高德地图SDK"), the one named so wins.
+	primary map[string][]*sdkdb.Entry
+	// anagrams maps the sorted runes of keys of weight six or more to their
+	// entries, so that reordered words ("OPPO联盟广告" for "OPPO广告联盟") meet.
+	anagrams map[string][]*sdkdb.Entry
+	// members lists each family's entries, for the function words of a row.
+	members map[string][]*sdkdb.Entry
 	// byBrand caches, per brand, the keys of the brand's entries with the brand
-	// removed; filled on first use (a matcher serves one Extract call).
+	// removed; filled on first use, under brandMu (matchers are shared).
 	byBrand map[string][]fuzzyKey
+	brandMu sync.Mutex
 }
 
 type fuzzyKey struct {
@@ -94,12 +105,30 @@ func representative(family string, members []*sdkdb.Entry) *sdkdb.Entry {
 	return members[0]
 }
 
+// matchers caches the matcher of each catalogue: building one costs some
+// milliseconds, reading a policy less. A catalogue is not changed once
+// loaded, and the cache keeps it alive, so its address names it.
+var matchers sync.Map // *sdkdb.Catalogue → *matcher
+
+// matcherFor returns the shared matcher of c.
+func matcherFor(c *sdkdb.Catalogue) *matcher {
+	if c == nil {
+		return newMatcher(nil)
+	}
+	if m, ok := matchers.Load(c); ok {
+		return m.(*matcher)
+	}
+	m, _ := matchers.LoadOrStore(c, newMatcher(c))
+	return m.(*matcher)
+}
+
 func newMatcher(c *sdkdb.Catalogue) *matcher {
 	m := &matcher{
 		exact: map[string][]*sdkdb.Entry{}, ambig: map[string][]*sdkdb.Entry{},
 		keys: map[*sdkdb.Entry][]string{}, bare: map[string][]*sdkdb.Entry{}, brandOf: map[*sdkdb.Entry]string{},
 		families: map[string]*sdkdb.Entry{}, famOf: map[*sdkdb.Entry]string{}, named: map[*sdkdb.Entry]string{},
-		mentions: &dict[*sdkdb.Entry]{},
+		mentions: &dict[*sdkdb.Entry]{}, primary: map[string][]*sdkdb.Entry{}, anagrams: map[string][]*sdkdb.Entry{},
+		members: map[string][]*sdkdb.Entry{},
 	}
 	if c == nil {
 		return m
@@ -146,6 +175,7 @@ func newMatcher(c *sdkdb.Catalogue) *matcher {
 		}
 		for _, n := range []string{e.NameZh, e.Name} {
 			for _, k := range nameKeys(n) {
+				addKey(m.primary, k, e)
 				addKey(m.exact, k, e)
 				m.keys[e] = addUnique(m.keys[e], k)
 				bt = append(bt, k)
@@ -180,6 +210,9 @@ func newMatcher(c *sdkdb.Catalogue) *matcher {
 			if b, rest := m.splitBrand(k); b != "" {
 				addKey(m.bare, rest, e)
 			}
+			if weight(k) >= 6 {
+				addKey(m.anagrams, sortedRunes(k), e)
+			}
 		}
 	}
 	sort.SliceStable(m.fuzzy, func(i, j int) bool { return len(m.fuzzy[i].key) > len(m.fuzzy[j].key) })
@@ -188,6 +221,7 @@ func newMatcher(c *sdkdb.Catalogue) *matcher {
 			continue
 		}
 		rep := representative(fam, members)
+		m.members[fam] = members
 		m.families[normName(fam)] = rep
 		m.famOf[rep] = fam
 		for _, suf := range []string{"-core", "", "-common", "-sdk"} {
@@ -271,7 +305,9 @@ func unique(es []*sdkdb.Entry) *sdkdb.Entry {
 // candidates are the comparison forms of a row name: the whole name, the
 // part before a bracket, and each piece split at brackets, '/', '、' and ','.
 func candidates(name string) []string {
-	name = nfkc(name)
+	// A package written beside the name may be another SDK's
+	// ("腾讯Bugly SDK com.tencent.stat"): the byPackage stage reads it.
+	name = strings.TrimSpace(javaPackage().ReplaceAllString(nfkc(name), ""))
 	var out []string
 	if k := normName(name); k != "" {
 		out = append(out, k)
@@ -366,10 +402,18 @@ func (m *matcher) match(r *SDKRow) (*sdkdb.Entry, string) {
 	if e == nil {
 		return nil, ""
 	}
+	fam := m.famOf[e]
 	if !family {
-		return e, m.named[e]
+		fam = m.named[e]
 	}
-	return e, m.famOf[e]
+	if fam != "" {
+		// "友盟SDK" used for 统计分析 is the family's analytics kit; the row
+		// still covers the family.
+		if k := m.byFunction(m.members[fam], fold(normName(clip(r.Name, maxNameRunes))+"|"+clip(r.Purpose, maxNameRunes))); k != nil {
+			return k, fam
+		}
+	}
+	return e, fam
 }
 
 // matchEntry returns the entry a row maps to and whether the row named its family.
@@ -398,8 +442,29 @@ func (m *matcher) matchStages(r *SDKRow) (*sdkdb.Entry, bool) {
 		if e := unique(withCue); e != nil {
 			return e, false
 		}
+		if len(es) > 1 {
+			var named []*sdkdb.Entry
+			for _, e := range es {
+				if contains(m.primary[c], e) {
+					named = append(named, e)
+				}
+			}
+			if e := unique(named); e != nil {
+				return e, false
+			}
+		}
 	}
-	// 2. exact ambiguous alias, with another cue.
+	// 1b. the same words in another order.
+	for _, c := range cands {
+		if weight(c) < 6 {
+			continue
+		}
+		if e := unique(m.anagrams[sortedRunes(c)]); e != nil {
+			return e, false
+		}
+	}
+	// 2. exact ambiguous alias, with another cue, unless the name says the SDK
+	// does what the entry does not ("快手游戏SDK" is not the ads SDK that "快手" may mean).
 	for _, c := range cands {
 		var withCue []*sdkdb.Entry
 		for _, e := range m.ambig[c] {
@@ -407,7 +472,7 @@ func (m *matcher) matchStages(r *SDKRow) (*sdkdb.Entry, bool) {
 				withCue = append(withCue, e)
 			}
 		}
-		if e := unique(withCue); e != nil {
+		if e := unique(withCue); e != nil && !m.contradicts(e, cands[0]) {
 			return e, false
 		}
 	}
@@ -442,18 +507,252 @@ func (m *matcher) matchStages(r *SDKRow) (*sdkdb.Entry, bool) {
 			return e, false
 		}
 	}
-	// 6. the longest alias contained in the name.
-	if e := m.containsKey(cands[0], nil); e != nil {
+	// 6. the longest alias contained in the name, unless the name says the
+	// SDK does what the entry does not ("快手游戏SDK" is not the ads SDK).
+	if e := m.containsKey(cands[0], nil); e != nil && !m.contradicts(e, cands[0]) {
 		return e, false
 	}
 	// 7. an alias in the purpose, when the company names the same vendor ("腾讯开发平台SDK", 微信分享).
 	if p := normName(clip(r.Purpose, maxNameRunes)); p != "" && r.Company != "" {
-		if e := m.containsKey(p, func(e *sdkdb.Entry) bool { return companyMatches(e, r.Company) }); e != nil {
+		if e := m.containsKey(p, func(e *sdkdb.Entry) bool { return companyMatches(e, r.Company) }); e != nil && !m.contradicts(e, cands[0]) {
 			return e, false
 		}
 	}
 	// 8. a common run of three or more Han runes with a key of an entry of the same brand.
-	return m.byCommonRun(cands), false
+	if e := m.byCommonRun(cands); e != nil && !m.contradicts(e, cands[0]) {
+		return e, false
+	}
+	// 9. a brand alone ("华为SDK", "电信SDK") with what the row is for.
+	if e := m.byBrandFunction(cands[0], r); e != nil {
+		return e, false
+	}
+	// 10. a name that only says what the SDK does ("统计SDK"), with the company that makes it.
+	return m.byCompanyFunction(cands[0], r), false
+}
+
+// byCompanyFunction maps a name made only of function words ("统计SDK") to
+// the entry of the row's company that does that function.
+func (m *matcher) byCompanyFunction(c string, r *SDKRow) *sdkdb.Entry {
+	fs := functionsIn(c)
+	if len(fs) == 0 || r.Company == "" {
+		return nil
+	}
+	rest := c
+	for _, f := range fs {
+		rest = strings.ReplaceAll(rest, functions[f].word, "")
+	}
+	if utf8.RuneCountInString(rest) > 2 {
+		return nil // more than function words: a product name the other stages did not know
+	}
+	var es []*sdkdb.Entry
+	for e := range m.keys {
+		if companyMatches(e, r.Company) {
+			es = append(es, e)
+		}
+	}
+	sort.Slice(es, func(i, j int) bool { return es[i].ID < es[j].ID })
+	return m.byFunction(es, c)
+}
+
+// listedIDs returns, in the order written, the catalogue ids of a row that
+// lists several SDKs: the brands of "华为/小米/vivo/OPPO/魅族/荣耀通道SDK",
+// each with the words that end the list, or the kits of "友盟+（统计、推送、
+// 分享）"; fewer than two ids when the row lists none.
+func (m *matcher) listedIDs(r *SDKRow) []string {
+	name := nfkc(clip(r.Name, maxNameRunes))
+	var out []string
+	add := func(e *sdkdb.Entry) {
+		if e != nil && !slices.Contains(out, e.ID) {
+			out = append(out, e.ID)
+		}
+	}
+	main, inner := name, ""
+	if i := strings.IndexAny(name, "(（"); i > 0 {
+		main, inner = name[:i], strings.Trim(name[i:], "()（） ")
+	}
+	if parts := splitTopLevel(main, "/、,，"); len(parts) >= 2 && len(parts) <= maxListed {
+		last := normName(parts[len(parts)-1])
+		suffix := ""
+		if b, rest := m.splitBrand(last); b != "" {
+			suffix = rest
+		}
+		for _, p := range parts {
+			sub := *r
+			sub.Name = p
+			if k := normName(p); suffix != "" && !strings.HasSuffix(k, suffix) {
+				sub.Name = k + suffix
+			}
+			e, _ := m.matchStages(&sub)
+			add(e)
+		}
+	}
+	if fs := splitTopLevel(inner, "/、,，"); len(fs) >= 2 && len(fs) <= maxListed {
+		if e, _ := m.matchStages(&SDKRow{Name: main, Company: r.Company}); e != nil {
+			pool := []*sdkdb.Entry{e}
+			if fam := m.famOf[e]; fam != "" {
+				pool = m.members[fam]
+			} else if fam := e.Family; fam != "" {
+				pool = m.members[fam]
+			}
+			for _, f := range fs {
+				add(m.byFunction(pool, fold(f)))
+			}
+		}
+	}
+	return out
+}
+
+// maxListed bounds the SDKs one row may list.
+const maxListed = 12
+
+// functions are the words that say what an SDK does, each with the words
+// that mark a catalogue entry doing it.
+var functions = []struct{ word, marks string }{
+	{"推送", "推送|push"}, {"通道", "推送|push"}, {"统计", "统计|analytics|stat"}, {"分享", "分享|share"}, {"一键登录", "一键登录|认证|auth"},
+	{"登录", "登录|login|account|auth"}, {"支付", "支付|pay"}, {"定位", "定位|location"}, {"地图", "地图|map"},
+	{"广告", "广告|ads"}, {"崩溃", "崩溃|crash|bugly"}, {"客服", "客服|kf"}, {"联运", "联运|game|union"},
+	{"游戏", "游戏|game|手游"},
+}
+
+// functionsIn returns the functions whose word text holds, in order.
+func functionsIn(text string) []int {
+	var out []int
+	for i, f := range functions {
+		if strings.Contains(text, f.word) {
+			// "一键登录" also holds "登录": keep only the longer word.
+			if f.word == "登录" && strings.Contains(text, "一键登录") && !strings.Contains(strings.ReplaceAll(text, "一键登录", ""), "登录") {
+				continue
+			}
+			out = append(out, i)
+		}
+	}
+	return out
+}
+
+// does reports whether entry e does function f: its id or its own name
+// carries a mark of f (aliases are not asked: "友盟统计SDK(common)" names
+// the common library by the kit that needs it).
+func (m *matcher) does(e *sdkdb.Entry, f int) bool {
+	names := fold(e.ID + "|" + e.Name + "|" + e.NameZh)
+	for _, mark := range strings.Split(functions[f].marks, "|") {
+		if strings.Contains(names, mark) {
+			return true
+		}
+	}
+	return false
+}
+
+// byFunction narrows entries to the one that does every function the text
+// names; nil when the text names none, or a function none of them does, or
+// the functions point at different entries.
+func (m *matcher) byFunction(es []*sdkdb.Entry, text string) *sdkdb.Entry {
+	fs := functionsIn(text)
+	if len(fs) == 0 {
+		return nil
+	}
+	var pick *sdkdb.Entry
+	for _, f := range fs {
+		var hits []*sdkdb.Entry
+		for _, e := range es {
+			if m.does(e, f) {
+				hits = append(hits, e)
+			}
+		}
+		e := unique(hits)
+		if e == nil || pick != nil && e != pick {
+			return nil
+		}
+		pick = e
+	}
+	return pick
+}
+
+// byBrandFunction maps a name that is a brand alone ("华为SDK", "移动SDK")
+// or a brand and function words ("移动授权登录") to the entry of that brand
+// that does what the name or, failing that, the purpose says ("推送", "登录").
+func (m *matcher) byBrandFunction(c string, r *SDKRow) *sdkdb.Entry {
+	b, rest := m.splitBrand(c)
+	if b == "" {
+		for _, x := range m.brands {
+			if c == x {
+				b = x
+				break
+			}
+		}
+	}
+	if b == "" {
+		return nil
+	}
+	if rest != c && rest != "" && len(functionsIn(rest)) == 0 {
+		// "腾讯图灵盾": the rest of the name is a product, not a function.
+		return nil
+	}
+	text := rest
+	if len(functionsIn(text)) == 0 {
+		text = fold(clip(r.Purpose, maxNameRunes))
+	}
+	// The brand's entries: those of the row's company when it names one,
+	// else those whose names or vendor carry the brand; narrowed, when the
+	// function leaves several, to those whose own keys carry the brand.
+	var byCompany, byBrand []*sdkdb.Entry
+	for e := range m.keys {
+		if r.Company != "" && companyMatches(e, r.Company) {
+			byCompany = append(byCompany, e)
+		}
+		if m.hasBrand(e, b) {
+			byBrand = append(byBrand, e)
+		}
+	}
+	for _, es := range [][]*sdkdb.Entry{byCompany, byBrand} {
+		sort.Slice(es, func(i, j int) bool { return es[i].ID < es[j].ID })
+		if e := m.byFunction(es, text); e != nil {
+			return e
+		}
+		var keyed []*sdkdb.Entry
+		for _, e := range es {
+			if slices.ContainsFunc(m.keys[e], func(k string) bool { return strings.Contains(k, b) }) {
+				keyed = append(keyed, e)
+			}
+		}
+		if e := m.byFunction(keyed, text); e != nil {
+			return e
+		}
+	}
+	return nil
+}
+
+// contradicts reports whether name says the SDK does something that
+// neither e's names nor its aliases say it does.
+func (m *matcher) contradicts(e *sdkdb.Entry, name string) bool {
+	for _, f := range functionsIn(name) {
+		if m.does(e, f) {
+			continue
+		}
+		marked := false
+		for _, mark := range strings.Split(functions[f].marks, "|") {
+			marked = marked || slices.ContainsFunc(m.keys[e], func(k string) bool { return strings.Contains(k, mark) })
+		}
+		if !marked {
+			return true
+		}
+	}
+	return false
+}
+
+// sortedRunes returns the runes of s in order, the key of an anagram.
+func sortedRunes(s string) string {
+	rs := []rune(s)
+	sort.Slice(rs, func(i, j int) bool { return rs[i] < rs[j] })
+	return string(rs)
+}
+
+func contains(es []*sdkdb.Entry, e *sdkdb.Entry) bool {
+	for _, x := range es {
+		if x == e {
+			return true
+		}
+	}
+	return false
 }
 
 // byPackage maps a row's package field to the entry with the longest dex package prefix.
@@ -499,6 +798,8 @@ func (m *matcher) byCommonRun(cands []string) *sdkdb.Entry {
 
 // brandKeys returns the keys of the entries of brand b, with b removed, sorted for determinism.
 func (m *matcher) brandKeys(b string) []fuzzyKey {
+	m.brandMu.Lock()
+	defer m.brandMu.Unlock()
 	if ks, ok := m.byBrand[b]; ok {
 		return ks
 	}

@@ -43,6 +43,7 @@ const trimPunct = " \t()（）[]【】<>《》:：、,，.。;；-_·•*\"'“�
 func normName(s string) string {
 	s = squeeze(fold(s))
 	s = strings.ReplaceAll(s, "andriod", "android")
+	s = strings.ReplaceAll(s, "登陆", "登录") // the common misspelling
 	for {
 		s = strings.Trim(s, trimPunct)
 		cut := false

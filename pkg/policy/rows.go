@@ -87,7 +87,7 @@ func splitKV(text string) (string, string, bool) {
 		return "", "", false
 	}
 	key := text[:i]
-	if utf8.RuneCountInString(key) > 24 {
+	if utf8.RuneCountInString(key) > 24 || strings.HasPrefix(text[i:], "://") {
 		return "", "", false
 	}
 	_, size := utf8.DecodeRuneInString(text[i:])
@@ -140,6 +140,9 @@ func (m *matcher) sdkNameLike(name string) bool {
 			return false
 		}
 	}
+	if genericName(n) {
+		return false
+	}
 	if strings.Contains(n, "sdk") || strings.HasSuffix(n, "api") {
 		return true
 	}
@@ -147,115 +150,23 @@ func (m *matcher) sdkNameLike(name string) bool {
 	return ok
 }
 
-// extractRows finds the SDK rows of one document in all three layouts and
-// reports which lines they used.
-func extractRows(path string, lines []line, m *matcher) ([]SDKRow, []bool) {
-	used := make([]bool, len(lines))
-	var rows []SDKRow
-	var open *SDKRow
-	closeRow := func() {
-		if open != nil {
-			rows = append(rows, *open)
-			open = nil
-		}
-	}
-	for i := 0; i < len(lines); i++ {
-		l := lines[i]
-		if l.table != 0 && len(l.cells) > 2 {
-			closeRow()
-			j := i
-			for j < len(lines) && lines[j].table == l.table {
-				j++
-			}
-			rows = append(rows, tableRows(path, lines[i:j], used[i:j])...)
-			i = j - 1
-			continue
-		}
-		var key, value string
-		var ok bool
-		if len(l.cells) == 2 {
-			key, value, ok = l.cells[0], l.cells[1], true
-		} else {
-			key, value, ok = splitKV(stripNumbering(l.Text))
-		}
-		c := ""
-		if ok {
-			c = fieldOf(key)
-		}
-		switch {
-		case c == fieldName && (open != nil || rowStartKey(normKey(key))):
-			closeRow()
-			open = &SDKRow{Name: value, Line: LineRef{path, l.No}}
-			used[i] = true
-			continue
-		case open != nil && c != "":
-			setField(open, c, value)
-			used[i] = true
-			continue
-		}
-		closeRow()
-		if mm := numberedItem().FindStringSubmatch(l.Text); mm != nil {
-			name, rest := mm[1], ""
-			if k, v, ok := splitKV(mm[1]); ok {
-				name, rest = k, v
-			} else if utf8.RuneCountInString(name) > 30 {
-				continue
-			}
-			if m.sdkNameLike(name) {
-				rows = append(rows, SDKRow{Name: strings.TrimSpace(name), Data: rest, Line: LineRef{path, l.No}})
-				used[i] = true
-			}
-		}
-	}
-	closeRow()
-	return rows, used
+// genericWords name SDKs in general, in headings such as "接入的第三方SDK列表".
+var genericWords = []string{
+	"第三方", "接入", "使用", "集成", "嵌入", "合作", "服务商", "提供商", "列表", "清单", "目录", "说明", "信息",
+	"共享", "相关", "以下", "其他", "类", "的", "及", "和", "与", "sdk", "api", "软件开发工具包", "工具包",
 }
 
-// tableRows reads an SDK table: a header row within the first three rows
-// that names an sdk_name column and at least one other known column, then
-// one SDK row per later row with a non-empty name cell.
-func tableRows(path string, t []line, used []bool) []SDKRow {
-	hdr, cols := -1, []string(nil)
-	for i := 0; i < len(t) && i < 3 && hdr < 0; i++ {
-		cs := make([]string, len(t[i].cells))
-		known, name := 0, false
-		for j, cell := range t[i].cells {
-			cs[j] = fieldOf(cell)
-			if cs[j] != "" {
-				known++
-			}
-			name = name || cs[j] == fieldName
-		}
-		if name && known >= 2 {
-			hdr, cols = i, cs
-		}
+// genericName reports whether a folded, squeezed name is only general words
+// about SDKs ("第三方SDK", "接入第三方SDK", "第三方SDK类服务商"), naming none.
+func genericName(n string) bool {
+	if latinLetters(strings.NewReplacer("sdk", "", "api", "").Replace(n)) > 0 {
+		return false // "YSDK", "GTSDK": a Latin name
 	}
-	if hdr < 0 {
-		return nil
+	for _, w := range genericWords {
+		n = strings.ReplaceAll(n, w, "")
 	}
-	used[hdr] = true
-	var rows []SDKRow
-	for i := hdr + 1; i < len(t); i++ {
-		r := SDKRow{Line: LineRef{path, t[i].No}}
-		for j, cell := range t[i].cells {
-			if j >= len(cols) {
-				break
-			}
-			if cols[j] == fieldName {
-				if r.Name == "" {
-					r.Name = strings.TrimSpace(cell)
-				}
-				continue
-			}
-			setField(&r, cols[j], cell)
-		}
-		if r.Name == "" || fieldOf(r.Name) == fieldName {
-			continue
-		}
-		used[i] = true
-		rows = append(rows, r)
-	}
-	return rows
+	n = strings.Trim(n, trimPunct+"0123456789")
+	return utf8.RuneCountInString(n) < 2
 }
 
 // permSections marks the lines inside a permission section or table:
@@ -269,7 +180,7 @@ func permSections(lines []line) ([]bool, bool) {
 	level, left := 0, 0
 	for i, l := range lines {
 		lv := headingLevel(l.Text)
-		if left > 0 && lv > 0 && lv <= level {
+		if left > 0 && (lv > 0 && lv <= level || l.Heading && !strings.Contains(l.Text, "权限")) {
 			left = 0
 		}
 		if left > 0 {

@@ -319,6 +319,8 @@ type JSONPolicySDK struct {
 	File      string   `json:"file"`
 	Family    string   `json:"family,omitempty"`
 	DataTypes []string `json:"data_types"`
+	// AlsoIDs are the other catalogue ids a row naming several SDKs names.
+	AlsoIDs []string `json:"also_ids,omitempty"`
 }
 
 // JSONMention is an SDK named in prose outside any SDK row.
@@ -501,7 +503,7 @@ func newJSONPolicy(dis *policy.Disclosure) *JSONPolicy {
 	for _, row := range dis.SDKs { // document order, as the policy lists them
 		s := JSONPolicySDK{Name: row.Name, Company: row.Company, Purpose: row.Purpose, Data: row.Data,
 			PolicyURL: row.PolicyURL, Package: row.Package, Line: row.Line.Line, File: row.Line.File,
-			Family: row.Family, DataTypes: nonNil(row.DataTypes)}
+			Family: row.Family, DataTypes: nonNil(row.DataTypes), AlsoIDs: row.Also}
 		if row.ID != "" {
 			id := row.ID
 			s.ID = &id

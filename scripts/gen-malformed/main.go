@@ -96,7 +96,7 @@ func run(out string) error {
 	steps := []func() error{
 		g.simple, g.truncated, g.randomManifest, g.hugeStringPool,
 		g.dexBombs, g.nested, g.dexStringsPastEnd, g.dexBadChecksum,
-		g.policies, g.docxBomb, g.pdfPolicies,
+		g.policies, g.docxBomb, g.pdfPolicies, g.hostileDocs,
 	}
 	for _, s := range steps {
 		if err := s(); err != nil {
@@ -483,22 +483,10 @@ func (g *gen) docxBomb() error {
 	if err != nil {
 		return err
 	}
-	es := []entry{
-		deflated("[Content_Types].xml", []byte(`<?xml version="1.0" encoding="UTF-8" standalone="yes"?>`+"\n"+
-			`<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">`+
-			`<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>`+
-			`<Default Extension="xml" ContentType="application/xml"/>`+
-			`<Override PartName="/word/document.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/>`+
-			`</Types>`)),
-		deflated("_rels/.rels", []byte(`<?xml version="1.0" encoding="UTF-8" standalone="yes"?>`+"\n"+
-			`<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">`+
-			`<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="word/document.xml"/>`+
-			`</Relationships>`)),
-		{Header: zip.FileHeader{
-			Name: "word/document.xml", Method: zip.Deflate, Modified: modTime,
-			CRC32: crc, CompressedSize64: uint64(len(raw)), UncompressedSize64: size,
-		}, Raw: raw},
-	}
+	es := append(docxPackageParts(), entry{Header: zip.FileHeader{
+		Name: "word/document.xml", Method: zip.Deflate, Modified: modTime,
+		CRC32: crc, CompressedSize64: uint64(len(raw)), UncompressedSize64: size,
+	}, Raw: raw})
 	b, err := writeZip(es)
 	if err != nil {
 		return err

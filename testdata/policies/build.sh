@@ -29,4 +29,38 @@ if [ ! -s "$out/demo.pdf" ] || [ "$demo" -nt "$out/demo.pdf" ]; then
   lo --convert-to 'docx:MS Word 2007 XML' --outdir "$out" "$profile/demo.html"
   lo --convert-to pdf --outdir "$out" "$profile/demo.html"
 fi
-ls "$out"
+# The layout fixtures (layouts/, one document per SDK-list layout): HTML
+# sources become DOCX, PDF and LibreOffice's plain text (tables one cell per
+# line); plain-text sources become DOCX and PDF; every PDF also becomes
+# pdftotext's text. Markdown has no LibreOffice filter and is read as is.
+mkdir -p "$out/layouts"
+for src in "$here"/layouts/*.html "$here"/layouts/*.txt; do
+  base=$(basename "$src"); stem=${base%.*}; ext=${base##*.}
+  dst="$out/layouts/$stem.$ext"
+  [ -s "$dst.pdf" ] && [ "$dst.pdf" -nt "$src" ] && continue
+  cp "$src" "$profile/$stem.$ext"
+  if [ "$ext" = html ]; then
+    lo --convert-to 'docx:MS Word 2007 XML' --outdir "$profile/out" "$profile/$stem.$ext"
+    lo --convert-to pdf --outdir "$profile/out" "$profile/$stem.$ext"
+    lo --convert-to 'txt:Text (encoded):UTF8' --outdir "$profile/out" "$profile/$stem.$ext"
+    mv "$profile/out/$stem.txt" "$dst.txt"
+  else
+    lo --infilter="Text (encoded):UTF8,LF,,," --convert-to 'docx:MS Word 2007 XML' --outdir "$profile/out" "$profile/$stem.$ext"
+    lo --infilter="Text (encoded):UTF8,LF,,," --convert-to pdf --outdir "$profile/out" "$profile/$stem.$ext"
+  fi
+  mv "$profile/out/$stem.docx" "$dst.docx"
+  if command -v pdftotext >/dev/null; then pdftotext -enc UTF-8 "$profile/out/$stem.pdf" "$dst.pdftotext.txt"; fi
+  mv "$profile/out/$stem.pdf" "$dst.pdf"
+done
+# bench-30pages.pdf: the two HTML layout fixtures repeated into a policy of
+# about 30 pages, for the PDF reading benchmark (pkg/policy BenchmarkReadPDF).
+if [ ! -s "$out/bench-30pages.pdf" ] || [ "$out/bench-30pages.pdf" -ot "$here/layouts/tables.html" ]; then
+  { echo '<!DOCTYPE html><html lang="zh-CN"><head><meta charset="utf-8"><title>bench</title></head><body>'
+    for i in $(seq 1 15); do
+      sed -n '/<body>/,/<\/body>/p' "$here/layouts/tables.html" "$here/layouts/kv-blocks.html" | grep -v '</\?body>'
+    done
+    echo '</body></html>'; } > "$profile/bench-30pages.html"
+  lo --convert-to pdf --outdir "$profile/out" "$profile/bench-30pages.html"
+  mv "$profile/out/bench-30pages.pdf" "$out/bench-30pages.pdf"
+fi
+ls "$out" "$out/layouts"

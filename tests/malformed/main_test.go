@@ -44,6 +44,8 @@ var caseFiles = []string{
 	"apk/dex-strings-past-end.apk", "apk/dex-bad-checksum.apk",
 	"policy/garbage.txt", "policy/empty.txt", "policy/nested-divs.html", "policy/docx-bomb.docx",
 	"policy/pdf-prev-loop.pdf", "policy/pdf-library-prints.pdf", // and the rest of pdfCases
+	"policy/docx-deep-tables.docx", "policy/docx-deep-elements.docx", "policy/big-lines.txt", "policy/big-one-line.txt",
+	"policy/big-cells.html", "policy/big-wide.html", "policy/big-pipes.md",
 }
 
 // TestMain builds the binary under test once. The cases are not generated
@@ -117,16 +119,17 @@ type result struct {
 // run runs the binary with args under a hard timeout and measures it.
 func run(t *testing.T, timeout time.Duration, args ...string) result {
 	t.Helper()
-	return runProgram(t, timeout, bin, args...)
+	return runWrapped(t, timeout, nil, args...)
 }
 
-// runProgram runs program (the binary, or a wrapper such as prlimit that
-// executes it) with args under a hard timeout and measures it.
-func runProgram(t *testing.T, timeout time.Duration, program string, args ...string) result {
+// runWrapped is run with the binary started through wrapper (prlimit and
+// its options), when wrapper is not empty.
+func runWrapped(t *testing.T, timeout time.Duration, wrapper []string, args ...string) result {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), timeout)
 	defer cancel()
-	cmd := exec.CommandContext(ctx, program, args...)
+	argv := append(append(append([]string(nil), wrapper...), bin), args...)
+	cmd := exec.CommandContext(ctx, argv[0], argv[1:]...)
 	cmd.Dir = repo
 	cmd.Env = append(os.Environ(), "NO_COLOR=1", "LANG=C.UTF-8")
 	var stdout, stderr bytes.Buffer

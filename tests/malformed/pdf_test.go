@@ -74,7 +74,7 @@ func runCapped(t *testing.T, args ...string) result {
 	t.Helper()
 	prlimit, err := exec.LookPath("prlimit")
 	require.NoError(t, err, "prlimit (util-linux) caps the memory of these runs")
-	return runProgram(t, 2*pdfWall, prlimit, append([]string{"--as=" + strconv.Itoa(pdfMemoryCap), "--", bin}, args...)...)
+	return runWrapped(t, 2*pdfWall, []string{prlimit, "--as=" + strconv.Itoa(pdfMemoryCap), "--"}, args...)
 }
 
 // policyPart is the policy object of policy JSON and of check and batch lines.
