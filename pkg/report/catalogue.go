@@ -94,14 +94,14 @@ func (c *Catalogue) writeTable(w io.Writer) error {
 				sig = append(sig, fmt.Sprintf("%s:%d", strings.TrimSuffix(k.Key, "s"), n))
 			}
 		}
-		if err := t.Append(r.ID, r.Name, r.NameZh, r.Vendor, r.Category, strings.Join(sig, " ")); err != nil {
+		if err := t.Append(toAny(cleanCells([]string{r.ID, r.Name, r.NameZh, r.Vendor, r.Category, strings.Join(sig, " ")}))...); err != nil {
 			return err
 		}
 	}
 	if err := t.Render(); err != nil {
 		return err
 	}
-	_, err := fmt.Fprintf(w, "%d entries (catalogue %s)\n", len(c.Rows), c.Version)
+	_, err := fmt.Fprintf(w, "%d entries (catalogue %s)\n", len(c.Rows), terminalText(c.Version))
 	return err
 }
 
@@ -130,7 +130,7 @@ func writeEntry(w io.Writer, e *sdkdb.Entry) error {
 		if p[1] == "" || p[1] == "0" {
 			continue
 		}
-		if _, err := fmt.Fprintf(w, "%-20s %s\n", p[0]+":", p[1]); err != nil {
+		if _, err := fmt.Fprintf(w, "%-20s %s\n", p[0]+":", terminalText(p[1])); err != nil {
 			return err
 		}
 	}
@@ -149,7 +149,7 @@ func (c *Catalogue) writeProblems(w io.Writer) error {
 		} else {
 			errs++
 		}
-		if _, err := fmt.Fprintf(w, "%s: %s\n", kind, p.text); err != nil {
+		if _, err := fmt.Fprintf(w, "%s: %s\n", kind, terminalText(p.text)); err != nil {
 			return err
 		}
 	}

@@ -33,7 +33,8 @@ func (htmlRenderer) Shows(c Command) bool { return shows(c, reports...) }
 
 func (htmlRenderer) Render(w io.Writer, v *View) error {
 	var buf bytes.Buffer
-	if err := htmlTemplate().Execute(&buf, newHTMLPage(v)); err != nil {
+	// html/template escapes markup; the invisible characters are escaped first.
+	if err := htmlTemplate().Execute(&buf, withStrings(newHTMLPage(v), visibleText)); err != nil {
 		return fmt.Errorf("report: html: %w", err)
 	}
 	_, err := w.Write(buf.Bytes())

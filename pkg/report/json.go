@@ -62,16 +62,18 @@ func (jsonlRenderer) Render(w io.Writer, v *View) error {
 }
 
 // writeJSON encodes v without HTML escaping (policy text is full of & and <),
-// followed by a newline, in one Write.
+// followed by a newline, in one Write. It is the JSON destination's
+// sanitiser: invalid bytes are kept as the text \xNN, and the controls
+// encoding/json leaves raw are written as \u escapes (jsonTail).
 func writeJSON(w io.Writer, v any, indent string) error {
 	var buf bytes.Buffer
 	enc := json.NewEncoder(&buf)
 	enc.SetEscapeHTML(false)
 	enc.SetIndent("", indent)
-	if err := enc.Encode(v); err != nil {
+	if err := enc.Encode(withStrings(v, escapeInvalid)); err != nil {
 		return err
 	}
-	_, err := w.Write(buf.Bytes())
+	_, err := w.Write(jsonTail(buf.Bytes()))
 	return err
 }
 

@@ -92,7 +92,9 @@ func (junitRenderer) Render(w io.Writer, v *View) error {
 	}
 	enc := xml.NewEncoder(w)
 	enc.Indent("", "  ")
-	if err := enc.Encode(doc); err != nil {
+	// CI pages show these texts to people: invisible characters escaped,
+	// and nothing XML 1.0 cannot hold.
+	if err := enc.Encode(withStrings(doc, func(s string) string { return xmlSafe(visibleText(s)) })); err != nil {
 		return fmt.Errorf("report: junit: %w", err)
 	}
 	_, err := io.WriteString(w, "\n")
@@ -254,10 +256,11 @@ func junitText(fs []Finding, o Options) string {
 			fmt.Fprintf(&b, "  reference: %s\n", f.Reference)
 		}
 	}
-	return xmlSafe(b.String())
+	return b.String()
 }
 
-// xmlSafe replaces characters XML 1.0 cannot hold (CDATA is not escaped by encoding/xml).
+// xmlSafe replaces characters XML 1.0 cannot hold (CDATA is not escaped by
+// encoding/xml, and attributes keep U+FFFE and U+FFFF).
 func xmlSafe(s string) string {
 	return strings.Map(func(r rune) rune {
 		switch {

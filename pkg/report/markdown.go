@@ -75,32 +75,17 @@ func (m *mdWriter) table(header []string, rows [][]string) {
 	}
 }
 
-// mdEscaper neutralises HTML and the Markdown characters that could change a comment's structure.
-var mdEscaper = strings.NewReplacer(
-	"&", "&amp;", "<", "&lt;", ">", "&gt;",
-	`\`, `\\`, "`", "\\`", "*", `\*`, "_", `\_`, "[", `\[`, "]", `\]`, "|", `\|`, "#", `\#`,
-	"\r\n", " ", "\n", " ", "\r", " ",
-)
-
-// mdCell escapes text for a table cell or a line.
+// mdCell escapes text for a table cell or a line (markdownText).
 func mdCell(s string) string {
 	if s == "" {
 		return "-"
 	}
-	return mdEscaper.Replace(s)
+	return markdownText(s)
 }
 
-// mdCode wraps s in a code span; it drops backticks and newlines, which a span cannot hold safely.
+// mdCode wraps s in a code span (markdownCode).
 func mdCode(s string) string {
-	s = strings.Map(func(r rune) rune {
-		switch r {
-		case '`':
-			return '\''
-		case '\n', '\r':
-			return ' '
-		}
-		return r
-	}, s)
+	s = markdownCode(s)
 	if s == "" {
 		return "-"
 	}

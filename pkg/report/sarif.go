@@ -68,7 +68,8 @@ func (sarifRenderer) Render(w io.Writer, v *View) error {
 		run.Properties["notes"] = notes
 	}
 	rep.AddRun(run)
-	return writeJSON(w, rep, "  ")
+	// GitHub shows these texts to people: invisible characters escaped.
+	return writeJSON(w, withStrings(rep, visibleText), "  ")
 }
 
 // sarifLevel maps a severity to a SARIF level.

@@ -112,8 +112,9 @@ func toAny(s []string) []any {
 	return out
 }
 
-// cleanCells replaces control characters (from hostile manifests or
-// policies) so they cannot break the layout, and marks empty cells.
+// cleanCells escapes control characters (from hostile manifests or
+// policies) so they cannot break the layout or drive the terminal, and
+// marks empty cells.
 func cleanCells(r []string) []string {
 	out := make([]string, len(r))
 	for i, c := range r {
@@ -125,15 +126,8 @@ func cleanCells(r []string) []string {
 	return out
 }
 
-// cleanCell replaces the control characters of s by spaces.
-func cleanCell(s string) string {
-	return strings.Map(func(r rune) rune {
-		if r < 0x20 || r == 0x7f {
-			return ' '
-		}
-		return r
-	}, s)
-}
+// cleanCell is s as a terminal may show it (terminalText).
+func cleanCell(s string) string { return terminalText(s) }
 
 func (p *tablePrinter) build(b *Build) {
 	o := p.o

@@ -72,8 +72,11 @@ func Run(args []string, stdout, stderr io.Writer) (code int) {
 	}
 }
 
+// oneLine is s as one line of stderr: line breaks joined, and every control,
+// bidi character and invalid byte escaped (report.TerminalText), since
+// errors quote names from the inputs.
 func oneLine(s string) string {
-	return strings.Join(strings.Fields(strings.ReplaceAll(s, "\n", " ")), " ")
+	return report.TerminalText(strings.Join(strings.Fields(strings.ReplaceAll(s, "\n", " ")), " "))
 }
 
 // globals are the flags every command shares, and what load makes of them.
@@ -264,7 +267,7 @@ func (g *globals) finish(v *report.View, results ...*audit.Result) error {
 
 func (g *globals) note(format string, args ...any) {
 	if !g.quiet {
-		fmt.Fprintf(g.stderr, "apkaudit: "+format+"\n", args...)
+		fmt.Fprintln(g.stderr, "apkaudit: "+oneLine(fmt.Sprintf(format, args...)))
 	}
 }
 
