@@ -26,6 +26,8 @@ import (
 //   - pkg/inventory is split in two: the types, which import nothing, and
 //     pkg/inventory/collect, which fills them with the readers, so that the
 //     packages above depend on no reader even indirectly;
+//   - pkg/report imports pkg/srcmanifest for the type of the source
+//     manifest's lines, which the CLI reads (--source-root) and SARIF points at;
 //   - internal/testenv and tests/malformed are test-only and import nothing.
 var allowed = map[string][]string{
 	"pkg/limits":      {},
@@ -39,6 +41,7 @@ var allowed = map[string][]string{
 	"pkg/native":      {"pkg/limits"},
 	"pkg/classfile":   {"pkg/dex"},
 	"pkg/piapi":       {},
+	"pkg/srcmanifest": {"pkg/limits"},
 	"pkg/doctext":     {"pkg/limits", "pkg/lazyre", "pkg/isolate"},
 	"pkg/inventory":   {},
 	// collect builds the Inventory: the only package that knows all the readers.
@@ -48,9 +51,9 @@ var allowed = map[string][]string{
 	"pkg/audit":                 {"pkg/inventory", "pkg/sdk", "pkg/policy", "pkg/permissions", "sdkdb"},
 	"pkg/diff":                  {"pkg/inventory", "pkg/sdk"},
 	"pkg/scan":                  {"pkg/audit", "pkg/diff", "pkg/inventory", "pkg/inventory/collect", "pkg/sdk", "pkg/policy", "pkg/doctext", "pkg/container", "pkg/limits", "sdkdb"},
-	"pkg/report":                {"pkg/audit", "pkg/diff", "pkg/inventory", "pkg/sdk", "pkg/policy", "sdkdb"},
+	"pkg/report":                {"pkg/audit", "pkg/diff", "pkg/inventory", "pkg/sdk", "pkg/policy", "sdkdb", "pkg/srcmanifest"},
 	"cmd/apkaudit":              {"cmd/apkaudit/internal/cli", "pkg/doctext", "pkg/isolate"},
-	"cmd/apkaudit/internal/cli": {"pkg/scan", "pkg/report", "pkg/audit", "pkg/limits", "sdkdb"},
+	"cmd/apkaudit/internal/cli": {"pkg/scan", "pkg/report", "pkg/audit", "pkg/limits", "sdkdb", "pkg/srcmanifest"},
 	"tests/malformed":           {},
 	"internal/testenv":          {},
 	"tests/sdkbinaries":         {},

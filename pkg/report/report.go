@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"github.com/apkaudit/apkaudit/pkg/audit"
+	"github.com/apkaudit/apkaudit/pkg/srcmanifest"
 )
 
 // Command names what a View shows; it picks the sections renderers write.
@@ -58,6 +59,16 @@ type Options struct {
 	Now time.Time
 	// Classes lists class names (inspect --classes) where the inventory kept them.
 	Classes bool
+	// SourceRoot is the absolute directory SARIF's URIs are relative to
+	// (originalUriBaseIds SRCROOT): the repository root. When empty, paths
+	// are written cleaned, relative to wherever they were given from.
+	SourceRoot string
+	// WorkDir is the absolute directory relative input paths were given
+	// from; the process's working directory when empty.
+	WorkDir string
+	// Source is the app's source manifest (--source-root, --manifest-source):
+	// when set, build-side findings point at its lines.
+	Source *srcmanifest.Manifest
 }
 
 // A Renderer writes a View in one --format. It never closes w.

@@ -382,6 +382,10 @@ func TestRuleTexts(t *testing.T) {
 		assert.NotEmpty(t, texts[i].TitleZh)
 		assert.NotEmpty(t, texts[i].Help)
 		assert.NotEmpty(t, texts[i].HelpZh)
+		assert.NotEmpty(t, texts[i].Fix, r.ID)
+		assert.NotEmpty(t, texts[i].FixZh, r.ID)
+		assert.Contains(t, []string{SideBuild, SidePolicy}, texts[i].Side, r.ID)
+		assert.Contains(t, []string{"very-high", "high", "medium", "low"}, texts[i].Precision, r.ID)
 	}
 	assert.Equal(t, "no-such-rule", LookupRuleText("no-such-rule").Title)
 }

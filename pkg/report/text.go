@@ -81,6 +81,11 @@ var labels = map[string][2]string{
 	"notes":               {"Notes on the configuration", "配置说明"},
 	"added":               {"Added", "新增"},
 	"removed":             {"Removed", "移除"},
+	"srcroot":             {"The repository root: every path is relative to it", "代码仓库根目录：所有路径均相对于此目录"},
+	"anchor-sdk-list":     {"(Shown at the policy's SDK list: the build side has no source line; give --source-root to point at AndroidManifest.xml.)", "（定位到隐私政策的SDK清单：构建中的这一项没有源码行；使用 --source-root 可定位到 AndroidManifest.xml。）"},
+	"anchor-permissions":  {"(Shown at the policy's permission wording: the build side has no source line; give --source-root to point at AndroidManifest.xml.)", "（定位到隐私政策的权限说明：构建中的这一项没有源码行；使用 --source-root 可定位到 AndroidManifest.xml。）"},
+	"anchor-policy":       {"(Shown at the policy's first line: the finding has no line of its own; give --source-root to point at AndroidManifest.xml.)", "（定位到隐私政策的第一行：该问题没有对应的行；使用 --source-root 可定位到 AndroidManifest.xml。）"},
+	"anchor-artifact":     {"(Shown at the artifact: no policy was read and no source manifest was given.)", "（定位到构建文件：未读取隐私政策，也未提供源码清单文件。）"},
 }
 
 // sevNames are severity names in Chinese, indexed by audit.Severity.

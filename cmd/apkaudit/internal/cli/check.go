@@ -57,7 +57,11 @@ Waivers in .apkaudit.yaml and a --baseline keep reviewed findings in the report
 					return err
 				}
 			}
-			v, err := report.NewView(report.CommandCheck, []*audit.Result{r}, g.reportOptions(opt.Catalogue))
+			o, err := g.sourceOptions(g.reportOptions(opt.Catalogue), r)
+			if err != nil {
+				return err
+			}
+			v, err := report.NewView(report.CommandCheck, []*audit.Result{r}, o)
 			if err != nil {
 				return err
 			}

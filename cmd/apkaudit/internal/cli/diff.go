@@ -28,7 +28,11 @@ when one of them is at or above --fail-on.`,
 			if err != nil {
 				return err
 			}
-			return g.finish(report.NewDiffView(res.Diff, res.Result, g.reportOptions(opt.Catalogue)), res.Result)
+			o, err := g.sourceOptions(g.reportOptions(opt.Catalogue), res.Result)
+			if err != nil {
+				return err
+			}
+			return g.finish(report.NewDiffView(res.Diff, res.Result, o), res.Result)
 		},
 	}
 	cmd.Flags().StringArrayVar(&policies, "policy", nil, "policy document (repeatable)")

@@ -94,6 +94,9 @@ type globals struct {
 	noTimestamp bool
 	jobs        int
 
+	sourceRoot     string
+	manifestSource string
+
 	config  *audit.Config
 	cat     func() (*sdkdb.Catalogue, error)
 	outputs []output // where the command's report goes, checked by load
@@ -138,6 +141,8 @@ Exit codes: 0 no finding at or above --fail-on, 1 findings at or above it,
 	f.BoolVarP(&g.quiet, "quiet", "q", false, "no progress or notes on stderr")
 	f.BoolVar(&g.noTimestamp, "no-timestamp", false, "leave timestamps out of reports (byte-identical output)")
 	f.IntVar(&g.jobs, "jobs", 0, "DEX files (or artifacts in batch) processed at once (default: number of CPUs)")
+	f.StringVar(&g.sourceRoot, "source-root", "", "repository root DIR: SARIF paths are relative to it, and findings point at the src/main/AndroidManifest.xml under it (default: the working directory, no manifest)")
+	f.StringVar(&g.manifestSource, "manifest-source", "", "the app's source AndroidManifest.xml FILE, whose lines build-side findings point at")
 	root.SetVersionTemplate("apkaudit {{.Version}}\n")
 	root.AddCommand(newInspect(g), newPolicy(g), newCheck(g), newDiff(g), newBatch(g), newSDKDB(g))
 	return root
