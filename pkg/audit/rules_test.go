@@ -47,3 +47,31 @@ func TestUndisclosedSDKSeverity(t *testing.T) {
 		})
 	}
 }
+
+// TestEvidenceInChinese: the evidence lines the rules write in words have a
+// Chinese line for each English one; lines of names stay as they are.
+func TestEvidenceInChinese(t *testing.T) {
+	umeng := &sdkdb.Entry{ID: "umeng-analytics", Name: "Umeng", Vendor: "友盟", Category: "analytics", DataCollected: []string{"IMEI"}}
+	in := Input{
+		Inventory: &inventory.Inventory{App: inventory.App{Package: "com.example"},
+			Permissions: []inventory.Permission{{Name: "android.permission.CAMERA", Sensitive: true, Protection: "dangerous"}}},
+		SDKs: []sdk.Detection{{Entry: umeng, Evidence: []sdk.Evidence{{Kind: sdkdb.EvidenceDexPackage, Value: "com/umeng/analytics", Count: 3},
+			{Kind: sdkdb.EvidenceMetaData, Value: "UMENG_APPKEY", Count: 1}}}},
+		Disclosure: &policy.Disclosure{Documents: []policy.DocumentInfo{{Path: "p.html"}}, HasSDKList: true, HasPermissionSection: true,
+			Permissions: []policy.PermissionDisclosure{{Name: "android.permission.RECORD_AUDIO", Phrases: []string{"麦克风"}, Lines: []policy.LineRef{{File: "p.html", Line: 9}}}}},
+	}
+	got := map[string]Evidence{}
+	for _, f := range Evaluate(in, nil) {
+		got[f.Rule] = f.Evidence
+	}
+	perm := got[RuleUndisclosedPermission]
+	assert.Equal(t, []string{"no wording found in p.html"}, perm.Policy)
+	assert.Equal(t, []string{"在 p.html 中未找到相关说明"}, perm.PolicyZh)
+	assert.Nil(t, perm.ArtifactZh, "the manifest line is the same in both languages")
+	sdkEv := got[RuleUndisclosedSDK]
+	assert.Equal(t, []string{"dex-package: com/umeng/analytics (3 classes)", "meta-data: UMENG_APPKEY"}, sdkEv.Artifact)
+	assert.Equal(t, []string{"DEX包: com/umeng/analytics（3 个类）", "元数据: UMENG_APPKEY"}, sdkEv.ArtifactZh)
+	stale := got[RuleStalePermissionDisclosure]
+	assert.Equal(t, []string{"AndroidManifest.xml 中未声明"}, stale.ArtifactZh)
+	assert.Nil(t, stale.PolicyZh)
+}

@@ -202,13 +202,13 @@ func newHTMLDiff(d *Diff, o Options) *htmlDiff {
 	h := &htmlDiff{Versions: d.NewApp.Package + " " + versionString(d.OldApp) + " → " + versionString(d.NewApp)}
 	undisclosed := func(u *bool) bool { return u != nil && *u }
 	for _, p := range d.AddedPermissions {
-		h.Added = append(h.Added, htmlChange{fmt.Sprintf("%s: %s (%s%s)", o.t("permission"), p.Name, p.Protection, sensitiveTag(o, p.Sensitive)), undisclosed(p.Undisclosed)})
+		h.Added = append(h.Added, htmlChange{fmt.Sprintf("%s: %s (%s%s)", o.t("permission"), p.Name, o.protection(p.Protection), sensitiveTag(o, p.Sensitive)), undisclosed(p.Undisclosed)})
 	}
 	for _, x := range d.AddedSDKs {
 		h.Added = append(h.Added, htmlChange{fmt.Sprintf("SDK: %s (%s, %s): %s", x.ID, sdkName(o, x.JSONSDK), x.Vendor, evidenceText(o, x.Evidence)), undisclosed(x.Undisclosed)})
 	}
 	for _, p := range d.RemovedPermissions {
-		h.Removed = append(h.Removed, htmlChange{Text: fmt.Sprintf("%s: %s (%s)", o.t("permission"), p.Name, p.Protection)})
+		h.Removed = append(h.Removed, htmlChange{Text: fmt.Sprintf("%s: %s (%s)", o.t("permission"), p.Name, o.protection(p.Protection))})
 	}
 	for _, x := range d.RemovedSDKs {
 		h.Removed = append(h.Removed, htmlChange{Text: fmt.Sprintf("SDK: %s (%s)", x.ID, sdkName(o, x.JSONSDK))})

@@ -346,10 +346,13 @@ type JSONFinding struct {
 	WaiverReason string           `json:"waiver_reason,omitempty"`
 }
 
-// JSONFindEvidence is evidence{artifact[], policy[]}.
+// JSONFindEvidence is evidence{artifact[], policy[]}, and the same lines in
+// Chinese where a line is in words (artifact_zh, policy_zh: extensions).
 type JSONFindEvidence struct {
-	Artifact []string `json:"artifact"`
-	Policy   []string `json:"policy"`
+	Artifact   []string `json:"artifact"`
+	Policy     []string `json:"policy"`
+	ArtifactZh []string `json:"artifact_zh,omitempty"`
+	PolicyZh   []string `json:"policy_zh,omitempty"`
 }
 
 // JSONSummary counts unwaived findings per severity.
@@ -526,7 +529,8 @@ func jsonFindings(fs []Finding) []JSONFinding {
 		out = append(out, JSONFinding{
 			Rule: f.Rule, Severity: f.Severity.String(), Subject: f.Subject,
 			Message: f.Message, MessageZh: f.MessageZh,
-			Evidence:  JSONFindEvidence{Artifact: nonNil(f.Evidence.Artifact), Policy: nonNil(f.Evidence.Policy)},
+			Evidence: JSONFindEvidence{Artifact: nonNil(f.Evidence.Artifact), Policy: nonNil(f.Evidence.Policy),
+				ArtifactZh: f.Evidence.ArtifactZh, PolicyZh: f.Evidence.PolicyZh},
 			Reference: f.Reference, Waived: f.Waived, WaiverReason: f.WaiverReason,
 		})
 	}

@@ -246,10 +246,11 @@ func junitText(fs []Finding, o Options) string {
 		if f.Waived {
 			fmt.Fprintf(&b, "  waived: %s\n", f.WaiverReason)
 		}
-		for _, e := range f.Evidence.Artifact {
+		art, pol := o.evidence(f.Finding)
+		for _, e := range art {
 			fmt.Fprintf(&b, "  artifact: %s\n", e)
 		}
-		for _, e := range f.Evidence.Policy {
+		for _, e := range pol {
 			fmt.Fprintf(&b, "  policy: %s\n", e)
 		}
 		if f.Reference != "" {

@@ -152,7 +152,7 @@ func (m *mdWriter) build(d *Build) {
 	var perms [][]string
 	for _, p := range d.Permissions {
 		if p.Sensitive {
-			perms = append(perms, []string{p.Name, p.Protection, p.Zh})
+			perms = append(perms, []string{p.Name, o.protection(p.Protection), p.Zh})
 		}
 	}
 	m.line("**%s** (%s: %d / %d)", o.t("permissions"), o.t("sensitive"), len(perms), len(d.Permissions))

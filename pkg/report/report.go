@@ -59,6 +59,11 @@ type Options struct {
 	Now time.Time
 	// Classes lists class names (inspect --classes) where the inventory kept them.
 	Classes bool
+	// Width is the terminal width the table format fits (0: 120 columns).
+	Width int
+	// Color colours severities and the verdict in the table format (a
+	// terminal that wants it: not with NO_COLOR or --no-color).
+	Color bool
 	// SourceRoot is the absolute directory SARIF's URIs are relative to
 	// (originalUriBaseIds SRCROOT): the repository root. When empty, paths
 	// are written cleaned, relative to wherever they were given from.

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"math/rand/v2"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -398,4 +399,64 @@ func TestMarkdownSummary(t *testing.T) {
 	zh := string(render(t, markdownRenderer{}, []*audit.Result{demoCheck()}, demoOptions(CommandCheck, "zh")))
 	assert.Contains(t, zh, "| 严重程度 | 规则 | 对象 | 说明 |")
 	assert.Contains(t, zh, "构建中嵌入了极光推送SDK，但隐私政策未披露")
+}
+
+// TestTableFitsWidth: at every terminal width the table format stays within
+// it (measured by go-runewidth, an oracle independent of the layout code),
+// and its findings come before the inventory.
+func TestTableFitsWidth(t *testing.T) {
+	for _, w := range []int{60, 80, 100, 132} {
+		for _, lang := range []string{"en", "zh"} {
+			for _, cmd := range []Command{CommandInspect, CommandPolicy, CommandCheck} {
+				o := demoOptions(cmd, lang)
+				o.Width = w
+				out := string(render(t, tableRenderer{}, []*audit.Result{demoCheck()}, o))
+				for _, line := range strings.Split(out, "\n") {
+					assert.LessOrEqual(t, displayWidth(line), w, "%d %s %s: %q", w, lang, cmd, line)
+				}
+				if cmd != CommandPolicy {
+					summary, findings, app := strings.Index(out, o.t("summary")+":"), strings.Index(out, o.t("findings")+"\n"), strings.Index(out, "\n"+o.t("app")+"\n")
+					assert.True(t, summary >= 0 && summary < findings && findings < app, "%s %s: verdict, findings, then the app", lang, cmd)
+				}
+			}
+		}
+	}
+}
+
+// TestTableColor: with Color the severities and the verdict are coloured
+// and nothing else is; without it there is no escape at all.
+func TestTableColor(t *testing.T) {
+	o := demoOptions(CommandCheck, "en")
+	plain := string(render(t, tableRenderer{}, []*audit.Result{demoCheck()}, o))
+	assert.NotContains(t, plain, "\x1b")
+	o.Color = true
+	colored := string(render(t, tableRenderer{}, []*audit.Result{demoCheck()}, o))
+	assert.Contains(t, colored, sgrHigh+"high"+sgrReset)
+	assert.Contains(t, colored, sgrMedium+"medium"+sgrReset)
+	assert.Contains(t, colored, sgrLow+"low"+sgrReset)
+	assert.Contains(t, colored, sgrInfo+"high (waived)"+sgrReset, "a waived finding is faint")
+	assert.Contains(t, colored, sgrFail+"Summary: 1 high, 2 medium")
+	stripped := regexp.MustCompile("\x1b\\[[0-9;]*m").ReplaceAllString(colored, "")
+	assert.Equal(t, plain, stripped, "colour changes no column")
+}
+
+func TestWrapText(t *testing.T) {
+	tests := []struct {
+		in   string
+		w    int
+		want []string
+	}{
+		{"short", 10, []string{"short"}},
+		{"the quick brown fox", 10, []string{"the quick", "brown fox"}},
+		{"android.permission.READ_PHONE_STATE", 16, []string{"android.permissi", "on.READ_PHONE_ST", "ATE"}},
+		{"隐私政策中友盟统计的条目", 10, []string{"隐私政策中", "友盟统计的", "条目"}},
+		{"a\nb c", 3, []string{"a", "b c"}},
+		{"中", 1, []string{"中"}},
+	}
+	for _, tt := range tests {
+		got := wrapText(tt.in, tt.w)
+		assert.Equal(t, tt.want, got, "%q at %d", tt.in, tt.w)
+	}
+	assert.Equal(t, []int{3, 10, 20}, fitColumns([]int{3, 10, 20}, 100), "what fits keeps its width")
+	assert.Equal(t, []int{3, 17, 17}, fitColumns([]int{3, 40, 40}, 47), "the rest is shared")
 }

@@ -4,6 +4,7 @@ import (
 	"fmt"
 
 	"github.com/apkaudit/apkaudit/pkg/audit"
+	"github.com/apkaudit/apkaudit/sdkdb"
 )
 
 // labels holds every heading and label the human-readable formats print, in English and Chinese.
@@ -81,6 +82,8 @@ var labels = map[string][2]string{
 	"notes":               {"Notes on the configuration", "配置说明"},
 	"added":               {"Added", "新增"},
 	"removed":             {"Removed", "移除"},
+	"build-side":          {"build", "构建"},
+	"policy-side":         {"policy", "政策"},
 	"srcroot":             {"The repository root: every path is relative to it", "代码仓库根目录：所有路径均相对于此目录"},
 	"anchor-sdk-list":     {"(Shown at the policy's SDK list: the build side has no source line; give --source-root to point at AndroidManifest.xml.)", "（定位到隐私政策的SDK清单：构建中的这一项没有源码行；使用 --source-root 可定位到 AndroidManifest.xml。）"},
 	"anchor-permissions":  {"(Shown at the policy's permission wording: the build side has no source line; give --source-root to point at AndroidManifest.xml.)", "（定位到隐私政策的权限说明：构建中的这一项没有源码行；使用 --source-root 可定位到 AndroidManifest.xml。）"},
@@ -112,6 +115,42 @@ func (o Options) sev(s audit.Severity) string {
 		return sevNamesZh[s]
 	}
 	return s.String()
+}
+
+// protectionsZh are the Chinese names of the base protection levels.
+var protectionsZh = map[string]string{
+	"dangerous": "危险", "normal": "普通", "signature": "签名", "internal": "内部", "unknown": "未知",
+}
+
+// protection names a permission's protection level in the report language.
+func (o Options) protection(level string) string {
+	if zh, ok := protectionsZh[level]; ok && o.zh() {
+		return zh
+	}
+	return level
+}
+
+// evidenceKind names an evidence kind in the report language.
+func (o Options) evidenceKind(kind string) string {
+	if o.zh() {
+		return sdkdb.EvidenceNameZh(kind)
+	}
+	return kind
+}
+
+// evidence returns f's evidence lines, build side and policy side, in the
+// report language.
+func (o Options) evidence(f audit.Finding) (artifact, policy []string) {
+	artifact, policy = f.Evidence.Artifact, f.Evidence.Policy
+	if o.zh() {
+		if f.Evidence.ArtifactZh != nil {
+			artifact = f.Evidence.ArtifactZh
+		}
+		if f.Evidence.PolicyZh != nil {
+			policy = f.Evidence.PolicyZh
+		}
+	}
+	return artifact, policy
 }
 
 // yesNo renders a boolean in the report language.

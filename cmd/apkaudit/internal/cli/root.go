@@ -92,6 +92,7 @@ type globals struct {
 	failOn      string
 	quiet       bool
 	noTimestamp bool
+	noColor     bool
 	jobs        int
 
 	sourceRoot     string
@@ -134,12 +135,13 @@ Exit codes: 0 no finding at or above --fail-on, 1 findings at or above it,
 	f := root.PersistentFlags()
 	f.StringVar(&g.format, "format", "table", "output format: "+strings.Join(report.Names(), "|")+" (batch: jsonl)")
 	f.StringVarP(&g.output, "output", "o", "", "write the report to FILE instead of standard output (- is standard output)")
-	f.StringVar(&g.lang, "lang", "", "language of the report: zh or en (default en; zh when LANG starts with zh)")
+	f.StringVar(&g.lang, "lang", "", "language of the report and messages: zh or en (default: zh when LC_ALL, else LC_MESSAGES, else LANG starts with zh)")
 	f.StringArrayVar(&g.sdkdbFiles, "sdkdb", nil, "extra SDK catalogue FILE merged over the embedded one (repeatable)")
 	f.StringVar(&g.configFile, "config", "", "config FILE (default .apkaudit.yaml when present)")
 	f.StringVar(&g.failOn, "fail-on", "", "exit 1 when a finding is at or above: high|medium|low|info|none (default high)")
 	f.BoolVarP(&g.quiet, "quiet", "q", false, "no progress or notes on stderr")
 	f.BoolVar(&g.noTimestamp, "no-timestamp", false, "leave timestamps out of reports (byte-identical output)")
+	f.BoolVar(&g.noColor, "no-color", false, "no colour in the table on a terminal (NO_COLOR=1 does the same)")
 	f.IntVar(&g.jobs, "jobs", 0, "DEX files (or artifacts in batch) processed at once (default: number of CPUs)")
 	f.StringVar(&g.sourceRoot, "source-root", "", "repository root DIR: SARIF paths are relative to it, and findings point at the src/main/AndroidManifest.xml under it (default: the working directory, no manifest)")
 	f.StringVar(&g.manifestSource, "manifest-source", "", "the app's source AndroidManifest.xml FILE, whose lines build-side findings point at")
@@ -168,11 +170,7 @@ func (g *globals) load(cmd *cobra.Command) error {
 	}
 	switch g.lang {
 	case "":
-		if strings.HasPrefix(os.Getenv("LANG"), "zh") {
-			g.lang = "zh"
-		} else {
-			g.lang = "en"
-		}
+		g.lang = localeLang()
 	case "zh", "en":
 	default:
 		return fmt.Errorf("--lang %q: want zh or en", g.lang)
@@ -201,6 +199,21 @@ func (g *globals) load(cmd *cobra.Command) error {
 		return fmt.Errorf("--fail-on: %w", err)
 	}
 	return nil
+}
+
+// localeLang is the language the environment asks for: the first of
+// LC_ALL, LC_MESSAGES and LANG that is set decides, as POSIX orders them;
+// zh when it starts with zh, en otherwise.
+func localeLang() string {
+	for _, v := range []string{"LC_ALL", "LC_MESSAGES", "LANG"} {
+		if l := os.Getenv(v); l != "" {
+			if strings.HasPrefix(l, "zh") {
+				return "zh"
+			}
+			return "en"
+		}
+	}
+	return "en"
 }
 
 func (g *globals) threshold() audit.Severity {
