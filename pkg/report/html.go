@@ -29,6 +29,8 @@ type htmlRenderer struct{}
 
 func (htmlRenderer) Name() string { return "html" }
 
+func (htmlRenderer) Extensions() []string { return []string{".html", ".htm"} }
+
 func (htmlRenderer) Shows(c Command) bool { return shows(c, reports...) }
 
 func (htmlRenderer) Render(w io.Writer, v *View) error {

@@ -22,6 +22,8 @@ type jsonRenderer struct{}
 
 func (jsonRenderer) Name() string { return "json" }
 
+func (jsonRenderer) Extensions() []string { return []string{".json"} }
+
 func (jsonRenderer) Shows(c Command) bool { return shows(c, append(reports, CommandSDKDB)...) }
 
 func (jsonRenderer) Render(w io.Writer, v *View) error {
@@ -43,6 +45,8 @@ func (jsonRenderer) Render(w io.Writer, v *View) error {
 type jsonlRenderer struct{}
 
 func (jsonlRenderer) Name() string { return "jsonl" }
+
+func (jsonlRenderer) Extensions() []string { return []string{".jsonl", ".ndjson"} }
 
 func (jsonlRenderer) Shows(c Command) bool { return shows(c, append(reports, CommandBatch)...) }
 

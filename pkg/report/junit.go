@@ -18,6 +18,8 @@ type junitRenderer struct{}
 
 func (junitRenderer) Name() string { return "junit" }
 
+func (junitRenderer) Extensions() []string { return []string{".xml", ".junit.xml"} }
+
 func (junitRenderer) Shows(c Command) bool { return shows(c, reports...) }
 
 // JUnitSuites is the <testsuites> document.

@@ -15,6 +15,8 @@ type markdownRenderer struct{}
 
 func (markdownRenderer) Name() string { return "markdown" }
 
+func (markdownRenderer) Extensions() []string { return []string{".md", ".markdown"} }
+
 func (markdownRenderer) Shows(c Command) bool { return shows(c, reports...) }
 
 func (markdownRenderer) Render(w io.Writer, v *View) error {

@@ -80,6 +80,9 @@ type Options struct {
 type Renderer interface {
 	// Name is the --format value.
 	Name() string
+	// Extensions are the file name endings that pick the renderer for a
+	// plain --output FILE (".sarif"), lower case.
+	Extensions() []string
 	// Shows reports whether the renderer can write the output of command c.
 	Shows(c Command) bool
 	// Render writes v to w.
@@ -123,6 +126,23 @@ func For(name string, c Command) (Renderer, error) {
 		return nil, fmt.Errorf("report: --format %s cannot show %s output (want %s)", r.Name(), c, strings.Join(FormatsFor(c), " or "))
 	}
 	return r, nil
+}
+
+// ForPath returns the renderer whose extension the file name path ends with
+// (case-insensitive; the longest ending wins, so a.sarif.json is SARIF), and
+// whether there is one.
+func ForPath(path string) (Renderer, bool) {
+	name := strings.ToLower(path)
+	var best Renderer
+	bestLen := 0
+	for _, r := range Renderers() {
+		for _, ext := range r.Extensions() {
+			if strings.HasSuffix(name, ext) && len(ext) > bestLen {
+				best, bestLen = r, len(ext)
+			}
+		}
+	}
+	return best, best != nil
 }
 
 // FormatsFor returns the names of the renderers that show command c, in Renderers order.

@@ -460,3 +460,25 @@ func TestWrapText(t *testing.T) {
 	assert.Equal(t, []int{3, 10, 20}, fitColumns([]int{3, 10, 20}, 100), "what fits keeps its width")
 	assert.Equal(t, []int{3, 17, 17}, fitColumns([]int{3, 40, 40}, 47), "the rest is shared")
 }
+
+func TestForPath(t *testing.T) {
+	for path, want := range map[string]string{
+		"apkaudit.sarif": "sarif", "out/a.SARIF.json": "sarif", "report.html": "html", "r.HTM": "html",
+		"comment.md": "markdown", "junit.xml": "junit", "results.jsonl": "jsonl", "x.ndjson": "jsonl",
+		"inventory.json": "json", "report.txt": "table",
+	} {
+		r, ok := ForPath(path)
+		require.True(t, ok, path)
+		assert.Equal(t, want, r.Name(), path)
+	}
+	_, ok := ForPath("report.pdf")
+	assert.False(t, ok)
+	seen := map[string]string{}
+	for _, r := range Renderers() {
+		for _, ext := range r.Extensions() {
+			assert.Equal(t, strings.ToLower(ext), ext)
+			assert.Empty(t, seen[ext], "%s claimed by %s and %s", ext, seen[ext], r.Name())
+			seen[ext] = r.Name()
+		}
+	}
+}

@@ -38,6 +38,8 @@ type sarifRenderer struct{}
 
 func (sarifRenderer) Name() string { return "sarif" }
 
+func (sarifRenderer) Extensions() []string { return []string{".sarif", ".sarif.json"} }
+
 func (sarifRenderer) Shows(c Command) bool { return shows(c, reports...) }
 
 func (sarifRenderer) Render(w io.Writer, v *View) error {

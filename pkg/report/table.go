@@ -17,6 +17,8 @@ type tableRenderer struct{}
 
 func (tableRenderer) Name() string { return "table" }
 
+func (tableRenderer) Extensions() []string { return []string{".txt"} }
+
 func (tableRenderer) Shows(c Command) bool { return shows(c, append(reports, CommandSDKDB)...) }
 
 func (tableRenderer) Render(w io.Writer, v *View) error {

@@ -2,6 +2,7 @@ package cli
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 
@@ -65,12 +66,16 @@ Waivers in .apkaudit.yaml and a --baseline keep reviewed findings in the report
 			if err != nil {
 				return err
 			}
-			return g.finish(v, r)
+			err = g.finish(v, r)
+			if writeBaseline != "" && errors.Is(err, errFindings) {
+				return nil // recording the findings is the job: it succeeded
+			}
+			return err
 		},
 	}
 	cmd.Flags().StringArrayVar(&policies, "policy", nil, "policy document (repeatable; the documents form one disclosure)")
 	cmd.Flags().StringVar(&baseline, "baseline", "", "suppress findings recorded in this baseline FILE")
-	cmd.Flags().StringVar(&writeBaseline, "write-baseline", "", "record the current findings in FILE")
+	cmd.Flags().StringVar(&writeBaseline, "write-baseline", "", "record the current findings in FILE (and exit 0: recording them is the job)")
 	cmd.Flags().BoolVar(&strictWaivers, "strict-waivers", false, "exit 1 when a waiver matches no finding")
 	return reporting(report.CommandCheck, cmd)
 }

@@ -85,7 +85,7 @@ type globals struct {
 	now            func() time.Time
 
 	format      string
-	output      string
+	output      []string
 	lang        string
 	sdkdbFiles  []string
 	configFile  string
@@ -134,7 +134,7 @@ Exit codes: 0 no finding at or above --fail-on, 1 findings at or above it,
 	}
 	f := root.PersistentFlags()
 	f.StringVar(&g.format, "format", "table", "output format: "+strings.Join(report.Names(), "|")+" (batch: jsonl)")
-	f.StringVarP(&g.output, "output", "o", "", "write the report to FILE instead of standard output (- is standard output)")
+	f.StringArrayVarP(&g.output, "output", "o", nil, "write the report to FILE (its extension picks the format unless --format is given), or FORMAT=FILE; repeatable (- is standard output)")
 	f.StringVar(&g.lang, "lang", "", "language of the report and messages: zh or en (default: zh when LC_ALL, else LC_MESSAGES, else LANG starts with zh)")
 	f.StringArrayVar(&g.sdkdbFiles, "sdkdb", nil, "extra SDK catalogue FILE merged over the embedded one (repeatable)")
 	f.StringVar(&g.configFile, "config", "", "config FILE (default .apkaudit.yaml when present)")
@@ -158,15 +158,18 @@ func (g *globals) load(cmd *cobra.Command) error {
 		return err
 	}
 	if c, ok := cmd.Annotations[reportAnnotation]; ok {
-		format := g.format
-		if c == string(report.CommandBatch) && !cmd.Flags().Changed("format") {
-			format = "jsonl" // batch writes JSON lines unless told otherwise
+		def := "table"
+		if c == string(report.CommandBatch) {
+			def = "jsonl" // batch writes JSON lines unless told otherwise
 		}
-		r, err := report.For(format, report.Command(c))
+		outs, err := outputs(g.output, g.format, cmd.Flags().Changed("format"), report.Command(c), def)
 		if err != nil {
 			return err
 		}
-		g.outputs = []output{{renderer: r, path: g.output}}
+		if c == string(report.CommandBatch) && len(outs) > 1 {
+			return fmt.Errorf("--output: batch writes one JSON lines output")
+		}
+		g.outputs = outs
 	}
 	switch g.lang {
 	case "":
