@@ -64,6 +64,10 @@ type Options struct {
 	// Color colours severities and the verdict in the table format (a
 	// terminal that wants it: not with NO_COLOR or --no-color).
 	Color bool
+	// MaxBytes is the most a Markdown report may hold (--max-bytes; a
+	// comment's limit): past it the lowest-severity findings are left out,
+	// and a note says how many. 0 is no limit.
+	MaxBytes int
 	// SourceRoot is the absolute directory SARIF's URIs are relative to
 	// (originalUriBaseIds SRCROOT): the repository root. When empty, paths
 	// are written cleaned, relative to wherever they were given from.

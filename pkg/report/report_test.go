@@ -3,10 +3,13 @@ package report
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"math/rand/v2"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
+	"unicode/utf8"
 
 	"github.com/sebdah/goldie/v2"
 	"github.com/stretchr/testify/assert"
@@ -393,11 +396,15 @@ func TestRuleTexts(t *testing.T) {
 
 func TestMarkdownSummary(t *testing.T) {
 	got := string(render(t, markdownRenderer{}, []*audit.Result{demoCheck()}, demoOptions(CommandCheck, "en")))
-	assert.Contains(t, got, "**Summary:** 1 high, 2 medium, 1 low, 1 info (1 waived); fails --fail-on high")
-	assert.Contains(t, got, "<details>")
-	assert.Equal(t, 1+1+6, strings.Count(got, "\n| "), "header, separator and one row per finding")
+	assert.Contains(t, got, "**Summary:** 🔴 1 high · 🟠 2 medium · 🔵 1 low · ⚪ 1 info (1 waived); fails --fail-on high")
+	main, info, _ := strings.Cut(got, "<details><summary>⚪ Info findings (1)</summary>")
+	assert.Equal(t, 2+5, strings.Count(main, "\n| "), "header, separator and the 5 findings above info")
+	info, _, _ = strings.Cut(info, "</details>")
+	assert.Equal(t, 2+1, strings.Count(info, "\n| "), "the info finding, folded")
+	assert.Contains(t, main, "| 🟠 medium | undisclosed-sdk-data | `umeng-analytics` |", "severity marks, subjects as code")
+	assert.Contains(t, main, "| `sdk-list.md:5` |", "policy lines as file:line")
 	zh := string(render(t, markdownRenderer{}, []*audit.Result{demoCheck()}, demoOptions(CommandCheck, "zh")))
-	assert.Contains(t, zh, "| 严重程度 | 规则 | 对象 | 说明 |")
+	assert.Contains(t, zh, "| 严重程度 | 规则 | 对象 | 说明 | 隐私政策中 |")
 	assert.Contains(t, zh, "构建中嵌入了极光推送SDK，但隐私政策未披露")
 }
 
@@ -481,4 +488,41 @@ func TestForPath(t *testing.T) {
 			seen[ext] = r.Name()
 		}
 	}
+}
+
+// TestMarkdownBudget: past MaxBytes the lowest severities go first, as few
+// as needed, and a note says how many; the result is within the budget and
+// still valid UTF-8.
+func TestMarkdownBudget(t *testing.T) {
+	res := demoCheck()
+	for i := range 300 { // a build with many info findings
+		res.Findings = append(res.Findings, audit.Finding{Rule: audit.RuleUndisclosedPermissionNormal, Severity: audit.Info,
+			Subject: fmt.Sprintf("com.example.permission.P%03d", i), Message: "permission is declared and not mentioned in the policy",
+			MessageZh: "隐私政策中未提及该权限", Evidence: audit.Evidence{Artifact: []string{"AndroidManifest.xml"}}})
+	}
+	o := demoOptions(CommandCheck, "en")
+	full := render(t, markdownRenderer{}, []*audit.Result{res}, o)
+	require.Greater(t, len(full), 60000)
+	for _, budget := range []int{60000, 20000, 5000} {
+		o.MaxBytes = budget
+		got := string(render(t, markdownRenderer{}, []*audit.Result{res}, o))
+		assert.LessOrEqual(t, len(got), budget, "budget %d", budget)
+		assert.True(t, utf8.ValidString(got))
+		assert.Contains(t, got, "lowest severities are left out to keep this comment under", budget)
+		assert.Contains(t, got, "`jpush`", "the high finding stays (budget %d)", budget)
+		m := regexp.MustCompile(`> (\d+) findings of the lowest`).FindStringSubmatch(got)
+		require.NotNil(t, m, budget)
+		n, _ := strconv.Atoi(m[1])
+		assert.Equal(t, 300+1-strings.Count(got, "| ⚪ info |"), n, "the note counts what is missing (budget %d)", budget)
+		// As few as needed: one finding fewer left out would not fit.
+		if n > 1 {
+			assert.Less(t, budget-len(got), 400, "budget %d: not much room left unused", budget)
+		}
+	}
+	o.MaxBytes = 600
+	got := string(render(t, markdownRenderer{}, []*audit.Result{res}, o))
+	assert.LessOrEqual(t, len(got), 600)
+	assert.Contains(t, got, "The rest is left out to keep this comment under 600 bytes")
+	o.MaxBytes = 0
+	assert.Equal(t, string(full), string(render(t, markdownRenderer{}, []*audit.Result{res}, o)), "0 is no limit")
 }

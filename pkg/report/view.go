@@ -334,7 +334,12 @@ func policyLines(d *policy.Disclosure, f audit.Finding) []policy.LineRef {
 // verdict is "1 high, 2 medium, 0 low, 3 info (1 waived); fails --fail-on high".
 func (o Options) verdict(r *Result) string {
 	s := r.Summary
-	line := o.tf("summary-line", s.High, s.Medium, s.Low, s.Info)
+	return o.verdictWith(r, o.tf("summary-line", s.High, s.Medium, s.Low, s.Info))
+}
+
+// verdictWith is the verdict with the counts written as counts.
+func (o Options) verdictWith(r *Result, counts string) string {
+	line := counts
 	if r.Waived > 0 {
 		line += " (" + o.tf("waived-count", r.Waived) + ")"
 	}

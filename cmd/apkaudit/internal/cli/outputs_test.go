@@ -102,3 +102,17 @@ func TestWriteBaselineExitsZero(t *testing.T) {
 	require.NoError(t, err)
 	assert.Contains(t, string(b), `"rule": "undisclosed-sdk"`)
 }
+
+// TestMarkdownMaxBytes: --max-bytes bounds the Markdown comment (default
+// 60,000, under GitHub's 65,536), leaving out the lowest severities first.
+func TestMarkdownMaxBytes(t *testing.T) {
+	args := []string{"check", demo(t, "demo.apk"), "--policy", demo(t, "privacy-policy.html"), "--format", "markdown"}
+	_, full, _ := run(t, args...)
+	require.Less(t, len(full), 60000)
+	assert.NotContains(t, full, "left out")
+	_, cut, _ := run(t, append(args, "--max-bytes", "3500")...)
+	assert.LessOrEqual(t, len(cut), 3500)
+	assert.Contains(t, cut, "findings of the lowest severities are left out to keep this comment under 3500 bytes")
+	assert.Contains(t, cut, "undisclosed-permission", "the high findings stay")
+	assert.NotContains(t, cut, "⚪ info |", "the info findings go first")
+}

@@ -97,6 +97,7 @@ type globals struct {
 
 	sourceRoot     string
 	manifestSource string
+	maxBytes       int
 
 	config  *audit.Config
 	cat     func() (*sdkdb.Catalogue, error)
@@ -144,6 +145,7 @@ Exit codes: 0 no finding at or above --fail-on, 1 findings at or above it,
 	f.BoolVar(&g.noColor, "no-color", false, "no colour in the table on a terminal (NO_COLOR=1 does the same)")
 	f.IntVar(&g.jobs, "jobs", 0, "DEX files (or artifacts in batch) processed at once (default: number of CPUs)")
 	f.StringVar(&g.sourceRoot, "source-root", "", "repository root DIR: SARIF paths are relative to it, and findings point at the src/main/AndroidManifest.xml under it (default: the working directory, no manifest)")
+	f.IntVar(&g.maxBytes, "max-bytes", 60000, "the most a Markdown report holds (a comment's limit; GitHub's is 65,536): past it the lowest-severity findings are left out, with a note; 0 for no limit")
 	f.StringVar(&g.manifestSource, "manifest-source", "", "the app's source AndroidManifest.xml FILE, whose lines build-side findings point at")
 	root.SetVersionTemplate("apkaudit {{.Version}}\n")
 	root.AddCommand(newInspect(g), newPolicy(g), newCheck(g), newDiff(g), newBatch(g), newSDKDB(g))
@@ -259,7 +261,7 @@ func (g *globals) scanOptions() (scan.Options, error) {
 }
 
 func (g *globals) reportOptions(cat *sdkdb.Catalogue) report.Options {
-	o := report.Options{Lang: g.lang, FailOn: g.threshold(), NoTimestamp: g.noTimestamp,
+	o := report.Options{Lang: g.lang, FailOn: g.threshold(), NoTimestamp: g.noTimestamp, MaxBytes: g.maxBytes,
 		Tool: report.Tool{Name: "apkaudit", Version: Version}}
 	if cat != nil {
 		o.Tool.SDKDBVersion = cat.Version
