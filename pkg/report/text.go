@@ -91,6 +91,8 @@ var labels = map[string][2]string{
 	"md-cut":              {"%d findings of the lowest severities are left out to keep this comment under %d bytes; the JSON and HTML reports have them all.", "为使本评论不超过 %[2]d 字节，省略了 %[1]d 项严重程度最低的问题；JSON 和 HTML 报告包含全部问题。"},
 	"md-truncated":        {"The rest is left out to keep this comment under %d bytes; the JSON and HTML reports have it all.", "为使本评论不超过 %d 字节，其余内容已省略；JSON 和 HTML 报告包含全部内容。"},
 	"below-fail-on":       {"below --fail-on %s: [%s] %s %s", "低于 --fail-on %s：[%s] %s %s"},
+	"generated-at":        {"Generated", "生成于"},
+	"fix-first":           {"Fix first", "优先修改"},
 	"build-side":          {"build", "构建"},
 	"policy-side":         {"policy", "政策"},
 	"srcroot":             {"The repository root: every path is relative to it", "代码仓库根目录：所有路径均相对于此目录"},

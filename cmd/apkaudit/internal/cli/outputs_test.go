@@ -116,3 +116,18 @@ func TestMarkdownMaxBytes(t *testing.T) {
 	assert.Contains(t, cut, "undisclosed-permission", "the high findings stay")
 	assert.NotContains(t, cut, "⚪ info |", "the info findings go first")
 }
+
+// TestChineseEvidence: under --lang zh the evidence, its kinds and the
+// protection levels are Chinese in every format written for people.
+func TestChineseEvidence(t *testing.T) {
+	for _, format := range []string{"table", "markdown", "html", "junit"} {
+		_, out, _ := run(t, "check", demo(t, "demo.apk"), "--policy", demo(t, "privacy-policy.html"), "--lang", "zh", "--format", format, "--no-timestamp")
+		for _, english := range []string{"no wording found", "dex-package", " classes)", "covered through", "not declared in", "no evidence of"} {
+			assert.NotContains(t, out, english, format)
+		}
+		assert.Contains(t, strings.ReplaceAll(out, "\n", ""), "DEX包", format)
+	}
+	_, out, _ := run(t, "inspect", demo(t, "demo.apk"), "--lang", "zh")
+	assert.Contains(t, out, "| 危险 ")
+	assert.NotContains(t, out, "dangerous")
+}
