@@ -28,7 +28,7 @@ import (
 //     packages above depend on no reader even indirectly;
 //   - pkg/report imports pkg/srcmanifest for the type of the source
 //     manifest's lines, which the CLI reads (--source-root) and SARIF points at;
-//   - internal/testenv and tests/malformed are test-only and import nothing.
+//   - internal/testenv and the tests/ packages are test-only and import nothing.
 var allowed = map[string][]string{
 	"pkg/limits":      {},
 	"pkg/permissions": {},
@@ -57,6 +57,7 @@ var allowed = map[string][]string{
 	"tests/malformed":           {},
 	"internal/testenv":          {},
 	"tests/sdkbinaries":         {},
+	"tests/release":             {},
 }
 
 const module = "github.com/apkaudit/apkaudit/"

@@ -387,7 +387,8 @@ func TestDiffCommand(t *testing.T) {
 func TestVersionAndCompletion(t *testing.T) {
 	code, out, _ := run(t, "--version")
 	assert.Equal(t, 0, code)
-	assert.Contains(t, out, "apkaudit "+Version)
+	assert.Contains(t, out, "apkaudit "+toolVersion()+"\n")
+	assert.Contains(t, out, "catalogue: ")
 	code, out, _ = run(t, "completion", "bash")
 	assert.Equal(t, 0, code)
 	assert.Contains(t, out, "apkaudit")

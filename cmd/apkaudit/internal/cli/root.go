@@ -22,9 +22,6 @@ import (
 	"github.com/apkaudit/apkaudit/sdkdb"
 )
 
-// Version is the tool version, set at build time with -ldflags "-X …/cli.Version=v1.2.3".
-var Version = "0.1.0-dev"
-
 // Exit codes of the contract.
 const (
 	ExitOK       = 0
@@ -126,7 +123,7 @@ regulators require, and stale disclosures.
 
 Exit codes: 0 no finding at or above --fail-on, 1 findings at or above it,
 2 usage error or unreadable input.`,
-		Version:       Version,
+		Version:       "-", // --version prints versionText (the template below)
 		SilenceUsage:  true,
 		SilenceErrors: true,
 		PersistentPreRunE: func(cmd *cobra.Command, _ []string) error {
@@ -147,8 +144,12 @@ Exit codes: 0 no finding at or above --fail-on, 1 findings at or above it,
 	f.StringVar(&g.sourceRoot, "source-root", "", "repository root DIR: SARIF paths are relative to it, and findings point at the src/main/AndroidManifest.xml under it (default: the working directory, no manifest)")
 	f.IntVar(&g.maxBytes, "max-bytes", 60000, "the most a Markdown report holds (a comment's limit; GitHub's is 65,536): past it the lowest-severity findings are left out, with a note; 0 for no limit")
 	f.StringVar(&g.manifestSource, "manifest-source", "", "the app's source AndroidManifest.xml FILE, whose lines build-side findings point at")
-	root.SetVersionTemplate("apkaudit {{.Version}}\n")
-	root.AddCommand(newInspect(g), newPolicy(g), newCheck(g), newDiff(g), newBatch(g), newSDKDB(g))
+	cobra.AddTemplateFunc("apkauditVersion", func() string {
+		b, _ := versionInfo()
+		return b.versionText()
+	})
+	root.SetVersionTemplate("{{apkauditVersion}}")
+	root.AddCommand(newInspect(g), newPolicy(g), newCheck(g), newDiff(g), newBatch(g), newSDKDB(g), newVersion(g))
 	return root
 }
 
@@ -262,7 +263,7 @@ func (g *globals) scanOptions() (scan.Options, error) {
 
 func (g *globals) reportOptions(cat *sdkdb.Catalogue) report.Options {
 	o := report.Options{Lang: g.lang, FailOn: g.threshold(), NoTimestamp: g.noTimestamp, MaxBytes: g.maxBytes,
-		Tool: report.Tool{Name: "apkaudit", Version: Version}}
+		Tool: report.Tool{Name: "apkaudit", Version: toolVersion()}}
 	if cat != nil {
 		o.Tool.SDKDBVersion = cat.Version
 	}
