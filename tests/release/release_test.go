@@ -66,8 +66,8 @@ func TestReleaseBinary(t *testing.T) {
 	}
 	var v struct {
 		Version, Commit, Date, Go, Platform string
-		SDKDBVersion                         string `json:"sdkdb_version"`
-		SDKDBEntries                         int    `json:"sdkdb_entries"`
+		SDKDBVersion                        string `json:"sdkdb_version"`
+		SDKDBEntries                        int    `json:"sdkdb_entries"`
 	}
 	require.NoError(t, json.Unmarshal(run("version", "--format", "json"), &v))
 	assert.Equal(t, "v9.8.7-test", v.Version)
