@@ -75,3 +75,25 @@ func TestEvidenceInChinese(t *testing.T) {
 	assert.Equal(t, []string{"AndroidManifest.xml 中未声明"}, stale.ArtifactZh)
 	assert.Nil(t, stale.PolicyZh)
 }
+
+// TestConfigKeyTypos: an unknown config key is named as written, with its
+// line and the key most likely meant, never as a Go type.
+func TestConfigKeyTypos(t *testing.T) {
+	tests := []struct{ yaml, want string }{
+		{"fail_on: medium\n", `config: line 1: unknown key "fail_on" (did you mean "fail-on"?)`},
+		{"policies: [a.html]\nsevrity:\n  undisclosed-sdk: low\n", `config: line 2: unknown key "sevrity" (did you mean "severity"?)`},
+		{"waivers:\n  - rule: undisclosed-sdk\n    subject: x\n    reson: y\n", `config: line 4: unknown key "waivers[0].reson" (did you mean "waivers[0].reason"?)`},
+		{"colour: red\n", `config: line 1: unknown key "colour"`},
+		{"Fail-On: high\n", `config: line 1: unknown key "Fail-On" (did you mean "fail-on"?)`},
+	}
+	for _, tt := range tests {
+		_, err := ParseConfig([]byte(tt.yaml))
+		require.Error(t, err, tt.yaml)
+		assert.Equal(t, tt.want, err.Error())
+		assert.NotContains(t, err.Error(), "audit.")
+		var ke *KeyError
+		assert.ErrorAs(t, err, &ke)
+	}
+	_, err := ParseConfig([]byte("fail-on: medium\nwaivers:\n  - {rule: undisclosed-sdk, subject: x, reason: y, expires: 2030-01-01, owner: me}\n"))
+	assert.NoError(t, err)
+}

@@ -115,7 +115,22 @@ func Lookup(name string) (Renderer, error) {
 			return r, nil
 		}
 	}
-	return nil, fmt.Errorf("report: unknown format %q (want one of %s)", name, strings.Join(Names(), ", "))
+	return nil, &FormatError{Name: name, Want: Names()}
+}
+
+// A FormatError is a --format that does not exist (Command is "") or that
+// cannot show what Command produces; Want lists the formats that can.
+type FormatError struct {
+	Name    string
+	Command Command
+	Want    []string
+}
+
+func (e *FormatError) Error() string {
+	if e.Command == "" {
+		return fmt.Sprintf("report: unknown format %q (want one of %s)", e.Name, strings.Join(e.Want, ", "))
+	}
+	return fmt.Sprintf("report: --format %s cannot show %s output (want %s)", e.Name, e.Command, strings.Join(e.Want, " or "))
 }
 
 // For returns the renderer called name when it can show what command c
@@ -127,7 +142,7 @@ func For(name string, c Command) (Renderer, error) {
 		return nil, err
 	}
 	if !r.Shows(c) {
-		return nil, fmt.Errorf("report: --format %s cannot show %s output (want %s)", r.Name(), c, strings.Join(FormatsFor(c), " or "))
+		return nil, &FormatError{Name: r.Name(), Command: c, Want: FormatsFor(c)}
 	}
 	return r, nil
 }

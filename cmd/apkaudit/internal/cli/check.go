@@ -32,7 +32,7 @@ Waivers in .apkaudit.yaml and a --baseline keep reviewed findings in the report
   apkaudit check app.apk --policy privacy.html --lang zh --format html -o report.html
   apkaudit check app.apk --policy privacy.html --write-baseline .apkaudit-baseline.json
   apkaudit check app.apk --policy privacy.html --baseline .apkaudit-baseline.json --fail-on medium`,
-		Args: cobra.ExactArgs(1),
+		Args: oneArtifact,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opt, err := g.scanOptions()
 			if err != nil {

@@ -64,7 +64,8 @@ func Run(args []string, stdout, stderr io.Writer) (code int) {
 	case errors.Is(err, errFindings):
 		return ExitFindings
 	default:
-		fmt.Fprintln(stderr, "apkaudit: "+oneLine(err.Error()))
+		zh := g.lang == "zh" || g.lang == "" && langFromArgs(args, localeLang()) == "zh"
+		fmt.Fprintln(stderr, "apkaudit: "+oneLine(errorText(err, zh)))
 		return ExitError
 	}
 }
@@ -179,7 +180,9 @@ func (g *globals) load(cmd *cobra.Command) error {
 		g.lang = localeLang()
 	case "zh", "en":
 	default:
-		return fmt.Errorf("--lang %q: want zh or en", g.lang)
+		lang := g.lang
+		g.lang = "" // the error itself is worded for the environment's language
+		return usagef("--lang %q: want zh or en", "--lang %q：只能是 zh 或 en", lang)
 	}
 	path := g.configFile
 	if path == "" {
@@ -191,7 +194,7 @@ func (g *globals) load(cmd *cobra.Command) error {
 	if path != "" {
 		c, err := audit.LoadConfig(path)
 		if err != nil {
-			return fmt.Errorf("%s: %w", path, err)
+			return &scan.InputError{Path: path, Err: err}
 		}
 		g.config = c
 	}
@@ -202,9 +205,25 @@ func (g *globals) load(cmd *cobra.Command) error {
 		g.failOn = "high"
 	}
 	if _, err := audit.ParseSeverity(g.failOn); err != nil {
-		return fmt.Errorf("--fail-on: %w", err)
+		return usagef("--fail-on %q: want high, medium, low, info or none", "--fail-on %q：只能是 high、medium、low、info 或 none", g.failOn)
 	}
 	return nil
+}
+
+// langFromArgs is the --lang of args, for an error found before the flags
+// were parsed (an unknown command or flag), else def.
+func langFromArgs(args []string, def string) string {
+	for i, a := range args {
+		switch {
+		case a == "--":
+			return def
+		case a == "--lang" && i+1 < len(args):
+			return args[i+1]
+		case strings.HasPrefix(a, "--lang="):
+			return strings.TrimPrefix(a, "--lang=")
+		}
+	}
+	return def
 }
 
 // localeLang is the language the environment asks for: the first of
