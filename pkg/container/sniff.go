@@ -25,6 +25,7 @@ const (
 	KindDEX          Kind = "dex"           // a bare DEX file
 	KindManifestAXML Kind = "manifest-axml" // a binary AndroidManifest.xml
 	KindManifestXML  Kind = "manifest-xml"  // a text AndroidManifest.xml
+	KindELF          Kind = "so"            // an ELF file: a bare native library (lib*.so)
 	KindZip          Kind = "zip"           // some other zip archive
 	KindUnknown      Kind = "unknown"       // none of the above
 )
@@ -79,6 +80,8 @@ func sniffHead(head []byte) Kind {
 	switch {
 	case isDEX(head):
 		return KindDEX
+	case bytes.HasPrefix(head, []byte("\x7fELF")):
+		return KindELF
 	case len(head) >= 8 && bytes.Equal(head[:4], []byte{0x03, 0x00, 0x08, 0x00}):
 		return KindManifestAXML
 	case len(head) >= 12 && bytes.Equal(head[2:4], []byte{0x08, 0x00}) && bytes.Equal(head[8:12], []byte{0x01, 0x00, 0x1c, 0x00}):

@@ -129,6 +129,7 @@ func TestSniffShapes(t *testing.T) {
 		{"manifestx is not manifest", []byte("<manifestx/>"), KindUnknown, false},
 		{"dex", []byte("dex\n039\x00rest"), KindDEX, false},
 		{"dex-like text", []byte("dex\nabc"), KindUnknown, false},
+		{"elf", []byte("\x7fELF\x02\x01\x01\x00"), KindELF, false},
 		{"axml", []byte{3, 0, 8, 0, 0x10, 0, 0, 0}, KindManifestAXML, false},
 		{"apk", apk, KindAPK, false},
 		{"aar", buildZip(t, zipFile{name: "AndroidManifest.xml"}, zipFile{name: "classes.jar"}), KindAAR, false},
