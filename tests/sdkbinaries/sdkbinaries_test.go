@@ -34,7 +34,12 @@ import (
 //	dex-constant    a version constant in DEX static values is read
 //	jar-file        a version in a properties or text file of the archive is read
 var enabled = map[string]bool{
-	"-": true,
+	"-":              true,
+	"so-artifact":    true,
+	"aar-manifest":   true,
+	"class-constant": true,
+	"dex-constant":   true,
+	"jar-file":       true,
 }
 
 // Thresholds of issue 13's acceptance.
