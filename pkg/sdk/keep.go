@@ -15,12 +15,13 @@ import (
 func (m *Matcher) matchKeepRules(inv *inventory.Inventory, c collector) {
 	for _, r := range inv.KeepRules {
 		name := strings.TrimSuffix(strings.TrimSuffix(r.Pattern, ".**"), ".*")
+		entries := append([]int(nil), m.classes[name]...)
 		if n := m.pkgs.longest(name); n != nil {
 			for _, i := range n.strong {
-				c.add(i, true, sdkdb.EvidenceProguardKeep, r.Pattern, 1)
+				entries = appendOnce(entries, i)
 			}
 		}
-		for _, i := range m.classes[name] {
+		for _, i := range entries {
 			c.add(i, true, sdkdb.EvidenceProguardKeep, r.Pattern, 1)
 		}
 	}
