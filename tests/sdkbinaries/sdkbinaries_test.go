@@ -25,8 +25,8 @@ import (
 )
 
 // enabled lists the integration gates of testdata/sdk-binaries.tsv that today's
-// scan satisfies ("-" is the gate of expectations that need nothing new).
-// Turn one on when it lands:
+// scan satisfies ("-" is the gate of expectations that need nothing new);
+// since issue 13's integration every gate is on:
 //
 //	so-artifact     inspect accepts a bare .so and matches its name and JNI classes
 //	aar-manifest    an AAR's AndroidManifest.xml versionName is read (sdks[].version)
