@@ -42,7 +42,7 @@ var allowed = map[string][]string{
 	"pkg/doctext":     {"pkg/limits", "pkg/lazyre", "pkg/isolate"},
 	"pkg/inventory":   {},
 	// collect builds the Inventory: the only package that knows all the readers.
-	"pkg/inventory/collect":     {"pkg/inventory", "pkg/container", "pkg/manifest", "pkg/dex", "pkg/permissions", "pkg/limits"},
+	"pkg/inventory/collect":     {"pkg/inventory", "pkg/container", "pkg/manifest", "pkg/dex", "pkg/native", "pkg/classfile", "pkg/permissions", "pkg/limits"},
 	"pkg/sdk":                   {"pkg/inventory", "sdkdb"},
 	"pkg/policy":                {"pkg/doctext", "pkg/permissions", "sdkdb", "pkg/limits", "pkg/lazyre"},
 	"pkg/audit":                 {"pkg/inventory", "pkg/sdk", "pkg/policy", "pkg/permissions", "sdkdb"},

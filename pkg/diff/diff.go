@@ -1,5 +1,5 @@
 // Package diff compares two builds: permissions and SDKs added and removed,
-// and changes of target and minimum SDK. New items come first, because they
+// versions of the SDKs both embed, and changes of target and minimum SDK. New items come first, because they
 // are what a release must disclose. It reads inventories and detections only.
 package diff
 
@@ -23,6 +23,8 @@ type Result struct {
 	RemovedPermissions []inventory.Permission
 	AddedSDKs          []sdk.Detection
 	RemovedSDKs        []sdk.Detection
+	// VersionChanges are the SDKs of both builds whose versions differ.
+	VersionChanges []VersionChange
 	// TargetSDK and MinSDK are set when the value changed.
 	TargetSDK *Change
 	MinSDK    *Change
@@ -86,6 +88,7 @@ func Compare(old, new Build) *Result {
 	}
 	sort.Slice(r.AddedSDKs, func(i, j int) bool { return r.AddedSDKs[i].ID() < r.AddedSDKs[j].ID() })
 	sort.Slice(r.RemovedSDKs, func(i, j int) bool { return r.RemovedSDKs[i].ID() < r.RemovedSDKs[j].ID() })
+	r.VersionChanges = versionChanges(old.SDKs, new.SDKs)
 	oa, na := old.Inventory.App, new.Inventory.App
 	if oa.TargetSDK != na.TargetSDK {
 		r.TargetSDK = &Change{int64(oa.TargetSDK), int64(na.TargetSDK)}

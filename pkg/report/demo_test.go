@@ -63,7 +63,8 @@ func demoSDKs() []sdk.Detection {
 		{Entry: umeng, Evidence: []sdk.Evidence{
 			{Kind: sdkdb.EvidenceMetaData, Value: "UMENG_APPKEY", Count: 1},
 			{Kind: sdkdb.EvidenceDexPackage, Value: "com/umeng/analytics", Count: 120},
-		}},
+		}, Version: "9.6.3", VersionEvidence: &sdk.VersionEvidence{Kind: sdk.VersionFromDexConstant, Path: "classes.dex",
+			Field: "com.umeng.commonsdk.statistics.SdkVersion.SDK_VERSION", Value: "9.6.3"}},
 		{Entry: jpush, Evidence: []sdk.Evidence{
 			{Kind: sdkdb.EvidenceDexPackage, Value: "cn/jpush/android/service", Count: 42},
 			{Kind: sdkdb.EvidenceNativeLib, Value: "lib/arm64-v8a/libjcore.so", Count: 1},
@@ -173,8 +174,8 @@ func demoOptions(command Command, lang string) testOptions {
 }
 
 // demoDiff is a release that adds READ_PHONE_STATE (its finding waived) and
-// JPush (undisclosed), drops the Bugly SDK, raises the target SDK from 33 and
-// was checked against the demo policy.
+// JPush (undisclosed), upgrades Umeng Analytics from 9.5.0 to 9.6.3, drops the
+// Bugly SDK, raises the target SDK from 33 and was checked against the demo policy.
 func demoDiff(checked bool) *View {
 	oldInv := demoInventory()
 	oldInv.Artifact = inventory.Artifact{Path: "testdata/demo/app-3.1.0.apk", Kind: "apk", SHA256: "0badc0de", Size: 5000000}
@@ -189,7 +190,10 @@ func demoDiff(checked bool) *View {
 	bugly := sdk.Detection{Entry: &sdkdb.Entry{ID: "tencent-bugly", Name: "Tencent Bugly", NameZh: "腾讯Bugly",
 		Vendor: "深圳市腾讯计算机系统有限公司", Category: "crash-apm"},
 		Evidence: []sdk.Evidence{{Kind: sdkdb.EvidenceDexPackage, Value: "com/tencent/bugly", Count: 88}}}
-	oldSDKs := []sdk.Detection{demoSDKs()[0], bugly}
+	oldUmeng := demoSDKs()[0]
+	oldUmeng.Version, oldUmeng.VersionEvidence = "9.5.0", &sdk.VersionEvidence{Kind: sdk.VersionFromDexConstant,
+		Path: "classes.dex", Field: "com.umeng.commonsdk.statistics.SdkVersion.SDK_VERSION", Value: "9.5.0"}
+	oldSDKs := []sdk.Detection{oldUmeng, bugly}
 	d := diff.Compare(diff.Build{Inventory: oldInv, SDKs: oldSDKs}, diff.Build{Inventory: demoInventory(), SDKs: demoSDKs()})
 	r := &audit.Result{Inventory: demoInventory(), SDKs: demoSDKs()}
 	if checked {

@@ -20,9 +20,11 @@ type Diff struct {
 	RemovedPermissions []DiffPermission
 	AddedSDKs          []DiffSDK
 	RemovedSDKs        []DiffSDK
-	TargetSDK          *diff.Change
-	MinSDK             *diff.Change
-	VersionCode        *diff.Change
+	// SDKVersions are the SDKs both builds embed whose versions differ.
+	SDKVersions []DiffSDKVersion
+	TargetSDK   *diff.Change
+	MinSDK      *diff.Change
+	VersionCode *diff.Change
 	// PolicyChecked is true when a policy was given; Result's findings then
 	// are what is undisclosed among the additions.
 	PolicyChecked bool
@@ -81,6 +83,7 @@ func NewDiffView(d *diff.Result, r *audit.Result, o Options) *View {
 		v.RemovedSDKs = append(v.RemovedSDKs, DiffSDK{s, nil})
 	}
 	v.AddedSDKs, v.RemovedSDKs = nonNilOf(v.AddedSDKs), nonNilOf(v.RemovedSDKs)
+	v.SDKVersions = diffSDKVersions(d.VersionChanges)
 	return &View{Command: CommandDiff, Options: o, Diff: v}
 }
 
@@ -103,6 +106,8 @@ type DiffDocument struct {
 	AddedPermissions   []DiffPermission `json:"added_permissions"`
 	RemovedPermissions []DiffPermission `json:"removed_permissions"`
 	AddedSDKs          []DiffSDK        `json:"added_sdks"`
+	// ChangedSDKVersions extends DESIGN.md: the SDKs of both builds whose versions differ.
+	ChangedSDKVersions []DiffSDKVersion `json:"changed_sdk_versions"`
 	RemovedSDKs        []DiffSDK        `json:"removed_sdks"`
 	TargetSDK          *diff.Change     `json:"target_sdk,omitempty"`
 	MinSDK             *diff.Change     `json:"min_sdk,omitempty"`
@@ -118,7 +123,7 @@ func newDiffDocument(v *View) *DiffDocument {
 		SchemaVersion: SchemaVersion, Tool: jsonTool(v.Options),
 		Old: d.Old, New: d.New, OldApp: d.OldApp, NewApp: d.NewApp,
 		AddedPermissions: d.AddedPermissions, RemovedPermissions: d.RemovedPermissions,
-		AddedSDKs: d.AddedSDKs, RemovedSDKs: d.RemovedSDKs,
+		AddedSDKs: d.AddedSDKs, ChangedSDKVersions: d.SDKVersions, RemovedSDKs: d.RemovedSDKs,
 		TargetSDK: d.TargetSDK, MinSDK: d.MinSDK, VersionCode: d.VersionCode,
 		PolicyChecked: d.PolicyChecked, Outcome: newOutcome(d.Result),
 	}
@@ -169,15 +174,16 @@ func writeDiffText(w io.Writer, v *View, md bool) error {
 	})
 	list("added-sdks", len(d.AddedSDKs), func(i int) string {
 		s := d.AddedSDKs[i]
-		return fmt.Sprintf("+ %s (%s, %s): %s%s", s.ID, sdkName(o, s.JSONSDK), s.Vendor, evidenceText(o, s.Evidence), mark(s.Undisclosed))
+		return fmt.Sprintf("+ %s%s (%s, %s): %s%s", s.ID, versionSuffix(s.JSONSDK), sdkName(o, s.JSONSDK), s.Vendor, evidenceText(o, s.Evidence), mark(s.Undisclosed))
 	})
+	list("sdk-versions", len(d.SDKVersions), func(i int) string { return versionChangeText(o, d.SDKVersions[i]) })
 	list("removed-permissions", len(d.RemovedPermissions), func(i int) string {
 		p := d.RemovedPermissions[i]
 		return fmt.Sprintf("- %s (%s)", p.Name, p.Protection)
 	})
 	list("removed-sdks", len(d.RemovedSDKs), func(i int) string {
 		s := d.RemovedSDKs[i]
-		return fmt.Sprintf("- %s (%s)", s.ID, sdkName(o, s.JSONSDK))
+		return fmt.Sprintf("- %s%s (%s)", s.ID, versionSuffix(s.JSONSDK), sdkName(o, s.JSONSDK))
 	})
 	if d.TargetSDK != nil || d.MinSDK != nil {
 		head(o.t("sdk-range"))

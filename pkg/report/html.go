@@ -76,6 +76,8 @@ type htmlSDK struct {
 type htmlDiff struct {
 	Versions                 string
 	Added, Removed, SDKRange []htmlChange
+	// SDKVersions are the SDKs of both builds whose versions changed.
+	SDKVersions []htmlChange
 }
 
 type htmlChange struct {
@@ -204,13 +206,16 @@ func newHTMLDiff(d *Diff, o Options) *htmlDiff {
 		h.Added = append(h.Added, htmlChange{fmt.Sprintf("%s: %s (%s%s)", o.t("permission"), p.Name, p.Protection, sensitiveTag(o, p.Sensitive)), undisclosed(p.Undisclosed)})
 	}
 	for _, x := range d.AddedSDKs {
-		h.Added = append(h.Added, htmlChange{fmt.Sprintf("SDK: %s (%s, %s): %s", x.ID, sdkName(o, x.JSONSDK), x.Vendor, evidenceText(o, x.Evidence)), undisclosed(x.Undisclosed)})
+		h.Added = append(h.Added, htmlChange{fmt.Sprintf("SDK: %s%s (%s, %s): %s", x.ID, versionSuffix(x.JSONSDK), sdkName(o, x.JSONSDK), x.Vendor, evidenceText(o, x.Evidence)), undisclosed(x.Undisclosed)})
+	}
+	for _, c := range d.SDKVersions {
+		h.SDKVersions = append(h.SDKVersions, htmlChange{Text: versionChangeText(o, c)})
 	}
 	for _, p := range d.RemovedPermissions {
 		h.Removed = append(h.Removed, htmlChange{Text: fmt.Sprintf("%s: %s (%s)", o.t("permission"), p.Name, p.Protection)})
 	}
 	for _, x := range d.RemovedSDKs {
-		h.Removed = append(h.Removed, htmlChange{Text: fmt.Sprintf("SDK: %s (%s)", x.ID, sdkName(o, x.JSONSDK))})
+		h.Removed = append(h.Removed, htmlChange{Text: fmt.Sprintf("SDK: %s%s (%s)", x.ID, versionSuffix(x.JSONSDK), sdkName(o, x.JSONSDK))})
 	}
 	if d.MinSDK != nil {
 		h.SDKRange = append(h.SDKRange, htmlChange{Text: fmt.Sprintf("minSdkVersion %d → %d", d.MinSDK.Old, d.MinSDK.New)})

@@ -147,6 +147,9 @@ type Build struct {
 	Unanalysed  []JSONUnanalysed `json:"unanalysed"`
 	MetaData    []JSONMetaData   `json:"meta_data"`
 	AppFlags    JSONAppFlags     `json:"app_flags"`
+	// Native lists the native libraries whose ELF tables were read (a bare
+	// .so, one library of each name in an archive); absent when none was.
+	Native []JSONNativeLib `json:"native,omitempty"`
 }
 
 // Outcome is what the rules and the review concluded: the findings, their
@@ -207,6 +210,9 @@ type JSONSDK struct {
 	Category string         `json:"category"`
 	Evidence []JSONEvidence `json:"evidence"`
 	Via      string         `json:"via,omitempty"`
+	// Version is the SDK's version as the binary carries it; absent when it carries none.
+	Version         string               `json:"version,omitempty"`
+	VersionEvidence *JSONVersionEvidence `json:"version_evidence,omitempty"`
 }
 
 // JSONEvidence is evidence{kind, value, count}.
@@ -386,6 +392,7 @@ func newBuild(r *audit.Result, o Options) *Build {
 		Splits:     []JSONSplit{},
 		Unanalysed: []JSONUnanalysed{},
 		MetaData:   jsonMetaData(inv.MetaData),
+		Native:     jsonNative(inv.Native),
 		AppFlags: JSONAppFlags{Debuggable: f.Debuggable, AllowBackup: f.AllowBackup,
 			UsesCleartextTraffic: f.UsesCleartextTraffic, NetworkSecurityConfig: f.NetworkSecurityConfig, Name: f.Name},
 	}
@@ -440,7 +447,8 @@ func jsonSDKs(ds []sdk.Detection) []JSONSDK {
 		}
 		e := det.Entry
 		s := JSONSDK{ID: e.ID, Name: e.Name, NameZh: e.NameZh, Vendor: e.Vendor, Category: e.Category,
-			Evidence: jsonEvidence(det.Evidence), Via: det.Via}
+			Evidence: jsonEvidence(det.Evidence), Via: det.Via,
+			Version: det.Version, VersionEvidence: jsonVersionEvidence(det.VersionEvidence)}
 		out = append(out, s)
 	}
 	slices.SortStableFunc(out, func(a, b JSONSDK) int { return cmp.Compare(a.ID, b.ID) })

@@ -132,6 +132,7 @@ func junitSuite(r *Result, o Options) JUnitSuite {
 	if b := r.Build; b != nil {
 		s.build(names(b.Permissions, func(p JSONPermission) string { return p.Name }),
 			names(b.SDKs, func(d JSONSDK) string { return d.ID }), "")
+		s.Properties = append(s.Properties, sdkVersionProperties(b.SDKs)...)
 	}
 	if r.Command == CommandCheck {
 		for _, rule := range []string{audit.RuleMissingSDKList, audit.RuleMissingPermissionList, audit.RuleUnanalysedCode} {

@@ -178,12 +178,12 @@ func (m *mdWriter) build(d *Build) {
 	}
 	var sdks [][]string
 	for _, s := range d.SDKs {
-		sdks = append(sdks, []string{s.ID, sdkName(o, s), s.Vendor, evidenceText(o, s.Evidence)})
+		sdks = append(sdks, []string{s.ID, sdkName(o, s), versionCell(s), s.Vendor, evidenceText(o, s.Evidence)})
 	}
 	m.line("**%s** (%d)", o.t("sdks"), len(sdks))
 	m.line("")
 	if len(sdks) > 0 {
-		m.table([]string{o.t("id"), o.t("name"), o.t("vendor"), o.t("evidence")}, sdks)
+		m.table([]string{o.t("id"), o.t("name"), o.t("version"), o.t("vendor"), o.t("evidence")}, sdks)
 		m.line("")
 	}
 	if len(d.Warnings) > 0 {

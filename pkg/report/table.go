@@ -163,9 +163,16 @@ func (p *tablePrinter) build(b *Build) {
 		if s.Via != "" {
 			name += " (" + o.tf("via", s.Via) + ")"
 		}
-		sdks = append(sdks, []string{s.ID, name, s.Vendor, evidenceText(o, s.Evidence)})
+		sdks = append(sdks, []string{s.ID, name, versionCell(s), s.Vendor, evidenceText(o, s.Evidence)})
 	}
-	p.section(o.t("sdks"), []string{o.t("id"), o.t("name"), o.t("vendor"), o.t("evidence")}, sdks)
+	p.section(o.t("sdks"), []string{o.t("id"), o.t("name"), o.t("version"), o.t("vendor"), o.t("evidence")}, sdks)
+	if len(b.Native) > 0 {
+		var rows [][]string
+		for _, l := range b.Native {
+			rows = append(rows, nativeRow(l))
+		}
+		p.section(o.t("native"), []string{o.t("path"), o.t("abi"), o.t("soname"), o.t("jni-classes")}, rows)
+	}
 
 	if len(b.Code.ClassNames) > 0 {
 		p.printf("%s\n", o.t("class-names"))

@@ -19,6 +19,7 @@ import (
 	"github.com/apkaudit/apkaudit/pkg/container"
 	"github.com/apkaudit/apkaudit/pkg/diff"
 	"github.com/apkaudit/apkaudit/pkg/doctext"
+	"github.com/apkaudit/apkaudit/pkg/inventory"
 	"github.com/apkaudit/apkaudit/pkg/inventory/collect"
 	"github.com/apkaudit/apkaudit/pkg/limits"
 	"github.com/apkaudit/apkaudit/pkg/policy"
@@ -106,7 +107,8 @@ func inspect(ctx context.Context, path string, opt Options) (scanned, error) {
 	defer f.Close()
 	inv, err := collect.Build(ctx, f, collect.Options{
 		Limits: opt.Limits, Jobs: opt.Jobs, NoCode: opt.NoCode, KeepClasses: opt.KeepClasses,
-		WantStrings: func() []string { return matcher().WantStrings() },
+		WantStrings:  func() []string { return matcher().WantStrings() },
+		WantVersions: func() inventory.VersionQuery { return matcher().VersionQuery() },
 	})
 	if err != nil {
 		if ctx.Err() != nil {
