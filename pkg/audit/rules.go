@@ -16,6 +16,7 @@ import (
 type Input struct {
 	Inventory  *inventory.Inventory
 	SDKs       []sdk.Detection
+	Reads      []sdk.Read
 	Disclosure *policy.Disclosure
 	Catalogue  *sdkdb.Catalogue
 }

@@ -118,7 +118,8 @@ func inspect(ctx context.Context, path string, opt Options) (scanned, error) {
 	if err != nil {
 		return scanned{}, err
 	}
-	return scanned{&audit.Result{Inventory: inv, SDKs: matcher().Match(inv)}, cat}, nil
+	dets := matcher().Match(inv)
+	return scanned{&audit.Result{Inventory: inv, SDKs: dets, Reads: matcher().Attribute(inv, dets)}, cat}, nil
 }
 
 // finish applies the rules to s against the policy d (nil for inspect), and
@@ -126,7 +127,7 @@ func inspect(ctx context.Context, path string, opt Options) (scanned, error) {
 func finish(s scanned, d *policy.Disclosure, opt Options) *audit.Result {
 	r := s.r
 	r.Disclosure = d
-	r.Findings = audit.Evaluate(audit.Input{Inventory: r.Inventory, SDKs: r.SDKs, Disclosure: d, Catalogue: s.cat}, opt.Config)
+	r.Findings = audit.Evaluate(audit.Input{Inventory: r.Inventory, SDKs: r.SDKs, Reads: r.Reads, Disclosure: d, Catalogue: s.cat}, opt.Config)
 	opt.review().Apply(r)
 	return r
 }
