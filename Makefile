@@ -53,7 +53,7 @@ tables:
 fixtures: policy-docs malformed
 	bash testdata/fixtures/build.sh testdata/fixtures/apk miitee miitee-v2 packed
 	@# Code evidence (issue 16): kept apart so the tests that batch testdata/fixtures/apk keep their counts.
-	bash testdata/fixtures/build.sh testdata/fixtures/code codereads
+	bash testdata/fixtures/build.sh testdata/fixtures/code codereads codeloader codereflect
 	bash testdata/fixtures/build.sh testdata/demo demo
 	sh pkg/dex/testdata/gen.sh
 

@@ -18,6 +18,9 @@ const (
 	EvidenceAsset             = "asset"
 	EvidenceString            = "string"
 	EvidenceVersionFile       = "version-file"
+	// EvidenceCodeCall is a call site of a sensitive API in the SDK's own
+	// code (pkg/sdk Attribute); no catalogue signal reports it.
+	EvidenceCodeCall = "code-call"
 )
 
 // SignalKind is one kind of evidence a catalogue entry lists under signals:

@@ -119,7 +119,8 @@ func inspect(ctx context.Context, path string, opt Options) (scanned, error) {
 		return scanned{}, err
 	}
 	dets := matcher().Match(inv)
-	return scanned{&audit.Result{Inventory: inv, SDKs: dets, Reads: matcher().Attribute(inv, dets)}, cat}, nil
+	reads := matcher().Attribute(inv, dets)
+	return scanned{&audit.Result{Inventory: inv, SDKs: sdk.WithCodeEvidence(dets, reads), Reads: reads}, cat}, nil
 }
 
 // finish applies the rules to s against the policy d (nil for inspect), and
@@ -249,8 +250,8 @@ func Diff(ctx context.Context, oldPath, newPath string, policies []string, opt O
 		}
 	}
 	oldR, newR := oldS.r, newS.r
-	res := &DiffResult{Diff: diff.Compare(diff.Build{Inventory: oldR.Inventory, SDKs: oldR.SDKs},
-		diff.Build{Inventory: newR.Inventory, SDKs: newR.SDKs})}
+	res := &DiffResult{Diff: diff.Compare(diff.Build{Inventory: oldR.Inventory, SDKs: oldR.SDKs, Reads: oldR.Reads},
+		diff.Build{Inventory: newR.Inventory, SDKs: newR.SDKs, Reads: newR.Reads})}
 	if d == nil {
 		res.Result = newR // no policy, no rules: nothing to review
 		return res, nil

@@ -3,6 +3,7 @@ package sdk
 import (
 	"cmp"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/apkaudit/apkaudit/pkg/inventory"
@@ -220,4 +221,43 @@ func DataReadBy(reads []Read, by string) []string {
 	}
 	slices.Sort(out)
 	return out
+}
+
+// WithCodeEvidence returns dets with one code-call Evidence per read of
+// each SDK's own code appended: the API (and its string constants), the
+// number of call sites and up to MaxCallers calling classes. The
+// detections' evidence slices are copied, not changed.
+func WithCodeEvidence(dets []Detection, reads []Read) []Detection {
+	out := slices.Clone(dets)
+	for i := range out {
+		var ev []Evidence
+		for _, r := range reads {
+			if out[i].Entry != nil && r.By == out[i].Entry.ID {
+				ev = append(ev, Evidence{Kind: sdkdb.EvidenceCodeCall, Value: r.Where(), Count: r.Count})
+			}
+		}
+		if ev != nil {
+			out[i].Evidence = append(slices.Clip(out[i].Evidence), ev...)
+		}
+	}
+	return out
+}
+
+// Where names the read for evidence: the API, its string constants, the
+// kind of reach when it is reflection, and the calling classes,
+// "android.content.ContentResolver.query \"content://sms\" in cn.jpush.a.B, cn.jpush.a.C (+2 more)".
+func (r Read) Where() string {
+	var b strings.Builder
+	b.WriteString(r.API)
+	for _, c := range r.Constants {
+		b.WriteString(" \"" + c + "\"")
+	}
+	if r.Reflective {
+		b.WriteString(" by reflection")
+	}
+	b.WriteString(" in " + strings.Join(r.Callers, ", "))
+	if more := r.Classes - len(r.Callers); more > 0 {
+		b.WriteString(" (+" + strconv.Itoa(more) + " more)")
+	}
+	return b.String()
 }
