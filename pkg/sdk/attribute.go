@@ -147,12 +147,8 @@ func (m *Matcher) owner(class, appPkg string, detected map[int]bool) string {
 	weak, weakDepth := "", 0
 	cur, depth := m.pkgs, 0
 	for rest := pkg; rest != "" && cur != nil; {
-		seg := rest
-		if j := strings.IndexByte(rest, '.'); j >= 0 {
-			seg, rest = rest[:j], rest[j+1:]
-		} else {
-			rest = ""
-		}
+		var seg string
+		seg, rest, _ = strings.Cut(rest, ".")
 		cur = cur.children[seg]
 		depth++
 		if cur == nil {
