@@ -55,7 +55,7 @@ tables:
 fixtures: policy-docs malformed
 	bash testdata/fixtures/build.sh testdata/fixtures/apk miitee miitee-v2 packed
 	@# Code evidence (issue 16): kept apart so the tests that batch testdata/fixtures/apk keep their counts.
-	bash testdata/fixtures/build.sh testdata/fixtures/code codereads
+	bash testdata/fixtures/build.sh testdata/fixtures/code codereads codeloader codereflect
 	bash testdata/fixtures/build.sh testdata/demo demo
 	@# SDKs as they ship (issue 13): an AAR, a JAR and a bare .so built by javac, zip and cc.
 	bash testdata/fixtures/sdk/build.sh testdata/fixtures/sdk

@@ -23,6 +23,9 @@ const (
 	// proguard.txt. It is always weak: consumer rules may keep a dependency
 	// the library does not bundle.
 	EvidenceProguardKeep = "proguard-keep"
+	// EvidenceCodeCall is a call site of a sensitive API in the SDK's own
+	// code (pkg/sdk Attribute); no catalogue signal reports it.
+	EvidenceCodeCall = "code-call"
 )
 
 // SignalKind is one kind of evidence a catalogue entry lists under signals:

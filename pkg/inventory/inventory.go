@@ -139,6 +139,11 @@ type Code struct {
 	Packages []Package
 	// ClassNames holds every class name (dotted) when Options.KeepClasses is set.
 	ClassNames []string
+	// Calls are the call sites of sensitive APIs (pkg/piapi's table) the code
+	// scan found, one per API entry, calling class and kind of reach; sorted.
+	Calls []Call
+	// CallScan says what the code scan covered.
+	CallScan CallScan
 }
 
 // Package is one Java package and how many classes it defines.

@@ -65,6 +65,13 @@ type htmlSection struct {
 	Failing  bool
 	Notes    []string
 	Rules    []htmlRule
+	// UsedBy is each permission's used_by in the report language, in
+	// Build.Permissions order; Reads the code-reads table; CallScan what
+	// the code scan covered.
+	UsedBy      []string
+	ReadsHeader []string
+	Reads       [][]string
+	CallScan    string
 }
 
 type htmlSDK struct {
@@ -153,6 +160,10 @@ func newHTMLSection(i int, r *Result, o Options) htmlSection {
 			}
 			s.SDKs = append(s.SDKs, htmlSDK{JSONSDK: d, Display: name})
 		}
+		for _, p := range b.Permissions {
+			s.UsedBy = append(s.UsedBy, o.usedByText(p.UsedBy))
+		}
+		s.ReadsHeader, s.Reads, s.CallScan = o.readsHeader(), o.readRows(b.Code.Reads), o.callScanText(b.Code.CallScan)
 	}
 	if r.Findings == nil {
 		return s
@@ -210,6 +221,9 @@ func newHTMLDiff(d *Diff, o Options) *htmlDiff {
 	}
 	for _, c := range d.SDKVersions {
 		h.SDKVersions = append(h.SDKVersions, htmlChange{Text: versionChangeText(o, c)})
+	}
+	for _, r := range o.readRows(d.AddedReads) {
+		h.Added = append(h.Added, htmlChange{Text: fmt.Sprintf("%s: %s: %s, %s ×%s (%s)", o.t("code-read"), r[0], r[1], r[2], r[3], r[4])})
 	}
 	for _, p := range d.RemovedPermissions {
 		h.Removed = append(h.Removed, htmlChange{Text: fmt.Sprintf("%s: %s (%s)", o.t("permission"), p.Name, p.Protection)})

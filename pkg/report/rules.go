@@ -61,8 +61,15 @@ var ruleTexts = []RuleText{
 		ID:      audit.RuleUndisclosedSDKData,
 		Title:   "SDK row omits data the SDK collects",
 		TitleZh: "SDK清单遗漏了该SDK收集的信息",
-		Help:    "The policy's row for a detected SDK omits personal-information types that the SDK's own documentation says it collects. Complete the 收集信息范围 column.",
-		HelpZh:  "隐私政策中该 SDK 的条目遗漏了 SDK 官方文档所述会收集的个人信息类型。请补全“收集信息范围”。",
+		Help:    "The policy's row for a detected SDK omits personal-information types that the SDK's own documentation says it collects (catalogue data), or that the SDK's own code in this build calls APIs to read (code evidence: the call sites are listed). Complete the 收集信息范围 column.",
+		HelpZh:  "隐私政策中该 SDK 的条目遗漏了 SDK 官方文档所述会收集的个人信息类型（SDK目录资料），或该 SDK 自身代码在本构建中调用 API 读取的个人信息类型（代码证据：列出调用点）。请补全“收集信息范围”。",
+	},
+	{
+		ID:      audit.RuleUndisclosedDataAccess,
+		Title:   "Code reads personal information the policy never mentions",
+		TitleZh: "代码读取了隐私政策未提及的个人信息",
+		Help:    "The app's own code or an embedded SDK's code calls an API that reads a personal-information type (IMEI, location, contacts, SMS, the clipboard, the installed-app list …) and no part of the policy mentions that type, neither in its text, nor in an SDK row, nor through a permission it discloses. The evidence lists the call sites found in the DEX code; a call site is not proof that the code runs. Describe the collection, or remove the code. Code in no known package (unattributed) is listed in the report but not judged.",
+		HelpZh:  "应用自身代码或嵌入的 SDK 代码调用了读取某类个人信息（IMEI、位置、通讯录、短信、剪切板、应用列表等）的 API，而隐私政策的正文、SDK 清单和权限说明均未提及该类信息。证据列出了在 DEX 代码中找到的调用点；调用点不等于运行时一定调用。请在隐私政策中说明，或移除相关代码。无法归属的代码（未归属）只列出，不作判断。",
 	},
 	{
 		ID:      audit.RuleIncompleteSDKDisclosure,
@@ -70,6 +77,13 @@ var ruleTexts = []RuleText{
 		TitleZh: "SDK清单条目缺少必填字段",
 		Help:    "An SDK row lacks one of the fields regulators require: SDK name, developer, purpose, data collected, privacy policy link.",
 		HelpZh:  "SDK 清单条目缺少监管要求的字段之一：SDK名称、开发者/公司、使用目的、收集信息范围、隐私政策链接。",
+	},
+	{
+		ID:      audit.RuleUnusedPermission,
+		Title:   "Dangerous permission with no call site found",
+		TitleZh: "未找到调用点的危险权限",
+		Help:    "A dangerous permission is declared and no call site of an API that needs it was found in the build's code. Requesting permissions the app's functions do not need is 过度索取权限. This is inferred from an absence, so it is reported only when the scan saw all the code: never when code was unanalysed, packed, loaded at run time, or reaches the API through visible reflection, and only for permissions whose APIs the sensitive-API table knows. Native code and WebView features are not searched: check before removing the permission.",
+		HelpZh:  "清单声明了危险权限，但在构建的代码中未找到需要该权限的 API 调用点。申请与业务功能无关的权限属于过度索取权限。该结论基于“未找到”，因此仅在代码扫描完整时报告：存在未分析代码、加固、运行时加载代码或可见的反射调用时不报告，且只针对敏感 API 表覆盖的权限。原生代码和 WebView 功能不在搜索范围内：移除权限前请先确认。",
 	},
 	{
 		ID:      audit.RuleUnknownPolicySDK,

@@ -126,7 +126,7 @@ func TestSARIFContent(t *testing.T) {
 	assert.Empty(t, run.Invocations, "no timestamp with NoTimestamp")
 
 	rules := run.Tool.Driver.Rules
-	require.Len(t, rules, 11, "every rule id of DESIGN.md")
+	require.Len(t, rules, 13, "every rule id of DESIGN.md")
 	for i, r := range audit.Rules() {
 		assert.Equal(t, r.ID, rules[i].ID)
 		assert.Equal(t, sarifLevel(r.Default), rules[i].DefaultConfiguration.Level)

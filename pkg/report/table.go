@@ -153,9 +153,9 @@ func (p *tablePrinter) build(b *Build) {
 
 	var perms [][]string
 	for _, x := range b.Permissions {
-		perms = append(perms, []string{x.Name, x.Protection, o.yesNo(x.Sensitive), x.Zh})
+		perms = append(perms, []string{x.Name, x.Protection, o.yesNo(x.Sensitive), x.Zh, o.usedByText(x.UsedBy)})
 	}
-	p.section(o.t("permissions"), []string{o.t("permission"), o.t("protection"), o.t("sensitive"), o.t("zh-name")}, perms)
+	p.section(o.t("permissions"), []string{o.t("permission"), o.t("protection"), o.t("sensitive"), o.t("zh-name"), o.t("used-by")}, perms)
 
 	var sdks [][]string
 	for _, s := range b.SDKs {
@@ -173,6 +173,8 @@ func (p *tablePrinter) build(b *Build) {
 		}
 		p.section(o.t("native"), []string{o.t("path"), o.t("abi"), o.t("soname"), o.t("jni-classes")}, rows)
 	}
+	p.section(o.t("code-reads"), o.readsHeader(), o.readRows(b.Code.Reads))
+	p.printf("%s: %s\n\n", o.t("code-scan"), o.callScanText(b.Code.CallScan))
 
 	if len(b.Code.ClassNames) > 0 {
 		p.printf("%s\n", o.t("class-names"))

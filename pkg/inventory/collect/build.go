@@ -220,6 +220,8 @@ type builder struct {
 	file     *container.File    // the artifact
 	top      *container.Archive // the artifact's own archive; nil for a bare DEX or manifest
 	dexes    int                // DEX entries queued, for the DexFiles limit
+	// classFiles counts JAR .class files, whose code the code scan does not read.
+	classFiles int
 	// basePrefix is "base.apk!/" for the base APK of a split bundle, whose manifest is the app's.
 	basePrefix string
 }
@@ -529,6 +531,7 @@ func (b *builder) addClassFile(prefix, name string) {
 		delete(b.pkgs, ".")
 	}
 	b.inv.Code.Classes++
+	b.classFiles++
 	if b.opt.KeepClasses {
 		b.inv.Code.ClassNames = append(b.inv.Code.ClassNames, strings.ReplaceAll(cls, "/", "."))
 	}
@@ -603,6 +606,11 @@ func (b *builder) scanDex(data []byte, pk map[string]*int, name string) error {
 		return err
 	}
 	b.readDexConstants(f, name)
+	code, codeErr := scanCalls(f)
+	b.addCode(code, codeErr == nil)
+	if codeErr != nil {
+		b.unanalysed(name, codeErr)
+	}
 	var found map[string]int
 	if want := b.wantStrings(); len(want) > 0 {
 		found, err = f.FindStrings(want)
@@ -665,6 +673,7 @@ func (b *builder) finish() {
 	}
 	sort.Slice(inv.Code.Packages, func(i, j int) bool { return inv.Code.Packages[i].Name < inv.Code.Packages[j].Name })
 	sort.Strings(inv.Code.ClassNames)
+	b.finishCode()
 	sort.Strings(inv.NativeLibs)
 	sort.Strings(inv.Assets)
 	sort.Slice(inv.VersionFiles, func(i, j int) bool { return inv.VersionFiles[i].Name < inv.VersionFiles[j].Name })
