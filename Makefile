@@ -14,7 +14,8 @@ FUZZTIME  ?= 60s
 SMOKETIME ?= 10s
 EXTERNAL  := testdata/external
 APT_PKGS  := aapt dexdump libsmali-java zipalign apksigner android-framework-res \
-             libreoffice-writer-nogui fonts-wqy-microhei chromium protobuf-compiler binutils
+             libreoffice-writer-nogui fonts-wqy-microhei chromium protobuf-compiler binutils \
+             openjdk-17-jdk-headless zip unzip
 SUDO      := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .PHONY: all build release test deps corpus generate catalogue tables fixtures malformed synthetic policy-docs vet unit fuzz-smoke fuzz bench validate-sdkdb clean
@@ -55,12 +56,15 @@ tables:
 	$(GO) generate ./sdkdb ./pkg/permissions ./pkg/policy
 
 ## fixtures: APKs from testdata/fixtures/src (aapt + smali + cc + zipalign + apksigner), the
-## DEX fixtures of pkg/dex, policy documents and the malformed cases.
+## SDK fixtures of testdata/fixtures/sdk (javac + zip + cc), the DEX fixtures of pkg/dex,
+## policy documents and the malformed cases.
 fixtures: policy-docs malformed
 	bash testdata/fixtures/build.sh testdata/fixtures/apk miitee miitee-v2 packed
 	@# Code evidence (issue 16): kept apart so the tests that batch testdata/fixtures/apk keep their counts.
-	bash testdata/fixtures/build.sh testdata/fixtures/code codereads
+	bash testdata/fixtures/build.sh testdata/fixtures/code codereads codeloader codereflect
 	bash testdata/fixtures/build.sh testdata/demo demo
+	@# SDKs as they ship (issue 13): an AAR, a JAR and a bare .so built by javac, zip and cc.
+	bash testdata/fixtures/sdk/build.sh testdata/fixtures/sdk
 	sh pkg/dex/testdata/gen.sh
 
 ## malformed: the hostile-input cases of tests/malformed, generated from real files (git-ignored).

@@ -2,21 +2,32 @@
 # Compares apkaudit with the tools users have today, in one run, on the same
 # machine, warm cache. Prints a Markdown table (medians, ratios, peak RSS).
 #
-#   apkaudit   apkaudit inspect --format json (manifest, every class, SDK matching)
+#   apkaudit   apkaudit inspect --format json (manifest, every class, SDK matching,
+#              the code scan for sensitive-API call sites and its attribution)
+#   check      apkaudit check --format json against the demo policy (every rule)
 #   floor      scripts/inflate-floor: inflate every DEX entry, discard the bytes
 #   aapt       aapt dump permissions (manifest only)
 #   dexdump    exodus-core's pipeline: unzip + dexdump + perl class extraction
 #   baksmali   baksmali list classes, once per DEX (MobSF's way)
 #   androguard androguard 3.4: APK + DalvikVMFormat for every DEX (Debian's python3)
+#   androguard-xref  androguard's AnalyzeAPK with cross-references, then the callers of
+#              four personal-information APIs: how VioDroid-Finder finds call sites
 #
 # usage: scripts/bench.sh [PAIRS]     (default 7 alternating apkaudit/floor pairs)
-# Needs the external corpus (make corpus) and Debian's aapt dexdump
-# libsmali-java androguard time.
+# Needs the external corpus (make corpus); installs the Debian packages it
+# compares with (aapt dexdump libsmali-java androguard time) when missing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 pairs=${1:-7}
 ext=testdata/external
 work=$(mktemp -d); trap 'rm -rf "$work"' EXIT
+missing=""
+for p in aapt dexdump libsmali-java androguard time; do dpkg -s "$p" >/dev/null 2>&1 || missing="$missing $p"; done
+if [ -n "$missing" ]; then
+  echo "bench.sh: installing$missing" >&2
+  sudo=""; [ "$(id -u)" = 0 ] || sudo=sudo
+  $sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends $missing >/dev/null
+fi
 for t in aapt dexdump baksmali /usr/bin/time; do command -v "$t" >/dev/null || { echo "bench.sh: $t missing (apt-get install aapt dexdump libsmali-java androguard time)" >&2; exit 1; }; done
 [ -f "$ext/npm/appium-uiautomator2-server-v10.6.6.apk" ] || { echo "bench.sh: run make corpus first" >&2; exit 1; }
 
@@ -63,14 +74,28 @@ n = sum(len(DalvikVMFormat(d).get_classes()) for d in a.get_all_dex())
 a.get_permissions()
 PY
 }
-export -f dexdump_pipeline baksmali_list androguard_run
+androguard_xref() {
+  /usr/bin/python3 - "$1" <<'PY' 2>/dev/null
+import sys
+from androguard.misc import AnalyzeAPK
+a, d, dx = AnalyzeAPK(sys.argv[1])  # every DEX, with cross-references
+n = 0
+for cls, name in [("Landroid/telephony/TelephonyManager;", "getDeviceId"), ("Landroid/provider/Settings\\$Secure;", "getString"),
+                  ("Landroid/content/ClipboardManager;", "getPrimaryClip"), ("Landroid/location/LocationManager;", "getLastKnownLocation")]:
+    for m in dx.find_methods(classname=cls, methodname=name):
+        n += len(list(m.get_xref_from()))
+a.get_permissions()
+PY
+}
+export -f dexdump_pipeline baksmali_list androguard_run androguard_xref
 
 bench_apk() {
-  local label=$1 apk=$2 slow_runs=$3
+  local label=$1 apk=$2 slow_runs=$3 xref_runs=$4
   rm -f "$work"/r_*
   for _ in $(seq "$pairs"); do   # alternate, so drift hits both sides alike
     measure apkaudit "$work/apkaudit" inspect --format json --quiet "$apk"
     measure floor "$work/inflate-floor" -j 2 "$apk"
+    measure check "$work/apkaudit" check --format json --quiet --fail-on none "$apk" --policy testdata/demo/privacy-policy.html
   done
   for _ in $(seq "$pairs"); do measure aapt aapt dump permissions "$apk"; done
   for _ in $(seq "$slow_runs"); do
@@ -78,6 +103,7 @@ bench_apk() {
     measure baksmali bash -c 'baksmali_list "$0"' "$apk"
     measure androguard bash -c 'androguard_run "$0"' "$apk"
   done
+  for _ in $(seq "$xref_runs"); do measure androguard-xref bash -c 'androguard_xref "$0"' "$apk"; done
   local floor_s; floor_s=$(col floor 1 | median)
   local dex_mb; dex_mb=$(unzip -lv "$apk" | awk '$NF ~ /\.dex$/ {s+=$1} END {printf "%.1f", s/1048576}')
   echo
@@ -85,7 +111,7 @@ bench_apk() {
   echo
   echo "| tool | runs | median s | × floor | peak RSS MiB |"
   echo "|---|---:|---:|---:|---:|"
-  for t in apkaudit floor aapt dexdump baksmali androguard; do
+  for t in apkaudit check floor aapt dexdump baksmali androguard androguard-xref; do
     [ -s "$work/r_$t" ] || continue
     local s rss
     s=$(col "$t" 1 | median); rss=$(col "$t" 2 | sort -n | tail -1)
@@ -94,5 +120,5 @@ bench_apk() {
 }
 
 echo "## apkaudit benchmark — $(date -u +%Y-%m-%d), $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(go version | cut -d' ' -f3)"
-bench_apk "appium-uiautomator2-server 10.6.6" "$appium" 3
-bench_apk "synthetic multi-DEX APK from real DEX files" "$synth" 1
+bench_apk "appium-uiautomator2-server 10.6.6" "$appium" 3 "${XREF_RUNS:-1}"
+bench_apk "synthetic multi-DEX APK from real DEX files" "$synth" 1 "${XREF_RUNS:-1}"

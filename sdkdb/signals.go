@@ -18,6 +18,14 @@ const (
 	EvidenceAsset             = "asset"
 	EvidenceString            = "string"
 	EvidenceVersionFile       = "version-file"
+	// EvidenceProguardKeep is no signal kind of its own: a class or package
+	// of an entry's dex_packages or classes named by a -keep rule of an AAR's
+	// proguard.txt. It is always weak: consumer rules may keep a dependency
+	// the library does not bundle.
+	EvidenceProguardKeep = "proguard-keep"
+	// EvidenceCodeCall is a call site of a sensitive API in the SDK's own
+	// code (pkg/sdk Attribute); no catalogue signal reports it.
+	EvidenceCodeCall = "code-call"
 )
 
 // SignalKind is one kind of evidence a catalogue entry lists under signals:

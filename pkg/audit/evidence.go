@@ -3,6 +3,7 @@ package audit
 import (
 	"fmt"
 	"slices"
+	"strings"
 
 	"github.com/apkaudit/apkaudit/pkg/sdk"
 	"github.com/apkaudit/apkaudit/sdkdb"
@@ -50,4 +51,22 @@ func (e *evaluator) sdkEvidence(ev []sdk.Evidence) []string {
 		e.say(out[i], zh)
 	}
 	return out
+}
+
+// sayRead is readEvidence(r), said in both languages: "code-call (jpush):
+// … (1 call site, 短信)" is "代码调用（jpush）：…（1 个调用点，短信）".
+func (e *evaluator) sayRead(r sdk.Read) string {
+	what := "个调用点"
+	if r.Reflective {
+		what = "次反射查找"
+	}
+	return e.say(readEvidence(r), fmt.Sprintf("%s（%s）：%s（%d %s，%s）", sdkdb.EvidenceNameZh("code-call"), r.By, r.Where(), r.Count, what, r.Data))
+}
+
+// listSomeZh is listSome in Chinese.
+func listSomeZh(list []string, n int) string {
+	if len(list) <= n {
+		return strings.Join(list, "、")
+	}
+	return fmt.Sprintf("%s 等 %d 个", strings.Join(list[:n], "、"), len(list))
 }

@@ -123,6 +123,9 @@ func Summarise(f []Finding) Summary {
 type Result struct {
 	Inventory *inventory.Inventory
 	SDKs      []sdk.Detection
+	// Reads are the sensitive-API call sites of the code, attributed to SDKs,
+	// the app or no one (sdk.Matcher.Attribute).
+	Reads []sdk.Read
 	// Disclosure is nil for inspect.
 	Disclosure *policy.Disclosure
 	Findings   []Finding

@@ -16,6 +16,7 @@ import (
 type Input struct {
 	Inventory  *inventory.Inventory
 	SDKs       []sdk.Detection
+	Reads      []sdk.Read
 	Disclosure *policy.Disclosure
 	Catalogue  *sdkdb.Catalogue
 }
@@ -29,6 +30,7 @@ func Evaluate(in Input, cfg *Config) []Finding {
 	if in.Disclosure != nil {
 		e.permissionRules()
 		e.sdkRules()
+		e.codeRules()
 	}
 	SortFindings(e.out)
 	return e.out
@@ -112,8 +114,11 @@ func evidenceLines(ev []sdk.Evidence) []string {
 	out := make([]string, 0, len(ev))
 	for _, x := range ev {
 		s := x.Kind + ": " + x.Value
-		if x.Kind == sdkdb.EvidenceDexPackage && x.Count > 0 {
+		switch {
+		case x.Kind == sdkdb.EvidenceDexPackage && x.Count > 0:
 			s += fmt.Sprintf(" (%d classes)", x.Count)
+		case x.Kind == sdkdb.EvidenceCodeCall:
+			s += " (" + callSites(x.Count, false) + ")"
 		}
 		out = append(out, s)
 	}
@@ -273,6 +278,7 @@ func (e *evaluator) sdkRules() {
 		case len(c.rows) > 0:
 			for _, row := range c.rows {
 				e.sdkDataRule(s, row)
+				e.sdkCodeDataRule(s, row)
 			}
 		case len(c.mentions) > 0:
 			// Named in prose: disclosed, but without the fields a list row carries.
@@ -379,18 +385,26 @@ var (
 	specificDeviceIDs = map[string]bool{"IMEI": true, "MEID": true, "IMSI": true, "Android ID": true, "OAID": true, "设备序列号": true}
 )
 
+// rowDiscloses returns the data types a row discloses: those it names, and
+// the generic device identifier when it names a specific one ("IMEI/Android
+// ID" discloses "a device identifier").
+func rowDiscloses(row policy.SDKRow) map[string]bool {
+	have := map[string]bool{}
+	for _, t := range row.DataTypes {
+		have[t] = true
+		if specificDeviceIDs[t] {
+			have[genericDeviceID] = true
+		}
+	}
+	return have
+}
+
 // sdkDataRule compares the data types a row discloses with what the catalogue says the SDK collects.
 func (e *evaluator) sdkDataRule(s sdk.Detection, row policy.SDKRow) {
 	if strings.TrimSpace(row.Data) == "" || len(s.Entry.DataCollected) == 0 {
 		return // a missing data field is incomplete-sdk-disclosure
 	}
-	have := map[string]bool{}
-	for _, t := range row.DataTypes {
-		have[t] = true
-		if specificDeviceIDs[t] {
-			have[genericDeviceID] = true // "IMEI/Android ID" discloses "a device identifier"
-		}
-	}
+	have := rowDiscloses(row)
 	var missing []string
 	seen := map[string]bool{}
 	for _, item := range s.Entry.DataCollected {

@@ -13,6 +13,8 @@ const (
 	RuleStalePermissionDisclosure   = "stale-permission-disclosure"
 	RuleUnknownPolicySDK            = "unknown-policy-sdk"
 	RuleUnanalysedCode              = "unanalysed-code"
+	RuleUndisclosedDataAccess       = "undisclosed-data-access"
+	RuleUnusedPermission            = "unused-permission"
 )
 
 // RuleInfo describes one rule: its default severity and the regulation it rests on.
@@ -32,7 +34,9 @@ func Rules() []RuleInfo {
 		{RuleMissingSDKList, High, "《App违法违规收集使用个人信息行为认定方法》二.1; 工信部信管函〔2023〕26号; GB/T 41391-2022"},
 		{RuleUndisclosedSDK, High, "《App违法违规收集使用个人信息行为认定方法》二.1 (未逐一列出嵌入的第三方代码、插件); 工信部〔2020〕164号"},
 		{RuleUndisclosedSDKData, Medium, "《App违法违规收集使用个人信息行为认定方法》二.1; 工信部信管函〔2023〕26号 (收集信息范围)"},
+		{RuleUndisclosedDataAccess, Medium, "《App违法违规收集使用个人信息行为认定方法》二.1 (未逐一列出收集使用个人信息的目的、方式、范围); 工信部〔2020〕164号"},
 		{RuleIncompleteSDKDisclosure, Medium, "工信部信管函〔2023〕26号: SDK名称、开发者名称、使用目的、收集信息范围、隐私政策链接"},
+		{RuleUnusedPermission, Low, "《App违法违规收集使用个人信息行为认定方法》四.1 (打开的可收集个人信息权限与现有业务功能无关); GB/T 35273-2020 5.2; TC260-PG-20204A"},
 		{RuleUnknownPolicySDK, Low, "apkaudit catalogue coverage (the row could not be matched to a known SDK)"},
 		{RuleStaleSDKDisclosure, Info, "GB/T 35273-2020 5.5 (accuracy of the policy)"},
 		{RuleStalePermissionDisclosure, Info, "GB/T 35273-2020 5.5 (accuracy of the policy)"},

@@ -25,6 +25,7 @@ const (
 	KindDEX          Kind = "dex"           // a bare DEX file
 	KindManifestAXML Kind = "manifest-axml" // a binary AndroidManifest.xml
 	KindManifestXML  Kind = "manifest-xml"  // a text AndroidManifest.xml
+	KindELF          Kind = "so"            // an ELF shared object: a bare native library (lib*.so)
 	KindZip          Kind = "zip"           // some other zip archive
 	KindUnknown      Kind = "unknown"       // none of the above
 )
@@ -79,6 +80,8 @@ func sniffHead(head []byte) Kind {
 	switch {
 	case isDEX(head):
 		return KindDEX
+	case isSharedObject(head):
+		return KindELF
 	case len(head) >= 8 && bytes.Equal(head[:4], []byte{0x03, 0x00, 0x08, 0x00}):
 		return KindManifestAXML
 	case len(head) >= 12 && bytes.Equal(head[2:4], []byte{0x08, 0x00}) && bytes.Equal(head[8:12], []byte{0x01, 0x00, 0x1c, 0x00}):
@@ -95,6 +98,22 @@ func isDEX(b []byte) bool {
 	// "dex\n" then three digits and a NUL: "dex\n035\x00".
 	return len(b) >= 8 && bytes.HasPrefix(b, []byte("dex\n")) &&
 		isDigit(b[4]) && isDigit(b[5]) && isDigit(b[6]) && b[7] == 0
+}
+
+// isSharedObject reports whether b starts an ELF shared object (e_type
+// ET_DYN, in the byte order EI_DATA says): a native library. Object files and
+// static executables are no artifact.
+func isSharedObject(b []byte) bool {
+	if len(b) < 18 || !bytes.HasPrefix(b, []byte("\x7fELF")) {
+		return false
+	}
+	switch b[5] {
+	case 1:
+		return b[16] == 3 && b[17] == 0
+	case 2:
+		return b[16] == 0 && b[17] == 3
+	}
+	return false
 }
 
 func isDigit(c byte) bool { return '0' <= c && c <= '9' }

@@ -84,3 +84,35 @@ func TestCompare(t *testing.T) {
 		})
 	}
 }
+
+// TestAddedReads: a read is new when no read of the old build has its API,
+// data type, party and kind of reach; counts and callers do not matter. A
+// data type is added when the old build read it nowhere.
+func TestAddedReads(t *testing.T) {
+	read := func(api, data, by string, count int) sdk.Read {
+		return sdk.Read{API: api, Data: data, By: by, Count: count, Callers: []string{by + ".A"}}
+	}
+	old, new := build(34, nil, "jpush"), build(34, nil, "jpush")
+	old.Reads = []sdk.Read{
+		read("android.telephony.TelephonyManager.getDeviceId", "IMEI", "jpush", 1),
+		read("android.location.LocationManager.getLastKnownLocation", "位置信息", "app", 1),
+	}
+	new.Reads = []sdk.Read{
+		read("android.telephony.TelephonyManager.getDeviceId", "IMEI", "jpush", 5),        // more call sites: not new
+		read("android.telephony.TelephonyManager.getImei", "IMEI", "jpush", 1),            // a new API for a type already read
+		read("android.location.LocationManager.getLastKnownLocation", "位置信息", "jpush", 1), // a new party
+		read("android.content.ClipboardManager.getPrimaryClip", "剪切板", "app", 2),          // a new type
+	}
+	r := Compare(old, new)
+	var got []string
+	for _, x := range r.AddedReads {
+		got = append(got, x.By+" "+x.API)
+	}
+	assert.Equal(t, []string{"jpush android.telephony.TelephonyManager.getImei", "jpush android.location.LocationManager.getLastKnownLocation",
+		"app android.content.ClipboardManager.getPrimaryClip"}, got)
+	assert.False(t, r.Empty())
+	assert.True(t, r.Added("剪切板"))
+	assert.False(t, r.Added("IMEI"), "the old build read the IMEI too")
+	assert.False(t, r.Added("位置信息"))
+	assert.Empty(t, Compare(new, new).AddedReads)
+}

@@ -339,7 +339,9 @@ func (b *builder) addTableRow(no, table int, cells []string, covered []bool) {
 
 func (b *builder) warn(format string, args ...any) {
 	if len(b.doc.Warnings) < maxWarnings {
-		b.doc.Warnings = append(b.doc.Warnings, fmt.Sprintf(format, args...))
+		// Parser errors quote the input, which may not be UTF-8: a warning is
+		// reported text, and must survive JSON (the PDF child's result).
+		b.doc.Warnings = append(b.doc.Warnings, strings.ToValidUTF8(fmt.Sprintf(format, args...), "\uFFFD"))
 	}
 }
 

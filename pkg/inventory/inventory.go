@@ -38,12 +38,23 @@ type Inventory struct {
 	// Unanalysed lists code that could not be read (a DEX that failed to parse, a limit hit);
 	// each may hide an SDK.
 	Unanalysed []Unanalysed
+
+	// Native describes the native libraries whose ELF headers were read: a
+	// bare .so, or one library of each name in an archive. Sorted by Path.
+	Native []NativeLib
+	// VersionValues are the values read where SDK versions live: the
+	// versionName of every library manifest (an AAR's), and the files and
+	// constants a VersionQuery asked for. Sorted by Path, then Key.
+	VersionValues []VersionValue
+	// KeepRules are the classes and packages named by the -keep rules of an
+	// AAR's proguard.txt (its consumer rules). Sorted by Path, then Pattern.
+	KeepRules []KeepRule
 }
 
 // Artifact identifies the analysed file.
 type Artifact struct {
 	Path   string
-	Kind   string // apk, apks, xapk, apkm, aab, manifest, dex, jar, aar
+	Kind   string // apk, apks, xapk, apkm, aab, manifest, dex, jar, aar, so (a bare ELF native library)
 	SHA256 string
 	Size   int64
 }
@@ -128,6 +139,11 @@ type Code struct {
 	Packages []Package
 	// ClassNames holds every class name (dotted) when Options.KeepClasses is set.
 	ClassNames []string
+	// Calls are the call sites of sensitive APIs (pkg/piapi's table) the code
+	// scan found, one per API entry, calling class and kind of reach; sorted.
+	Calls []Call
+	// CallScan says what the code scan covered.
+	CallScan CallScan
 }
 
 // Package is one Java package and how many classes it defines.

@@ -70,8 +70,7 @@ type Entry struct {
 	// ("android.provider.Settings$Secure.getString" for "android_id").
 	API string
 	// Data is the personal-information type, a canonical name of the
-	// policy vocabulary (pkg/policy DataTypesIn) except the types
-	// NotInPolicyVocabulary lists.
+	// policy vocabulary (pkg/policy DataTypesIn).
 	Data string
 	// Detail is a finer name for reports (基站信息 for a 位置信息 entry), or "".
 	Detail string
@@ -94,12 +93,6 @@ func (e *Entry) Descriptor() string {
 
 // NeedsPermission reports whether perm is one of the entry's permissions.
 func (e *Entry) NeedsPermission(perm string) bool { return slices.Contains(e.Permissions, perm) }
-
-// NotInPolicyVocabulary lists the data types of the table that pkg/policy's
-// vocabulary has no canonical name for yet, so no policy wording can be
-// matched to them: until it has, a rule comparing code reads with the
-// policy must not treat these as undisclosed.
-var NotInPolicyVocabulary = []string{"日历", "运行中进程", "账户"}
 
 // table is the parsed and validated embedded table.
 var table = sync.OnceValues(func() ([]Entry, error) { return parse(apisYAML) })

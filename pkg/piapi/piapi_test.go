@@ -35,17 +35,10 @@ func TestTableSize(t *testing.T) {
 
 // TestDataIsPolicyVocabulary: every entry's data type is a canonical name of
 // the vocabulary pkg/policy reads policies with, so a rule can compare code
-// reads with disclosures by equality; the few types that vocabulary lacks
-// are listed in NotInPolicyVocabulary, and the list is kept honest.
+// reads with disclosures by equality.
 func TestDataIsPolicyVocabulary(t *testing.T) {
 	vocab := policy.DataTypes()
-	for _, missing := range NotInPolicyVocabulary {
-		assert.NotContains(t, vocab, missing, "pkg/policy now knows %s: drop it from NotInPolicyVocabulary", missing)
-	}
 	for _, e := range entries(t) {
-		if slices.Contains(NotInPolicyVocabulary, e.Data) {
-			continue
-		}
 		assert.Contains(t, vocab, e.Data, "%s: data %q", e.API, e.Data)
 	}
 }

@@ -51,7 +51,8 @@ func demoInventory() *inventory.Inventory {
 			{Name: "cn/jpush/android/service", Classes: 42},
 			{Name: "com/example/shop", Classes: 310},
 			{Name: "com/umeng/analytics", Classes: 120},
-		}, ClassNames: []string{"com.example.shop.MainActivity", "com.example.shop.ShopApp"}},
+		}, ClassNames: []string{"com.example.shop.MainActivity", "com.example.shop.ShopApp"},
+			CallScan: inventory.CallScan{Ran: true, DexFiles: 2, Methods: 38211, Instructions: 912004}},
 		NativeLibs: []string{"lib/arm64-v8a/libjcore.so", "lib/armeabi-v7a/libjcore.so"},
 		Splits:     []inventory.Split{{Name: "base", Base: true}},
 		Warnings:   []inventory.Warning{{Source: "classes2.dex", Message: "string id 88 points past the data section; class skipped"}},
@@ -63,12 +64,34 @@ func demoSDKs() []sdk.Detection {
 		{Entry: umeng, Evidence: []sdk.Evidence{
 			{Kind: sdkdb.EvidenceMetaData, Value: "UMENG_APPKEY", Count: 1},
 			{Kind: sdkdb.EvidenceDexPackage, Value: "com/umeng/analytics", Count: 120},
-		}},
+			{Kind: sdkdb.EvidenceCodeCall, Value: "android.telephony.TelephonyManager.getDeviceId in com.umeng.analytics.pro.DeviceConfig, com.umeng.analytics.pro.Env, com.umeng.analytics.pro.Id (+1 more)", Count: 6},
+		}, Version: "9.6.3", VersionEvidence: &sdk.VersionEvidence{Kind: sdk.VersionFromDexConstant, Path: "classes.dex",
+			Field: "com.umeng.commonsdk.statistics.SdkVersion.SDK_VERSION", Value: "9.6.3"}},
 		{Entry: jpush, Evidence: []sdk.Evidence{
 			{Kind: sdkdb.EvidenceDexPackage, Value: "cn/jpush/android/service", Count: 42},
 			{Kind: sdkdb.EvidenceNativeLib, Value: "lib/arm64-v8a/libjcore.so", Count: 1},
 			{Kind: sdkdb.EvidenceComponent, Value: "cn.jpush.android.service.PushService", Count: 1},
 		}},
+	}
+}
+
+// demoReads are the demo build's code reads: Umeng reads the IMEI (from
+// four classes) and the Android ID, JPush the clipboard by reflection, the
+// app the location, and obfuscated code the installed-app list.
+func demoReads() []sdk.Read {
+	phone := []string{"android.permission.READ_PHONE_STATE"}
+	return []sdk.Read{
+		{API: "android.location.LocationManager.getLastKnownLocation", Data: "位置信息", By: sdk.ByApp, Count: 2,
+			Permissions: []string{"android.permission.ACCESS_FINE_LOCATION", "android.permission.ACCESS_COARSE_LOCATION"},
+			Callers:     []string{"com.example.shop.StoreFinder"}, Classes: 1},
+		{API: "android.content.ClipboardManager.getPrimaryClip", Data: "剪切板", By: "jpush", Count: 1,
+			Callers: []string{"cn.jpush.android.service.PushService"}, Classes: 1, Reflective: true},
+		{API: "android.provider.Settings$Secure.getString", Constants: []string{"android_id"}, Data: "Android ID", By: "umeng-analytics", Count: 1,
+			Callers: []string{"com.umeng.analytics.pro.DeviceConfig"}, Classes: 1},
+		{API: "android.telephony.TelephonyManager.getDeviceId", Data: "IMEI", By: "umeng-analytics", Count: 6, Permissions: phone,
+			Callers: []string{"com.umeng.analytics.pro.DeviceConfig", "com.umeng.analytics.pro.Env", "com.umeng.analytics.pro.Id"}, Classes: 4},
+		{API: "android.content.pm.PackageManager.getInstalledPackages", Data: "应用列表", Detail: "已安装应用", By: sdk.ByUnattributed, Count: 1,
+			Permissions: []string{"android.permission.QUERY_ALL_PACKAGES"}, Callers: []string{"a.b.c"}, Classes: 1},
 	}
 }
 
@@ -144,12 +167,12 @@ func demoFindings() []audit.Finding {
 // demoCheck is a check result with findings of every severity, one waived.
 func demoCheck() *audit.Result {
 	f := demoFindings()
-	return &audit.Result{Inventory: demoInventory(), SDKs: demoSDKs(), Disclosure: demoDisclosure(), Findings: f}
+	return &audit.Result{Inventory: demoInventory(), SDKs: demoSDKs(), Reads: demoReads(), Disclosure: demoDisclosure(), Findings: f}
 }
 
 // demoInspect is an inspect result.
 func demoInspect() *audit.Result {
-	return &audit.Result{Inventory: demoInventory(), SDKs: demoSDKs()}
+	return &audit.Result{Inventory: demoInventory(), SDKs: demoSDKs(), Reads: demoReads()}
 }
 
 // demoPolicy is a policy result.
@@ -172,9 +195,10 @@ func demoOptions(command Command, lang string) testOptions {
 		Tool: Tool{Name: "apkaudit", Version: "0.1.0-test", SDKDBVersion: "2026.01.01"}}, command}
 }
 
-// demoDiff is a release that adds READ_PHONE_STATE (its finding waived) and
-// JPush (undisclosed), drops the Bugly SDK, raises the target SDK from 33 and
-// was checked against the demo policy.
+// demoDiff is a release that adds READ_PHONE_STATE (its finding waived),
+// JPush (undisclosed) and three code reads (the clipboard undisclosed),
+// upgrades Umeng Analytics from 9.5.0 to 9.6.3, drops the Bugly SDK, raises
+// the target SDK from 33 and was checked against the demo policy.
 func demoDiff(checked bool) *View {
 	oldInv := demoInventory()
 	oldInv.Artifact = inventory.Artifact{Path: "testdata/demo/app-3.1.0.apk", Kind: "apk", SHA256: "0badc0de", Size: 5000000}
@@ -189,9 +213,16 @@ func demoDiff(checked bool) *View {
 	bugly := sdk.Detection{Entry: &sdkdb.Entry{ID: "tencent-bugly", Name: "Tencent Bugly", NameZh: "腾讯Bugly",
 		Vendor: "深圳市腾讯计算机系统有限公司", Category: "crash-apm"},
 		Evidence: []sdk.Evidence{{Kind: sdkdb.EvidenceDexPackage, Value: "com/tencent/bugly", Count: 88}}}
-	oldSDKs := []sdk.Detection{demoSDKs()[0], bugly}
-	d := diff.Compare(diff.Build{Inventory: oldInv, SDKs: oldSDKs}, diff.Build{Inventory: demoInventory(), SDKs: demoSDKs()})
-	r := &audit.Result{Inventory: demoInventory(), SDKs: demoSDKs()}
+	oldUmeng := demoSDKs()[0]
+	oldUmeng.Version, oldUmeng.VersionEvidence = "9.5.0", &sdk.VersionEvidence{Kind: sdk.VersionFromDexConstant,
+		Path: "classes.dex", Field: "com.umeng.commonsdk.statistics.SdkVersion.SDK_VERSION", Value: "9.5.0"}
+	oldSDKs := []sdk.Detection{oldUmeng, bugly}
+	// The old build read the IMEI and the location already; the clipboard
+	// read by JPush and the others are new.
+	oldReads := []sdk.Read{demoReads()[0], demoReads()[3]}
+	d := diff.Compare(diff.Build{Inventory: oldInv, SDKs: oldSDKs, Reads: oldReads},
+		diff.Build{Inventory: demoInventory(), SDKs: demoSDKs(), Reads: demoReads()})
+	r := &audit.Result{Inventory: demoInventory(), SDKs: demoSDKs(), Reads: demoReads()}
 	if checked {
 		r.Disclosure = demoDisclosure()
 		for _, f := range demoFindings() {

@@ -9,6 +9,8 @@ import (
 	"github.com/apkaudit/apkaudit/pkg/audit"
 	"github.com/apkaudit/apkaudit/pkg/diff"
 	"github.com/apkaudit/apkaudit/pkg/inventory"
+	"github.com/apkaudit/apkaudit/pkg/sdk"
+	"github.com/apkaudit/apkaudit/sdkdb"
 )
 
 // Diff is what `apkaudit diff` shows: the changes between two builds and,
@@ -20,9 +22,13 @@ type Diff struct {
 	RemovedPermissions []DiffPermission
 	AddedSDKs          []DiffSDK
 	RemovedSDKs        []DiffSDK
-	TargetSDK          *diff.Change
-	MinSDK             *diff.Change
-	VersionCode        *diff.Change
+	// SDKVersions are the SDKs both builds embed whose versions differ.
+	SDKVersions []DiffSDKVersion
+	// AddedReads are the code reads of the new build the old one lacks.
+	AddedReads  []JSONRead
+	TargetSDK   *diff.Change
+	MinSDK      *diff.Change
+	VersionCode *diff.Change
 	// PolicyChecked is true when a policy was given; Result's findings then
 	// are what is undisclosed among the additions.
 	PolicyChecked bool
@@ -81,6 +87,11 @@ func NewDiffView(d *diff.Result, r *audit.Result, o Options) *View {
 		v.RemovedSDKs = append(v.RemovedSDKs, DiffSDK{s, nil})
 	}
 	v.AddedSDKs, v.RemovedSDKs = nonNilOf(v.AddedSDKs), nonNilOf(v.RemovedSDKs)
+	v.SDKVersions = diffSDKVersions(d.VersionChanges)
+	v.AddedReads = jsonReads(d.AddedReads)
+	for i := range v.AddedPermissions {
+		v.AddedPermissions[i].UsedBy = nonNil(sdk.UsedBy(r.Reads, v.AddedPermissions[i].Name))
+	}
 	return &View{Command: CommandDiff, Options: o, Diff: v}
 }
 
@@ -103,7 +114,10 @@ type DiffDocument struct {
 	AddedPermissions   []DiffPermission `json:"added_permissions"`
 	RemovedPermissions []DiffPermission `json:"removed_permissions"`
 	AddedSDKs          []DiffSDK        `json:"added_sdks"`
+	// ChangedSDKVersions extends DESIGN.md: the SDKs of both builds whose versions differ.
+	ChangedSDKVersions []DiffSDKVersion `json:"changed_sdk_versions"`
 	RemovedSDKs        []DiffSDK        `json:"removed_sdks"`
+	AddedReads         []JSONRead       `json:"added_reads"`
 	TargetSDK          *diff.Change     `json:"target_sdk,omitempty"`
 	MinSDK             *diff.Change     `json:"min_sdk,omitempty"`
 	VersionCode        *diff.Change     `json:"version_code,omitempty"`
@@ -118,7 +132,7 @@ func newDiffDocument(v *View) *DiffDocument {
 		SchemaVersion: SchemaVersion, Tool: jsonTool(v.Options),
 		Old: d.Old, New: d.New, OldApp: d.OldApp, NewApp: d.NewApp,
 		AddedPermissions: d.AddedPermissions, RemovedPermissions: d.RemovedPermissions,
-		AddedSDKs: d.AddedSDKs, RemovedSDKs: d.RemovedSDKs,
+		AddedSDKs: d.AddedSDKs, ChangedSDKVersions: d.SDKVersions, RemovedSDKs: d.RemovedSDKs, AddedReads: d.AddedReads,
 		TargetSDK: d.TargetSDK, MinSDK: d.MinSDK, VersionCode: d.VersionCode,
 		PolicyChecked: d.PolicyChecked, Outcome: newOutcome(d.Result),
 	}
@@ -169,7 +183,13 @@ func writeDiffText(w io.Writer, v *View, md bool) error {
 	})
 	list("added-sdks", len(d.AddedSDKs), func(i int) string {
 		s := d.AddedSDKs[i]
-		return fmt.Sprintf("+ %s (%s, %s): %s%s", s.ID, sdkName(o, s.JSONSDK), s.Vendor, evidenceText(o, s.Evidence), mark(s.Undisclosed))
+		return fmt.Sprintf("+ %s%s (%s, %s): %s%s", s.ID, versionSuffix(s.JSONSDK), sdkName(o, s.JSONSDK), s.Vendor, evidenceText(o, s.Evidence), mark(s.Undisclosed))
+	})
+	list("sdk-versions", len(d.SDKVersions), func(i int) string { return versionChangeText(o, d.SDKVersions[i]) })
+	reads := o.readRows(d.AddedReads)
+	list("added-reads", len(reads), func(i int) string {
+		r := reads[i]
+		return fmt.Sprintf("+ %s: %s, %s ×%s (%s)", r[0], r[1], r[2], r[3], r[4])
 	})
 	list("removed-permissions", len(d.RemovedPermissions), func(i int) string {
 		p := d.RemovedPermissions[i]
@@ -177,7 +197,7 @@ func writeDiffText(w io.Writer, v *View, md bool) error {
 	})
 	list("removed-sdks", len(d.RemovedSDKs), func(i int) string {
 		s := d.RemovedSDKs[i]
-		return fmt.Sprintf("- %s (%s)", s.ID, sdkName(o, s.JSONSDK))
+		return fmt.Sprintf("- %s%s (%s)", s.ID, versionSuffix(s.JSONSDK), sdkName(o, s.JSONSDK))
 	})
 	if d.TargetSDK != nil || d.MinSDK != nil {
 		head(o.t("sdk-range"))
@@ -224,8 +244,15 @@ func sdkName(o Options, s JSONSDK) string {
 }
 
 // evidenceText is "dex-package com/umeng/analytics (120); meta-data UMENG_APPKEY; +2 more": at most three items.
-func evidenceText(o Options, ev []JSONEvidence) string {
+// Code-call evidence is left out: the code-reads section lists it.
+func evidenceText(o Options, all []JSONEvidence) string {
 	var parts []string
+	var ev []JSONEvidence
+	for _, e := range all {
+		if e.Kind != sdkdb.EvidenceCodeCall {
+			ev = append(ev, e)
+		}
+	}
 	for i, e := range ev {
 		if i == 3 {
 			parts = append(parts, o.tf("more", len(ev)-3))

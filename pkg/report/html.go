@@ -76,6 +76,13 @@ type htmlSection struct {
 	Failing  bool
 	Notes    []string
 	Rules    []htmlRule
+	// UsedBy is each permission's used_by in the report language, in
+	// Build.Permissions order; Reads the code-reads table; CallScan what
+	// the code scan covered.
+	UsedBy      []string
+	ReadsHeader []string
+	Reads       [][]string
+	CallScan    string
 }
 
 type htmlSDK struct {
@@ -103,6 +110,8 @@ type htmlFix struct {
 type htmlDiff struct {
 	Versions                 string
 	Added, Removed, SDKRange []htmlChange
+	// SDKVersions are the SDKs of both builds whose versions changed.
+	SDKVersions []htmlChange
 }
 
 type htmlChange struct {
@@ -191,6 +200,10 @@ func newHTMLSection(i int, r *Result, o Options) htmlSection {
 			}
 			s.SDKs = append(s.SDKs, sdk)
 		}
+		for _, p := range b.Permissions {
+			s.UsedBy = append(s.UsedBy, o.usedByText(p.UsedBy))
+		}
+		s.ReadsHeader, s.Reads, s.CallScan = o.readsHeader(), o.readRows(b.Code.Reads), o.callScanText(b.Code.CallScan)
 	}
 	if r.Findings == nil {
 		return s
@@ -281,13 +294,19 @@ func newHTMLDiff(d *Diff, o Options) *htmlDiff {
 		h.Added = append(h.Added, htmlChange{fmt.Sprintf("%s: %s (%s%s)", o.t("permission"), p.Name, o.protection(p.Protection), sensitiveTag(o, p.Sensitive)), undisclosed(p.Undisclosed)})
 	}
 	for _, x := range d.AddedSDKs {
-		h.Added = append(h.Added, htmlChange{fmt.Sprintf("SDK: %s (%s, %s): %s", x.ID, sdkName(o, x.JSONSDK), x.Vendor, evidenceText(o, x.Evidence)), undisclosed(x.Undisclosed)})
+		h.Added = append(h.Added, htmlChange{fmt.Sprintf("SDK: %s%s (%s, %s): %s", x.ID, versionSuffix(x.JSONSDK), sdkName(o, x.JSONSDK), x.Vendor, evidenceText(o, x.Evidence)), undisclosed(x.Undisclosed)})
+	}
+	for _, c := range d.SDKVersions {
+		h.SDKVersions = append(h.SDKVersions, htmlChange{Text: versionChangeText(o, c)})
+	}
+	for _, r := range o.readRows(d.AddedReads) {
+		h.Added = append(h.Added, htmlChange{Text: fmt.Sprintf("%s: %s: %s, %s ×%s (%s)", o.t("code-read"), r[0], r[1], r[2], r[3], r[4])})
 	}
 	for _, p := range d.RemovedPermissions {
 		h.Removed = append(h.Removed, htmlChange{Text: fmt.Sprintf("%s: %s (%s)", o.t("permission"), p.Name, o.protection(p.Protection))})
 	}
 	for _, x := range d.RemovedSDKs {
-		h.Removed = append(h.Removed, htmlChange{Text: fmt.Sprintf("SDK: %s (%s)", x.ID, sdkName(o, x.JSONSDK))})
+		h.Removed = append(h.Removed, htmlChange{Text: fmt.Sprintf("SDK: %s%s (%s)", x.ID, versionSuffix(x.JSONSDK), sdkName(o, x.JSONSDK))})
 	}
 	if d.MinSDK != nil {
 		h.SDKRange = append(h.SDKRange, htmlChange{Text: fmt.Sprintf("minSdkVersion %d → %d", d.MinSDK.Old, d.MinSDK.New)})

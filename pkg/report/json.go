@@ -153,6 +153,9 @@ type Build struct {
 	Unanalysed  []JSONUnanalysed `json:"unanalysed"`
 	MetaData    []JSONMetaData   `json:"meta_data"`
 	AppFlags    JSONAppFlags     `json:"app_flags"`
+	// Native lists the native libraries whose ELF tables were read (a bare
+	// .so, one library of each name in an archive); absent when none was.
+	Native []JSONNativeLib `json:"native,omitempty"`
 }
 
 // Outcome is what the rules and the review concluded: the findings, their
@@ -202,6 +205,9 @@ type JSONPermission struct {
 	Group      string `json:"group"`
 	Sensitive  bool   `json:"sensitive"`
 	Zh         string `json:"zh"`
+	// UsedBy are the parties whose code calls an API that needs the
+	// permission (sdk.UsedBy): SDK ids, "app", "unattributed".
+	UsedBy []string `json:"used_by"`
 }
 
 // JSONSDK is one detected SDK with its evidence.
@@ -213,6 +219,11 @@ type JSONSDK struct {
 	Category string         `json:"category"`
 	Evidence []JSONEvidence `json:"evidence"`
 	Via      string         `json:"via,omitempty"`
+	// Version is the SDK's version as the binary carries it; absent when it carries none.
+	Version         string               `json:"version,omitempty"`
+	VersionEvidence *JSONVersionEvidence `json:"version_evidence,omitempty"`
+	// Reads are the data types the SDK's own code reads.
+	Reads []JSONSDKRead `json:"reads"`
 }
 
 // JSONEvidence is evidence{kind, value, count}.
@@ -243,6 +254,10 @@ type JSONCode struct {
 	Classes    int           `json:"classes"`
 	Packages   []JSONPackage `json:"packages"`
 	ClassNames []string      `json:"class_names,omitempty"`
+	// Reads are the call sites of personal-information APIs, one per API,
+	// data type, party and kind of reach; CallScan says what was scanned.
+	Reads    []JSONRead   `json:"reads"`
+	CallScan JSONCallScan `json:"call_scan"`
 }
 
 // JSONPackage is one Java package and its class count.
@@ -395,6 +410,7 @@ func newBuild(r *audit.Result, o Options) *Build {
 		Splits:     []JSONSplit{},
 		Unanalysed: []JSONUnanalysed{},
 		MetaData:   jsonMetaData(inv.MetaData),
+		Native:     jsonNative(inv.Native),
 		AppFlags: JSONAppFlags{Debuggable: f.Debuggable, AllowBackup: f.AllowBackup,
 			UsesCleartextTraffic: f.UsesCleartextTraffic, NetworkSecurityConfig: f.NetworkSecurityConfig, Name: f.Name},
 	}
@@ -405,6 +421,7 @@ func newBuild(r *audit.Result, o Options) *Build {
 	if o.Classes {
 		d.Code.ClassNames = sortedStrings(inv.Code.ClassNames)
 	}
+	d.addReads(r.Reads, inv.Code.CallScan)
 	for _, s := range inv.Splits {
 		d.Splits = append(d.Splits, JSONSplit{s.Name, s.Base})
 	}
@@ -435,7 +452,7 @@ func jsonPermissions(ps []inventory.Permission) []JSONPermission {
 	out := []JSONPermission{}
 	for _, p := range ps {
 		out = append(out, JSONPermission{Name: p.Name, MaxSDK: p.MaxSDK, SDK23: p.SDK23,
-			Protection: p.Protection, Group: p.Group, Sensitive: p.Sensitive, Zh: p.Zh})
+			Protection: p.Protection, Group: p.Group, Sensitive: p.Sensitive, Zh: p.Zh, UsedBy: []string{}})
 	}
 	slices.SortStableFunc(out, func(a, b JSONPermission) int { return cmp.Compare(a.Name, b.Name) })
 	return out
@@ -449,7 +466,8 @@ func jsonSDKs(ds []sdk.Detection) []JSONSDK {
 		}
 		e := det.Entry
 		s := JSONSDK{ID: e.ID, Name: e.Name, NameZh: e.NameZh, Vendor: e.Vendor, Category: e.Category,
-			Evidence: jsonEvidence(det.Evidence), Via: det.Via}
+			Evidence: jsonEvidence(det.Evidence), Via: det.Via, Reads: []JSONSDKRead{},
+			Version: det.Version, VersionEvidence: jsonVersionEvidence(det.VersionEvidence)}
 		out = append(out, s)
 	}
 	slices.SortStableFunc(out, func(a, b JSONSDK) int { return cmp.Compare(a.ID, b.ID) })

@@ -120,7 +120,7 @@ func (junitRenderer) Render(w io.Writer, v *View) error {
 // junitCaseKey names the testcase a finding belongs to.
 func junitCaseKey(f audit.Finding, declared, detected map[string]bool) string {
 	switch f.Rule {
-	case audit.RuleUndisclosedPermission, audit.RuleUndisclosedPermissionNormal:
+	case audit.RuleUndisclosedPermission, audit.RuleUndisclosedPermissionNormal, audit.RuleUnusedPermission:
 		if declared[f.Subject] {
 			return "permission " + f.Subject
 		}
@@ -156,6 +156,7 @@ func junitSuite(r *Result, o Options) JUnitSuite {
 	if b := r.Build; b != nil {
 		s.build(names(b.Permissions, func(p JSONPermission) string { return p.Name }),
 			names(b.SDKs, func(d JSONSDK) string { return d.ID }), "")
+		s.Properties = append(s.Properties, sdkVersionProperties(b.SDKs)...)
 	}
 	if r.Command == CommandCheck {
 		for _, rule := range []string{audit.RuleMissingSDKList, audit.RuleMissingPermissionList, audit.RuleUnanalysedCode} {

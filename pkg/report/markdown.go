@@ -329,25 +329,26 @@ func (m *mdWriter) build(d *Build) {
 	var perms [][]string
 	for _, p := range d.Permissions {
 		if p.Sensitive {
-			perms = append(perms, []string{p.Name, o.protection(p.Protection), p.Zh})
+			perms = append(perms, []string{p.Name, o.protection(p.Protection), p.Zh, o.usedByText(p.UsedBy)})
 		}
 	}
 	m.line("**%s** (%s: %d / %d)", o.t("permissions"), o.t("sensitive"), len(perms), len(d.Permissions))
 	m.line("")
 	if len(perms) > 0 {
-		m.table([]string{o.t("permission"), o.t("protection"), o.t("zh-name")}, perms)
+		m.table([]string{o.t("permission"), o.t("protection"), o.t("zh-name"), o.t("used-by")}, perms)
 		m.line("")
 	}
 	var sdks [][]string
 	for _, s := range d.SDKs {
-		sdks = append(sdks, []string{s.ID, sdkName(o, s), s.Vendor, evidenceText(o, s.Evidence)})
+		sdks = append(sdks, []string{s.ID, sdkName(o, s), versionCell(s), s.Vendor, evidenceText(o, s.Evidence)})
 	}
 	m.line("**%s** (%d)", o.t("sdks"), len(sdks))
 	m.line("")
 	if len(sdks) > 0 {
-		m.table([]string{o.t("id"), o.t("name"), o.t("vendor"), o.t("evidence")}, sdks)
+		m.table([]string{o.t("id"), o.t("name"), o.t("version"), o.t("vendor"), o.t("evidence")}, sdks)
 		m.line("")
 	}
+	m.reads(d)
 	if len(d.Warnings) > 0 {
 		m.line("<details><summary>%s (%d)</summary>", mdCell(o.t("warnings")), len(d.Warnings))
 		m.line("")
@@ -414,4 +415,17 @@ func (m *mdWriter) policy(p *JSONPolicy) {
 	if len(rows) > 0 {
 		m.table([]string{o.t("line"), o.t("id"), o.t("name"), o.t("company"), o.t("purpose"), o.t("data"), o.t("policy-url")}, rows)
 	}
+}
+
+// reads writes the code reads and what the code scan covered.
+func (m *mdWriter) reads(d *Build) {
+	o := m.o
+	m.line("**%s** (%d)", o.t("code-reads"), len(d.Code.Reads))
+	m.line("")
+	if len(d.Code.Reads) > 0 {
+		m.table(o.readsHeader(), o.readRows(d.Code.Reads))
+		m.line("")
+	}
+	m.line("%s: %s", o.t("code-scan"), mdCell(o.callScanText(d.Code.CallScan)))
+	m.line("")
 }

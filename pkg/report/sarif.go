@@ -181,6 +181,11 @@ func sarifResult(r *Result, f Finding, o Options) *sarif.Result {
 	if f.WaiverReason != "" {
 		res.Properties["waiver_reason"] = f.WaiverReason
 	}
+	if s := findingSDK(r.Build, f); s != nil && s.Version != "" {
+		res.Properties["sdk_version"] = s.Version
+		res.Properties["sdk_version_evidence"] = s.VersionEvidence
+	}
+
 	if a := f.Anchor; a.File != "" {
 		res.AddLocation(o.sarifLocation(a.File, a.Line))
 	}

@@ -223,9 +223,9 @@ func (p *tablePrinter) build(b *Build) {
 
 	var perms [][]string
 	for _, x := range b.Permissions {
-		perms = append(perms, []string{x.Name, o.protection(x.Protection), o.yesNo(x.Sensitive), x.Zh})
+		perms = append(perms, []string{x.Name, o.protection(x.Protection), o.yesNo(x.Sensitive), x.Zh, o.usedByText(x.UsedBy)})
 	}
-	p.section(o.t("permissions"), []string{o.t("permission"), o.t("protection"), o.t("sensitive"), o.t("zh-name")}, perms)
+	p.section(o.t("permissions"), []string{o.t("permission"), o.t("protection"), o.t("sensitive"), o.t("zh-name"), o.t("used-by")}, perms)
 
 	var sdks [][]string
 	for _, s := range b.SDKs {
@@ -233,9 +233,19 @@ func (p *tablePrinter) build(b *Build) {
 		if s.Via != "" {
 			name += " (" + o.tf("via", s.Via) + ")"
 		}
-		sdks = append(sdks, []string{s.ID, name, s.Vendor, evidenceText(o, s.Evidence)})
+		sdks = append(sdks, []string{s.ID, name, versionCell(s), s.Vendor, evidenceText(o, s.Evidence)})
 	}
-	p.section(o.t("sdks"), []string{o.t("id"), o.t("name"), o.t("vendor"), o.t("evidence")}, sdks)
+	p.section(o.t("sdks"), []string{o.t("id"), o.t("name"), o.t("version"), o.t("vendor"), o.t("evidence")}, sdks)
+	if len(b.Native) > 0 {
+		var rows [][]string
+		for _, l := range b.Native {
+			rows = append(rows, nativeRow(l))
+		}
+		p.section(o.t("native"), []string{o.t("path"), o.t("abi"), o.t("soname"), o.t("jni-classes")}, rows)
+	}
+	p.section(o.t("code-reads"), o.readsHeader(), o.readRows(b.Code.Reads))
+	p.text("", o.t("code-scan")+": "+o.callScanText(b.Code.CallScan))
+	p.printf("\n")
 
 	if len(b.Code.ClassNames) > 0 {
 		p.printf("%s\n", o.t("class-names"))

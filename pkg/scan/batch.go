@@ -188,7 +188,7 @@ func safeEmit(emit func(Item) error, it Item) (err error) {
 // artifactExts are file names that claim to be artifacts: a walked file with
 // one of them is kept even when its content is no artifact, so that it gets
 // a line saying why it cannot be read instead of vanishing.
-var artifactExts = []string{".apk", ".apks", ".apkm", ".xapk", ".aab", ".jar", ".aar", ".dex"}
+var artifactExts = []string{".apk", ".apks", ".apkm", ".xapk", ".aab", ".jar", ".aar", ".dex", ".so"}
 
 // FindArtifacts lists the artifacts in paths, sorted: a file named is taken
 // whatever it holds; in a directory, walked, a file is taken when its

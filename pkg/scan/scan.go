@@ -19,6 +19,7 @@ import (
 	"github.com/apkaudit/apkaudit/pkg/container"
 	"github.com/apkaudit/apkaudit/pkg/diff"
 	"github.com/apkaudit/apkaudit/pkg/doctext"
+	"github.com/apkaudit/apkaudit/pkg/inventory"
 	"github.com/apkaudit/apkaudit/pkg/inventory/collect"
 	"github.com/apkaudit/apkaudit/pkg/limits"
 	"github.com/apkaudit/apkaudit/pkg/policy"
@@ -109,7 +110,8 @@ func inspect(ctx context.Context, path string, opt Options) (scanned, error) {
 	defer f.Close()
 	inv, err := collect.Build(ctx, f, collect.Options{
 		Limits: opt.Limits, Jobs: opt.Jobs, NoCode: opt.NoCode, KeepClasses: opt.KeepClasses,
-		WantStrings: func() []string { return matcher().WantStrings() },
+		WantStrings:  func() []string { return matcher().WantStrings() },
+		WantVersions: func() inventory.VersionQuery { return matcher().VersionQuery() },
 	})
 	if err != nil {
 		if ctx.Err() != nil {
@@ -124,7 +126,9 @@ func inspect(ctx context.Context, path string, opt Options) (scanned, error) {
 	if err != nil {
 		return scanned{}, err
 	}
-	return scanned{&audit.Result{Inventory: inv, SDKs: matcher().Match(inv)}, cat}, nil
+	dets := matcher().Match(inv)
+	reads := matcher().Attribute(inv, dets)
+	return scanned{&audit.Result{Inventory: inv, SDKs: sdk.WithCodeEvidence(dets, reads), Reads: reads}, cat}, nil
 }
 
 // finish applies the rules to s against the policy d (nil for inspect), and
@@ -132,7 +136,7 @@ func inspect(ctx context.Context, path string, opt Options) (scanned, error) {
 func finish(s scanned, d *policy.Disclosure, opt Options) *audit.Result {
 	r := s.r
 	r.Disclosure = d
-	r.Findings = audit.Evaluate(audit.Input{Inventory: r.Inventory, SDKs: r.SDKs, Disclosure: d, Catalogue: s.cat}, opt.Config)
+	r.Findings = audit.Evaluate(audit.Input{Inventory: r.Inventory, SDKs: r.SDKs, Reads: r.Reads, Disclosure: d, Catalogue: s.cat}, opt.Config)
 	opt.review().Apply(r)
 	return r
 }
@@ -260,8 +264,8 @@ func Diff(ctx context.Context, oldPath, newPath string, policies []string, opt O
 		}
 	}
 	oldR, newR := oldS.r, newS.r
-	res := &DiffResult{Diff: diff.Compare(diff.Build{Inventory: oldR.Inventory, SDKs: oldR.SDKs},
-		diff.Build{Inventory: newR.Inventory, SDKs: newR.SDKs})}
+	res := &DiffResult{Diff: diff.Compare(diff.Build{Inventory: oldR.Inventory, SDKs: oldR.SDKs, Reads: oldR.Reads},
+		diff.Build{Inventory: newR.Inventory, SDKs: newR.SDKs, Reads: newR.Reads})}
 	if d == nil {
 		res.Result = newR // no policy, no rules: nothing to review
 		return res, nil

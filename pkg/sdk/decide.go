@@ -4,12 +4,13 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/apkaudit/apkaudit/pkg/inventory"
 	"github.com/apkaudit/apkaudit/sdkdb"
 )
 
 // decide turns the collected hits into Detections: min_signals, weak-only
-// entries, shared-evidence disambiguation, nesting, and ordering.
-func (m *Matcher) decide(c collector) []Detection {
+// entries, shared-evidence disambiguation, nesting, versions (from vals), and ordering.
+func (m *Matcher) decide(c collector, vals []inventory.VersionValue) []Detection {
 	// Entries with enough strong evidence.
 	found := map[int]*hits{}
 	for i, h := range c {
@@ -57,6 +58,7 @@ func (m *Matcher) decide(c collector) []Detection {
 		}
 		e := m.entries[i]
 		d := Detection{Entry: e, Evidence: evidence(h)}
+		d.Version, d.VersionEvidence = m.version(i, vals)
 		for _, id := range e.NestedIn {
 			if byID[id] {
 				d.Via = id

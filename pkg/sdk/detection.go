@@ -21,6 +21,12 @@ type Detection struct {
 	Evidence []Evidence
 	// Via names the SDK this one was found inside (carrier login inside "shanyan"), "" if standalone.
 	Via string
+	// Version is the SDK's version as its binary carries it, in the first of
+	// the catalogue's version locations found in the build; "" when the
+	// build carries none (a version is never guessed).
+	Version string
+	// VersionEvidence says where Version was read; nil when Version is "".
+	VersionEvidence *VersionEvidence
 }
 
 // ID returns the catalogue id of the detected SDK.

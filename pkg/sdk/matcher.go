@@ -39,6 +39,10 @@ type Matcher struct {
 	assets    []globRef
 
 	want []string
+
+	jni    *node             // jni_classes, by package segment (strong only)
+	vsrc   [][]versionSource // each entry's version locations, compiled
+	vquery inventory.VersionQuery
 }
 
 // ref is one entry interested in a value, strongly or as weak evidence.
@@ -122,6 +126,7 @@ func NewMatcher(c *sdkdb.Catalogue) *Matcher {
 		return m
 	}
 	m.entries = c.Entries
+	m.vsrc, m.vquery = compileVersions(c.Entries)
 	want := map[string]bool{}
 	for i, e := range c.Entries {
 		s := &e.Signals
@@ -137,6 +142,12 @@ func NewMatcher(c *sdkdb.Catalogue) *Matcher {
 		}
 		for _, g := range s.NativeLibs {
 			m.libs = append(m.libs, globRef{g, i, false})
+		}
+		for _, j := range s.JNIClasses {
+			if m.jni == nil {
+				m.jni = &node{}
+			}
+			m.jni.insert(j, i, false)
 		}
 		for _, comp := range s.Components {
 			m.addComponent(comp, i, false)
@@ -267,6 +278,11 @@ func (c collector) atLeast(entry int, kind, value string, n int) {
 //     Umeng vs Aliyun push over com.taobao.accs) is dropped in favour of that
 //     entry, unless one is nested in the other.
 //   - An entry detected next to an SDK it is nested_in gets Via set to that SDK's id.
+//   - Native libraries match by file name and DT_SONAME, and by the Java
+//     classes they bind (matchNative); an AAR's -keep rules add weak
+//     evidence (matchKeepRules).
+//   - A detection's Version is read from the first of its entry's version
+//     locations that the inventory's VersionValues hold (version).
 func (m *Matcher) Match(inv *inventory.Inventory) []Detection {
 	if inv == nil || len(m.entries) == 0 {
 		return nil
@@ -291,6 +307,8 @@ func (m *Matcher) Match(inv *inventory.Inventory) []Detection {
 		}
 	}
 	m.matchFiles(inv, c)
+	m.matchNative(inv, c)
+	m.matchKeepRules(inv, c)
 	for _, v := range inv.VersionFiles {
 		for _, i := range m.versions[v.Name] {
 			c.add(i, false, sdkdb.EvidenceVersionFile, v.Name, 1)
@@ -304,7 +322,7 @@ func (m *Matcher) Match(inv *inventory.Inventory) []Detection {
 			c.add(i, false, sdkdb.EvidenceString, s, n)
 		}
 	}
-	return m.decide(c)
+	return m.decide(c, inv.VersionValues)
 }
 
 // matchPackages walks every inventory package down the prefix trie.
@@ -400,8 +418,13 @@ func (m *Matcher) matchComponents(inv *inventory.Inventory, c collector) {
 }
 
 // matchAppID reports whether name is ${applicationId}+suffix for the app's
-// package, or, when the package is unknown, whether it ends in suffix.
+// package, or, when the package is unknown, whether it ends in suffix. A
+// library manifest (an AAR's) keeps the placeholder itself, which the app's
+// build replaces: "${applicationId}.permission.JPUSH_MESSAGE".
 func matchAppID(name, appPkg, suffix string) bool {
+	if strings.HasPrefix(name, appIDVar) {
+		return name == appIDVar+suffix
+	}
 	if appPkg != "" {
 		return name == appPkg+suffix
 	}

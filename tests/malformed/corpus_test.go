@@ -176,7 +176,7 @@ func TestCorpusBatch(t *testing.T) {
 	for _, f := range corpusFiles(t) {
 		files[f] = true
 		switch strings.ToLower(filepath.Ext(f)) {
-		case ".apk", ".apks", ".apkm", ".xapk", ".aab", ".jar", ".aar", ".dex":
+		case ".apk", ".apks", ".apkm", ".xapk", ".aab", ".jar", ".aar", ".dex", ".so":
 			named[f] = true
 		}
 	}
@@ -203,7 +203,7 @@ func TestCorpusBatch(t *testing.T) {
 			require.NoError(t, err)
 			_, _ = f.Read(head)
 			f.Close()
-			magic := bytes.HasPrefix(head, []byte("PK")) || bytes.HasPrefix(head, []byte("dex\n")) ||
+			magic := bytes.HasPrefix(head, []byte("PK")) || bytes.HasPrefix(head, []byte("dex\n")) || bytes.HasPrefix(head, []byte("\x7fELF")) ||
 				bytes.Equal(head[2:4], []byte{0x08, 0x00}) || bytes.ContainsRune(head, '<') || bytes.HasPrefix(head, []byte("\xef\xbb\xbf"))
 			assert.True(t, magic, "%s has a line but does not start like an artifact: %q", p, head)
 		}

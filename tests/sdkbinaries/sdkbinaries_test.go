@@ -25,8 +25,8 @@ import (
 )
 
 // enabled lists the integration gates of testdata/sdk-binaries.tsv that today's
-// scan satisfies ("-" is the gate of expectations that need nothing new).
-// Turn one on when it lands:
+// scan satisfies ("-" is the gate of expectations that need nothing new);
+// since issue 13's integration every gate is on:
 //
 //	so-artifact     inspect accepts a bare .so and matches its name and JNI classes
 //	aar-manifest    an AAR's AndroidManifest.xml versionName is read (sdks[].version)
@@ -34,7 +34,12 @@ import (
 //	dex-constant    a version constant in DEX static values is read
 //	jar-file        a version in a properties or text file of the archive is read
 var enabled = map[string]bool{
-	"-": true,
+	"-":              true,
+	"so-artifact":    true,
+	"aar-manifest":   true,
+	"class-constant": true,
+	"dex-constant":   true,
+	"jar-file":       true,
 }
 
 // Thresholds of issue 13's acceptance.

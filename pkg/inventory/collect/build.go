@@ -41,10 +41,15 @@ type Options struct {
 	// for by the SDK catalogue). It is called once, when the first DEX is parsed, so the
 	// catalogue can load while the archive is opened and inflated. Nil asks for none.
 	WantStrings func() []string
+	// WantVersions returns the places SDK versions live (asked for by the SDK
+	// catalogue): constants are read from each DEX as it is parsed and from
+	// .class files, files from every archive, once the walk is done. Nil asks
+	// for none; library manifests' versionName is recorded regardless.
+	WantVersions func() inventory.VersionQuery
 }
 
 // ErrUnreadable is matched by errors for inputs that are no artifact apkaudit can read.
-var ErrUnreadable = errors.New("not an APK, AAB, bundle, JAR/AAR, DEX or AndroidManifest.xml")
+var ErrUnreadable = errors.New("not an APK, AAB, bundle, JAR/AAR, DEX, native library (.so) or AndroidManifest.xml")
 
 // Build reads the artifact f (the caller opens and closes it). The error,
 // when not nil, names the reason (the caller adds the path); partial problems
@@ -70,6 +75,12 @@ func Build(ctx context.Context, f *container.File, opt Options) (*inventory.Inve
 		}
 		return opt.WantStrings()
 	})
+	b.wantV = sync.OnceValue(func() inventory.VersionQuery {
+		if opt.WantVersions == nil {
+			return inventory.VersionQuery{}
+		}
+		return opt.WantVersions()
+	})
 	// Telling the kind and walking the archives queue the reading tasks;
 	// they run on the pool themselves, so that their faults are recovered.
 	var err error
@@ -92,6 +103,8 @@ func Build(ctx context.Context, f *container.File, opt Options) (*inventory.Inve
 		}
 	}, fail: func(err error) { b.warn("apkaudit", "SHA-256 not computed: %v", err) }})
 	b.runTasks(ctx, b.tasks)
+	// Version files and class constants, looked up in every archive the walk opened.
+	b.runTasks(ctx, b.versionTasks())
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
@@ -200,12 +213,15 @@ type builder struct {
 	man    *manifest.Manifest
 	manErr error
 	tasks  []task
-	want   func() []string // sync.OnceValue over opt.WantStrings
+	want   func() []string               // sync.OnceValue over opt.WantStrings
+	wantV  func() inventory.VersionQuery // sync.OnceValue over opt.WantVersions
 	// archives are the artifact's archive and those nested in it, for their warnings.
 	archives []archiveAt
 	file     *container.File    // the artifact
 	top      *container.Archive // the artifact's own archive; nil for a bare DEX or manifest
 	dexes    int                // DEX entries queued, for the DexFiles limit
+	// classFiles counts JAR .class files, whose code the code scan does not read.
+	classFiles int
 	// basePrefix is "base.apk!/" for the base APK of a split bundle, whose manifest is the app's.
 	basePrefix string
 }
@@ -271,6 +287,8 @@ func (b *builder) read(kind container.Kind, a *container.Archive) error {
 		}
 		b.mergePackages(pk)
 		return nil
+	case container.KindELF:
+		return b.readBareNative()
 	case container.KindUnknown:
 		return ErrUnreadable
 	}
@@ -317,6 +335,7 @@ func (b *builder) readArchive(a *container.Archive, kind container.Kind, prefix 
 		jobs        []dexJob
 		manifestEnt *container.Entry
 		table       *container.Entry // resources.arsc, or an AAB's base/resources.pb
+		libs        []nativeEntry
 	)
 	isAAB := kind == container.KindAAB
 	isBundle := kind == container.KindAPKS || kind == container.KindXAPK || kind == container.KindAPKM
@@ -345,6 +364,7 @@ func (b *builder) readArchive(a *container.Archive, kind container.Kind, prefix 
 			b.addClassFile(prefix, name)
 		case strings.HasSuffix(lower, ".so") && isNativeLibPath(name, isAAB):
 			b.inv.NativeLibs = append(b.inv.NativeLibs, prefix+name)
+			libs = append(libs, nativeEntry{a: a, e: e, name: prefix + name})
 		case strings.HasPrefix(name, "META-INF/") && strings.HasSuffix(name, ".version"):
 			b.readVersionFile(a, e)
 		case strings.HasSuffix(lower, ".apk") || strings.HasSuffix(lower, ".jar") || strings.HasSuffix(lower, ".aar"):
@@ -374,6 +394,9 @@ func (b *builder) readArchive(a *container.Archive, kind container.Kind, prefix 
 			b.manErr = b.readManifest(a, manifestEnt, table)
 		}, fail: func(err error) { b.manErr = err }})
 	}
+	if kind == container.KindAAR {
+		b.queueAAR(a, prefix)
+	}
 	if b.opt.NoCode {
 		b.inv.Code.DexFiles += len(jobs)
 		return nil
@@ -381,6 +404,7 @@ func (b *builder) readArchive(a *container.Archive, kind container.Kind, prefix 
 	for _, j := range jobs {
 		b.queueDex(j)
 	}
+	b.queueNative(libs)
 	return nil
 }
 
@@ -422,9 +446,10 @@ func baseSplit(splits []container.Split) string {
 	return ""
 }
 
-// needsManifest reports whether an artifact of this kind must carry a manifest to be audited.
+// needsManifest reports whether an artifact of this kind must carry a manifest to be audited
+// (an AAR's is the library's own declaration of its permissions and components).
 func needsManifest(k container.Kind) bool {
-	return k == container.KindAPK || k == container.KindAAB
+	return k == container.KindAPK || k == container.KindAAB || k == container.KindAAR
 }
 
 // readManifest decodes the manifest (AXML, or an AAB's protobuf), resolving
@@ -506,6 +531,7 @@ func (b *builder) addClassFile(prefix, name string) {
 		delete(b.pkgs, ".")
 	}
 	b.inv.Code.Classes++
+	b.classFiles++
 	if b.opt.KeepClasses {
 		b.inv.Code.ClassNames = append(b.inv.Code.ClassNames, strings.ReplaceAll(cls, "/", "."))
 	}
@@ -513,6 +539,8 @@ func (b *builder) addClassFile(prefix, name string) {
 }
 
 func (b *builder) wantStrings() []string { return b.want() }
+
+func (b *builder) wantVersions() inventory.VersionQuery { return b.wantV() }
 
 // queueDex adds one DEX entry to the pool, unless the DexFiles limit is reached.
 func (b *builder) queueDex(j dexJob) {
@@ -577,6 +605,12 @@ func (b *builder) scanDex(data []byte, pk map[string]*int, name string) error {
 	if err != nil {
 		return err
 	}
+	b.readDexConstants(f, name)
+	code, codeErr := scanCalls(f)
+	b.addCode(code, codeErr == nil)
+	if codeErr != nil {
+		b.unanalysed(name, codeErr)
+	}
 	var found map[string]int
 	if want := b.wantStrings(); len(want) > 0 {
 		found, err = f.FindStrings(want)
@@ -626,7 +660,11 @@ func (b *builder) finish() {
 		for _, w := range m.Warnings {
 			inv.Warnings = append(inv.Warnings, inventory.Warning{Source: "AndroidManifest.xml", Message: w})
 		}
-	} else if inv.Artifact.Kind != "dex" && inv.Artifact.Kind != "jar" {
+		if inv.Artifact.Kind == string(container.KindAAR) && m.VersionName != "" {
+			inv.VersionValues = append(inv.VersionValues, inventory.VersionValue{Kind: inventory.VersionManifest,
+				Key: m.Package, Path: "AndroidManifest.xml", Value: m.VersionName})
+		}
+	} else if !codeOnly(inv.Artifact.Kind) {
 		inv.Warnings = append(inv.Warnings, inventory.Warning{Source: "AndroidManifest.xml", Message: "no manifest was read: permissions and components are unknown"})
 	}
 	inv.Code.Packages = make([]inventory.Package, 0, len(b.pkgs))
@@ -635,9 +673,11 @@ func (b *builder) finish() {
 	}
 	sort.Slice(inv.Code.Packages, func(i, j int) bool { return inv.Code.Packages[i].Name < inv.Code.Packages[j].Name })
 	sort.Strings(inv.Code.ClassNames)
+	b.finishCode()
 	sort.Strings(inv.NativeLibs)
 	sort.Strings(inv.Assets)
 	sort.Slice(inv.VersionFiles, func(i, j int) bool { return inv.VersionFiles[i].Name < inv.VersionFiles[j].Name })
+	sortSDKFacts(inv)
 	sort.SliceStable(inv.Warnings, func(i, j int) bool { return inv.Warnings[i].String() < inv.Warnings[j].String() })
 	sort.Slice(inv.Unanalysed, func(i, j int) bool { return inv.Unanalysed[i].Path < inv.Unanalysed[j].Path })
 }

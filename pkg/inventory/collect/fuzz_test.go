@@ -12,10 +12,13 @@ import (
 )
 
 // FuzzBuild drives the whole inventory (container sniffing, zip layer,
-// nested archives, AXML/proto manifests, DEX, JAR/AAR class listing) with
-// arbitrary bytes. Seeds: the fixture APKs and a few small corpus files.
+// nested archives, AXML/proto/text manifests, DEX, JAR/AAR class listing,
+// native libraries) with arbitrary bytes. Seeds: the fixture APKs, the SDK
+// fixtures and a few small corpus files.
 func FuzzBuild(f *testing.F) {
 	seeds, _ := filepath.Glob(testenv.RepoRoot(f, "testdata", "fixtures", "apk", "*.apk"))
+	sdk, _ := filepath.Glob(testenv.RepoRoot(f, "testdata", "fixtures", "sdk", "*.*"))
+	seeds = append(seeds, sdk...) // an AAR, a JAR and a bare .so
 	if fd := testenv.LookupShared(f, "corpus", "apk", "fdroidserver"); fd != "" {
 		seeds = append(seeds, filepath.Join(fd, "signindex", "guardianproject.jar"),
 			filepath.Join(fd, "source-files", "fdroid", "fdroidclient", "AndroidManifest.xml"))

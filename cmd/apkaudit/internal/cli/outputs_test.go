@@ -122,7 +122,7 @@ func TestMarkdownMaxBytes(t *testing.T) {
 func TestChineseEvidence(t *testing.T) {
 	for _, format := range []string{"table", "markdown", "html", "junit"} {
 		_, out, _ := run(t, "check", demo(t, "demo.apk"), "--policy", demo(t, "privacy-policy.html"), "--lang", "zh", "--format", format, "--no-timestamp")
-		for _, english := range []string{"no wording found", "dex-package", " classes)", "covered through", "not declared in", "no evidence of"} {
+		for _, english := range []string{"no wording found", "dex-package", " classes)", "covered through", "not declared in", "no evidence of", "code scan:", "code-call ("} {
 			assert.NotContains(t, out, english, format)
 		}
 		assert.Contains(t, strings.ReplaceAll(out, "\n", ""), "DEX包", format)
