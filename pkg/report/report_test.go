@@ -455,7 +455,9 @@ func TestWrapText(t *testing.T) {
 	}{
 		{"short", 10, []string{"short"}},
 		{"the quick brown fox", 10, []string{"the quick", "brown fox"}},
-		{"android.permission.READ_PHONE_STATE", 16, []string{"android.permissi", "on.READ_PHONE_ST", "ATE"}},
+		{"android.permission.READ_PHONE_STATE", 16, []string{"android.", "permission.READ_", "PHONE_STATE"}},
+		{"undisclosed-permission", 20, []string{"undisclosed-", "permission"}},
+		{"abcdefghijklmnopqrstuvwxyz", 10, []string{"abcdefghij", "klmnopqrst", "uvwxyz"}},
 		{"隐私政策中友盟统计的条目", 10, []string{"隐私政策中", "友盟统计的", "条目"}},
 		{"a\nb c", 3, []string{"a", "b c"}},
 		{"中", 1, []string{"中"}},

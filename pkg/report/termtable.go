@@ -74,6 +74,8 @@ func wrapLine(s string, w int) []string {
 			if i < len(rs) && (runeWidth(rs[i-1]) == 2 || runeWidth(rs[i]) == 2) &&
 				!strings.ContainsRune(noBreakBefore, rs[i]) && !strings.ContainsRune(noBreakAfter, rs[i-1]) {
 				brk = i
+			} else if i < len(rs) && i > 1 && strings.ContainsRune(breakAfter, rs[i-1]) && rs[i] != ' ' {
+				brk = i // names break after their separators: undisclosed-|permission, com.example.|Foo
 			}
 		}
 		if i == len(rs) {
@@ -96,8 +98,10 @@ func wrapLine(s string, w int) []string {
 }
 
 // Chinese line breaking (禁则): no line starts with closing punctuation and
-// none ends with opening punctuation.
+// none ends with opening punctuation. A long name breaks after one of its
+// separators rather than inside a word.
 const (
+	breakAfter    = "-./_:,;$"
 	noBreakBefore = "）」』】》〉，。、；：！？”’)]}"
 	noBreakAfter  = "（「『【《〈“‘([{"
 )
