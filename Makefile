@@ -7,6 +7,7 @@
 #   make fuzz      run every fuzz target for FUZZTIME (default 60s) each
 #   make bench     Go benchmarks; scripts/bench.sh compares with other tools
 #   make build     build ./bin/apkaudit
+#   make release   static -trimpath binaries for linux, darwin and windows on amd64 and arm64, and SHA256SUMS (dist/)
 
 GO        ?= go
 FUZZTIME  ?= 60s
@@ -17,12 +18,17 @@ APT_PKGS  := aapt dexdump libsmali-java zipalign apksigner android-framework-res
              openjdk-17-jdk-headless zip unzip
 SUDO      := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: all build test deps corpus generate catalogue tables fixtures malformed synthetic policy-docs vet unit fuzz-smoke fuzz bench validate-sdkdb clean
+.PHONY: all build release test deps corpus generate catalogue tables fixtures malformed synthetic policy-docs vet unit fuzz-smoke fuzz bench validate-sdkdb clean
 
 all: build
 
 build:
 	$(GO) build -o bin/apkaudit ./cmd/apkaudit
+
+## release: the release binaries, version-stamped (VERSION=v1.2.3 make release), with SHA256SUMS.
+## make test builds only linux/amd64, in tests/release, and runs it.
+release:
+	bash scripts/release.sh dist
 
 ## deps: Debian packages the fixtures and oracles need (installed only when missing).
 deps:
@@ -110,4 +116,4 @@ bench:
 	$(GO) test -run '^$$' -bench . -benchmem ./pkg/...
 
 clean:
-	rm -rf bin testdata/policies/generated testdata/malformed testdata/synthetic
+	rm -rf bin dist testdata/policies/generated testdata/malformed testdata/synthetic

@@ -30,7 +30,9 @@ import (
 //   - pkg/inventory is split in two: the types, which import nothing, and
 //     pkg/inventory/collect, which fills them with the readers, so that the
 //     packages above depend on no reader even indirectly;
-//   - internal/testenv and tests/malformed are test-only and import nothing.
+//   - pkg/report imports pkg/srcmanifest for the type of the source
+//     manifest's lines, which the CLI reads (--source-root) and SARIF points at;
+//   - internal/testenv and the tests/ packages are test-only and import nothing.
 var allowed = map[string][]string{
 	"pkg/limits":      {},
 	"pkg/permissions": {},
@@ -43,6 +45,7 @@ var allowed = map[string][]string{
 	"pkg/native":      {"pkg/limits"},
 	"pkg/classfile":   {"pkg/dex"},
 	"pkg/piapi":       {},
+	"pkg/srcmanifest": {"pkg/limits"},
 	"pkg/doctext":     {"pkg/limits", "pkg/lazyre", "pkg/isolate"},
 	"pkg/inventory":   {},
 	// collect builds the Inventory: the only package that knows all the readers.
@@ -52,12 +55,13 @@ var allowed = map[string][]string{
 	"pkg/audit":                 {"pkg/inventory", "pkg/sdk", "pkg/policy", "pkg/permissions", "pkg/piapi", "sdkdb"},
 	"pkg/diff":                  {"pkg/inventory", "pkg/sdk"},
 	"pkg/scan":                  {"pkg/audit", "pkg/diff", "pkg/inventory", "pkg/inventory/collect", "pkg/sdk", "pkg/policy", "pkg/doctext", "pkg/container", "pkg/limits", "sdkdb"},
-	"pkg/report":                {"pkg/audit", "pkg/diff", "pkg/inventory", "pkg/sdk", "pkg/policy", "sdkdb"},
+	"pkg/report":                {"pkg/audit", "pkg/diff", "pkg/inventory", "pkg/sdk", "pkg/policy", "sdkdb", "pkg/srcmanifest"},
 	"cmd/apkaudit":              {"cmd/apkaudit/internal/cli", "pkg/doctext", "pkg/isolate"},
-	"cmd/apkaudit/internal/cli": {"pkg/scan", "pkg/report", "pkg/audit", "pkg/limits", "sdkdb"},
+	"cmd/apkaudit/internal/cli": {"pkg/scan", "pkg/report", "pkg/audit", "pkg/limits", "sdkdb", "pkg/srcmanifest"},
 	"tests/malformed":           {},
 	"internal/testenv":          {},
 	"tests/sdkbinaries":         {},
+	"tests/release":             {},
 }
 
 const module = "github.com/apkaudit/apkaudit/"

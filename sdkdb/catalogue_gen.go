@@ -2,7 +2,7 @@
 
 package sdkdb
 
-const snapshotVersion = "sha256-c2c0b1f07e7d"
+const snapshotVersion = "2026.12.02"
 
 var snapshotEntries = [...]Entry{
 	{ID: "acra", Name: "ACRA crash reporter", NameZh: "ACRA 崩溃报告库", Aliases: []string{"ACRA"}, Vendor: "ACRA (open source)", Category: "crash-apm", Signals: Signals{DexPackages: []string{"org.acra"}, NativeLibs: []string{"libacra.so"}, Components: []string{"org.acra.scheduler.RestartingService", "org.acra.sender.JobSenderService", "org.acra.sender.LegacySenderService", "org.acra.dialog.CrashReportDialog", "org.acra.receiver.NotificationActivity", "org.acra.receiver.NotificationBroadcastReceiver", "org.acra.attachment.AcraContentProvider"}}, Confidence: "M", Sources: []string{"LC ACRA"}, Notes: "Open-source crash reporter: sends reports only to the app developer's endpoint.", file: "sdks/global.yaml", line: 569},

@@ -188,3 +188,11 @@ func TestSnapshotIsCurrent(t *testing.T) {
 		assert.Equal(t, e2, got2, e.ID)
 	}
 }
+
+// TestEmbeddedVersionIsADate: the embedded catalogue's version is the date
+// of its last change (sdks/version.yaml), not a digest.
+func TestEmbeddedVersionIsADate(t *testing.T) {
+	c, err := Embedded()
+	require.NoError(t, err)
+	assert.Regexp(t, `^20[0-9]{2}\.[01][0-9]\.[0-3][0-9](\.[0-9]+)?$`, c.Version)
+}

@@ -247,3 +247,11 @@ func TestMerge(t *testing.T) {
 	assert.Len(t, Merge(base, nil).Entries, 2)
 	assert.Len(t, Merge(nil, extra).Entries, 2)
 }
+
+// TestEvidenceNamesZh: every evidence kind a signal reports has a Chinese name.
+func TestEvidenceNamesZh(t *testing.T) {
+	for _, k := range SignalKinds() {
+		assert.NotEqual(t, k.Evidence, EvidenceNameZh(k.Evidence), k.Evidence)
+	}
+	assert.Equal(t, "no-such-kind", EvidenceNameZh("no-such-kind"))
+}

@@ -43,7 +43,7 @@ func (e *evaluator) sdkCodeDataRule(s sdk.Detection, row policy.SDKRow) {
 		if !slices.Contains(missing, r.Data) {
 			missing = append(missing, r.Data)
 		}
-		lines = append(lines, readEvidence(r))
+		lines = append(lines, e.sayRead(r))
 	}
 	if len(missing) == 0 {
 		return
@@ -108,7 +108,7 @@ func (e *evaluator) dataAccessRule() {
 			if !slices.Contains(apis, r.API) {
 				apis = append(apis, r.API)
 			}
-			lines = append(lines, readEvidence(r))
+			lines = append(lines, e.sayRead(r))
 		}
 		e.add(RuleUndisclosedDataAccess, data,
 			fmt.Sprintf("code in the build (%s) calls APIs that read %s (%s) and no part of the policy mentions it", strings.Join(by, ", "), data, strings.Join(apis, ", ")),
@@ -170,8 +170,10 @@ func (e *evaluator) unusedPermissionRule() {
 		if zh == "" {
 			zh = p.Name
 		}
-		searched := fmt.Sprintf("code scan: %d DEX files, %d methods; no call site of the %d APIs that need it (%s)",
-			cs.DexFiles, cs.Methods, len(apis), listSome(apis, 3))
+		searched := e.say(fmt.Sprintf("code scan: %d DEX files, %d methods; no call site of the %d APIs that need it (%s)",
+			cs.DexFiles, cs.Methods, len(apis), listSome(apis, 3)),
+			fmt.Sprintf("代码扫描：%d 个 DEX 文件、%d 个方法；需要该权限的 %d 个 API 均无调用点（%s）",
+				cs.DexFiles, cs.Methods, len(apis), listSomeZh(apis, 3)))
 		e.add(RuleUnusedPermission, p.Name,
 			fmt.Sprintf("dangerous permission %s is declared and no call site of an API that needs it was found in the build's code (%d DEX files scanned); check that the app needs it", p.Name, cs.DexFiles),
 			fmt.Sprintf("应用申请了危险权限「%s」(%s)，但在已分析的代码（%d 个 DEX 文件）中未找到需要该权限的API调用点；请确认业务功能确需该权限", zh, p.Name, cs.DexFiles),

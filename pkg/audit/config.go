@@ -51,6 +51,9 @@ func LoadConfig(path string) (*Config, error) {
 
 // ParseConfig decodes config YAML strictly (unknown keys are errors, with line numbers).
 func ParseConfig(data []byte) (*Config, error) {
+	if err := checkKeys(data); err != nil {
+		return nil, err
+	}
 	var c Config
 	dec := yaml.NewDecoder(bytes.NewReader(data))
 	dec.KnownFields(true)

@@ -66,6 +66,11 @@ type Finding struct {
 type Evidence struct {
 	Artifact []string // "classes.dex: com/umeng/analytics (120 classes)", "AndroidManifest.xml: uses-permission …"
 	Policy   []string // "privacy.html:120: 相机", or "no wording found in privacy.html"
+	// ArtifactZh and PolicyZh are the same lines in Chinese, one for one,
+	// where a line is in words ("在 privacy.html 中未找到相关说明"); nil when
+	// every line is names and paths only, the same in both languages.
+	ArtifactZh []string
+	PolicyZh   []string
 }
 
 // Fails reports whether f counts against the --fail-on threshold: it is not

@@ -41,6 +41,7 @@ type evaluator struct {
 	cfg  *Config
 	docs string
 	out  []Finding
+	zh   map[string]string // the Chinese of evidence lines (say)
 }
 
 func (e *evaluator) add(rule, subject, en, zh string, art, pol []string) {
@@ -63,7 +64,7 @@ func (e *evaluator) addAt(sev Severity, rule, subject, en, zh string, art, pol [
 		pol = []string{}
 	}
 	e.out = append(e.out, Finding{Rule: rule, Severity: sev, Subject: subject, Message: en, MessageZh: zh,
-		Evidence: Evidence{Artifact: art, Policy: pol}, Reference: info.Reference})
+		Evidence: Evidence{Artifact: art, Policy: pol, ArtifactZh: e.zhLines(art), PolicyZh: e.zhLines(pol)}, Reference: info.Reference})
 }
 
 func documentNames(d *policy.Disclosure) string {
@@ -78,7 +79,7 @@ func documentNames(d *policy.Disclosure) string {
 }
 
 func (e *evaluator) noWording() []string {
-	return []string{"no wording found in " + e.docs}
+	return []string{e.say("no wording found in "+e.docs, "在 "+e.docs+" 中未找到相关说明")}
 }
 
 // unanalysed reports code the readers could not see and packers that hide it.
@@ -98,7 +99,7 @@ func (e *evaluator) unanalysed() {
 		e.addAt(High, RuleUnanalysedCode, d.ID(),
 			fmt.Sprintf("the build is packed with %s: its real code is encrypted and was not analysed; embedded SDKs cannot be listed", d.Entry.Name),
 			fmt.Sprintf("应用使用了加固（%s），真实代码已加密、无法分析，嵌入的第三方SDK无法完整识别", nameZh(d.Entry)),
-			evidenceLines(d.Evidence), nil)
+			e.sdkEvidence(d.Evidence), nil)
 	}
 }
 
@@ -217,7 +218,7 @@ func (e *evaluator) permissionRules() {
 		e.add(RuleStalePermissionDisclosure, p.Name,
 			fmt.Sprintf("the policy describes %s but the build does not declare it", p.Name),
 			fmt.Sprintf("隐私政策说明了权限 %s，但应用并未申请该权限", p.Name),
-			[]string{"not declared in AndroidManifest.xml"}, refLines(p.Lines, p.Phrases))
+			[]string{e.say("not declared in AndroidManifest.xml", "AndroidManifest.xml 中未声明")}, refLines(p.Lines, p.Phrases))
 	}
 }
 
@@ -285,18 +286,18 @@ func (e *evaluator) sdkRules() {
 			e.add(RuleIncompleteSDKDisclosure, s.ID(),
 				fmt.Sprintf("%s is only mentioned in prose (%q); the policy gives no SDK list row with company, purpose, data and policy link", s.Entry.Name, m.Phrase),
 				fmt.Sprintf("「%s」仅在正文中被提及（%s），未以SDK清单形式列明开发者、使用目的、收集信息范围和隐私政策链接", nameZh(s.Entry), m.Phrase),
-				evidenceLines(s.Evidence), []string{fmt.Sprintf("%s:%d: %s", m.Line.File, m.Line.Line, m.Phrase)})
+				e.sdkEvidence(s.Evidence), []string{fmt.Sprintf("%s:%d: %s", m.Line.File, m.Line.Line, m.Phrase)})
 		case s.Via != "" && e.covered(detected[s.Via]):
 			e.addAt(Info, RuleUndisclosedSDK, s.ID(),
 				fmt.Sprintf("%s is embedded inside %s, which the policy lists; check that the %s row covers it", s.Entry.Name, s.Via, s.Via),
 				fmt.Sprintf("「%s」随「%s」一同嵌入，政策已列出后者；请确认该行说明涵盖前者", nameZh(s.Entry), s.Via),
-				evidenceLines(s.Evidence), []string{"covered through " + s.Via})
+				e.sdkEvidence(s.Evidence), []string{e.say("covered through "+s.Via, "已通过 "+s.Via+" 披露")})
 		case s.Via != "":
 			// The SDK that bundles it is itself undisclosed and carries the high finding.
 			e.addAt(Info, RuleUndisclosedSDK, s.ID(),
 				fmt.Sprintf("%s is embedded inside %s, which the policy does not list either", s.Entry.Name, s.Via),
 				fmt.Sprintf("「%s」随「%s」一同嵌入，政策均未列出", nameZh(s.Entry), s.Via),
-				evidenceLines(s.Evidence), e.noWording())
+				e.sdkEvidence(s.Evidence), e.noWording())
 		case s.Entry.NoPrivacyPolicy != "":
 			// An open-source library or a vendor's in-house framework: no third
 			// party receives data through it, so its absence from the list is
@@ -304,18 +305,19 @@ func (e *evaluator) sdkRules() {
 			e.addAt(Low, RuleUndisclosedSDK, s.ID(),
 				fmt.Sprintf("%s is embedded and not listed; it has no privacy policy of its own (%s): list it if it processes personal information", s.Entry.Name, s.Entry.NoPrivacyPolicy),
 				fmt.Sprintf("应用嵌入了「%s」，隐私政策未列出；该组件没有自己的隐私政策（开源库或厂商自研框架），如其处理个人信息，请在清单中列明", nameZh(s.Entry)),
-				evidenceLines(s.Evidence), e.noWording())
+				e.sdkEvidence(s.Evidence), e.noWording())
 		case len(c.family) > 0:
 			row := c.family[0]
 			e.addAt(Medium, RuleUndisclosedSDK, s.ID(),
 				fmt.Sprintf("%s is embedded; the policy names only its family (%q), not this SDK", s.Entry.Name, row.Name),
 				fmt.Sprintf("应用嵌入了「%s」，隐私政策仅笼统列出「%s」，未逐一列明该SDK", nameZh(s.Entry), row.Name),
-				evidenceLines(s.Evidence), []string{fmt.Sprintf("%s:%d: %s (family only)", row.Line.File, row.Line.Line, row.Name)})
+				e.sdkEvidence(s.Evidence), []string{e.say(fmt.Sprintf("%s:%d: %s (family only)", row.Line.File, row.Line.Line, row.Name),
+					fmt.Sprintf("%s:%d: %s（仅列出产品系列）", row.Line.File, row.Line.Line, row.Name))})
 		default:
 			e.add(RuleUndisclosedSDK, s.ID(),
 				fmt.Sprintf("%s (%s) is embedded in the build but the policy does not list it", s.Entry.Name, s.Entry.Vendor),
 				fmt.Sprintf("应用嵌入了「%s」（%s），但隐私政策的第三方SDK清单未列出", nameZh(s.Entry), s.Entry.Vendor),
-				evidenceLines(s.Evidence), e.noWording())
+				e.sdkEvidence(s.Evidence), e.noWording())
 		}
 	}
 	for _, row := range d.SDKs {
@@ -336,7 +338,7 @@ func (e *evaluator) sdkRules() {
 		e.add(RuleStaleSDKDisclosure, row.ID,
 			fmt.Sprintf("the policy lists %q (%s) but the build does not embed it", row.Name, row.ID),
 			fmt.Sprintf("隐私政策列出了「%s」，但应用中未发现该SDK", row.Name),
-			[]string{"no evidence of " + row.ID + " in the build"}, []string{fmt.Sprintf("%s:%d: %s", row.Line.File, row.Line.Line, row.Name)})
+			[]string{e.say("no evidence of "+row.ID+" in the build", "构建中未发现 "+row.ID+" 的证据")}, []string{fmt.Sprintf("%s:%d: %s", row.Line.File, row.Line.Line, row.Name)})
 	}
 }
 
@@ -422,7 +424,8 @@ func (e *evaluator) sdkDataRule(s sdk.Detection, row policy.SDKRow) {
 	e.add(RuleUndisclosedSDKData, s.ID(),
 		fmt.Sprintf("the policy row for %s omits data the SDK is documented to collect: %s", s.Entry.Name, strings.Join(missing, ", ")),
 		fmt.Sprintf("隐私政策中「%s」一行未列出该SDK会收集的个人信息：%s", row.Name, strings.Join(missing, "、")),
-		[]string{"catalogue " + s.ID() + " data_collected: " + strings.Join(s.Entry.DataCollected, "; ")},
+		[]string{e.say("catalogue "+s.ID()+" data_collected: "+strings.Join(s.Entry.DataCollected, "; "),
+			"SDK目录中 "+s.ID()+" 收集的信息："+strings.Join(s.Entry.DataCollected, "；"))},
 		[]string{fmt.Sprintf("%s:%d: %s", row.Line.File, row.Line.Line, row.Data)})
 }
 

@@ -5,8 +5,6 @@ import (
 	"io"
 	"strings"
 
-	"github.com/olekukonko/tablewriter"
-
 	"github.com/apkaudit/apkaudit/sdkdb"
 )
 
@@ -78,15 +76,14 @@ func (c *Catalogue) document() any {
 
 // writeTable writes the rows as a table with the signal counts, or the entry
 // as "key: value" lines.
-func (c *Catalogue) writeTable(w io.Writer) error {
+func (c *Catalogue) writeTable(w io.Writer, o Options) error {
 	switch {
 	case c.Validated:
 		return c.writeProblems(w)
 	case c.Entry != nil:
 		return writeEntry(w, c.Entry)
 	}
-	t := tablewriter.NewWriter(w)
-	t.Header("ID", "Name", "名称", "Vendor", "Category", "Signals")
+	t := termTable{header: []string{"ID", "Name", "名称", "Vendor", "Category", "Signals"}}
 	for _, r := range c.Rows {
 		var sig []string
 		for _, k := range sdkdb.SignalKinds() {
@@ -94,14 +91,12 @@ func (c *Catalogue) writeTable(w io.Writer) error {
 				sig = append(sig, fmt.Sprintf("%s:%d", strings.TrimSuffix(k.Key, "s"), n))
 			}
 		}
-		if err := t.Append(r.ID, r.Name, r.NameZh, r.Vendor, r.Category, strings.Join(sig, " ")); err != nil {
-			return err
-		}
+		t.rows = append(t.rows, cleanCells([]string{r.ID, r.Name, r.NameZh, r.Vendor, r.Category, strings.Join(sig, " ")}))
 	}
-	if err := t.Render(); err != nil {
+	if err := t.write(w, o.Width, false); err != nil {
 		return err
 	}
-	_, err := fmt.Fprintf(w, "%d entries (catalogue %s)\n", len(c.Rows), c.Version)
+	_, err := fmt.Fprintf(w, "%d entries (catalogue %s)\n", len(c.Rows), terminalText(c.Version))
 	return err
 }
 
@@ -130,7 +125,7 @@ func writeEntry(w io.Writer, e *sdkdb.Entry) error {
 		if p[1] == "" || p[1] == "0" {
 			continue
 		}
-		if _, err := fmt.Fprintf(w, "%-20s %s\n", p[0]+":", p[1]); err != nil {
+		if _, err := fmt.Fprintf(w, "%-20s %s\n", p[0]+":", terminalText(p[1])); err != nil {
 			return err
 		}
 	}
@@ -149,7 +144,7 @@ func (c *Catalogue) writeProblems(w io.Writer) error {
 		} else {
 			errs++
 		}
-		if _, err := fmt.Fprintf(w, "%s: %s\n", kind, p.text); err != nil {
+		if _, err := fmt.Fprintf(w, "%s: %s\n", kind, terminalText(p.text)); err != nil {
 			return err
 		}
 	}

@@ -179,7 +179,7 @@ func writeDiffText(w io.Writer, v *View, md bool) error {
 	fmt.Fprintf(bw, "%s %s → %s\n", d.NewApp.Package, versionString(d.OldApp), versionString(d.NewApp))
 	list("added-permissions", len(d.AddedPermissions), func(i int) string {
 		p := d.AddedPermissions[i]
-		return fmt.Sprintf("+ %s (%s%s)%s", p.Name, p.Protection, sensitiveTag(o, p.Sensitive), mark(p.Undisclosed))
+		return fmt.Sprintf("+ %s (%s%s)%s", p.Name, o.protection(p.Protection), sensitiveTag(o, p.Sensitive), mark(p.Undisclosed))
 	})
 	list("added-sdks", len(d.AddedSDKs), func(i int) string {
 		s := d.AddedSDKs[i]
@@ -193,7 +193,7 @@ func writeDiffText(w io.Writer, v *View, md bool) error {
 	})
 	list("removed-permissions", len(d.RemovedPermissions), func(i int) string {
 		p := d.RemovedPermissions[i]
-		return fmt.Sprintf("- %s (%s)", p.Name, p.Protection)
+		return fmt.Sprintf("- %s (%s)", p.Name, o.protection(p.Protection))
 	})
 	list("removed-sdks", len(d.RemovedSDKs), func(i int) string {
 		s := d.RemovedSDKs[i]
@@ -258,7 +258,7 @@ func evidenceText(o Options, all []JSONEvidence) string {
 			parts = append(parts, o.tf("more", len(ev)-3))
 			break
 		}
-		s := e.Kind + " " + e.Value
+		s := o.evidenceKind(e.Kind) + " " + e.Value
 		if e.Count > 1 {
 			s += fmt.Sprintf(" (%d)", e.Count)
 		}

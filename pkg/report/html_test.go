@@ -61,7 +61,9 @@ func TestHTMLInBrowser(t *testing.T) {
 	dir := t.TempDir()
 	page := filepath.Join(dir, "report.html")
 	res := demoCheck()
-	require.NoError(t, os.WriteFile(page, render(t, htmlRenderer{}, []*audit.Result{res}, demoOptions(CommandCheck, "zh")), 0o644))
+	o := demoOptions(CommandCheck, "zh")
+	o.NoTimestamp, o.Now = false, mustTime(t, "2026-03-04T05:06:07Z")
+	require.NoError(t, os.WriteFile(page, render(t, htmlRenderer{}, []*audit.Result{res}, o), 0o644))
 
 	dom := string(chromium(t, "--dump-dom", "file://"+page))
 	for _, f := range res.Findings {
@@ -69,6 +71,7 @@ func TestHTMLInBrowser(t *testing.T) {
 	}
 	assert.Contains(t, dom, "访问精准定位")
 	assert.NotContains(t, dom, "<img", "hostile policy text stays text")
+	assert.Contains(t, dom, `title="生成于 2026-03-04 13:06:07 (UTC+08:00)"`, "the script showed the time in the browser's zone, keeping Beijing time as the title")
 
 	shot := filepath.Join(dir, "out.png")
 	chromium(t, "--screenshot="+shot, "--window-size=1280,2000", "file://"+page)
@@ -79,4 +82,34 @@ func TestHTMLInBrowser(t *testing.T) {
 	if dst := os.Getenv("APKAUDIT_SCREENSHOT"); dst != "" {
 		require.NoError(t, os.WriteFile(dst, b, 0o644))
 	}
+}
+
+// TestHTMLHeaderFixFirstTime: the header names the app, not the file; the
+// fix-first list has one line per unwaived high finding saying what to
+// change; times are in Beijing time for zh and UTC otherwise; the page has a
+// print stylesheet.
+func TestHTMLHeaderFixFirstTime(t *testing.T) {
+	o := demoOptions(CommandCheck, "zh")
+	o.NoTimestamp, o.Now = false, mustTime(t, "2026-03-04T23:06:07Z")
+	zh := string(render(t, htmlRenderer{}, []*audit.Result{demoCheck()}, o))
+	assert.Contains(t, zh, "<h1>示例商城 · com.example.shop · 3.2.1 (321)</h1>")
+	assert.Contains(t, zh, `<time datetime="2026-03-04T23:06:07Z" data-prefix="生成于">生成于 2026-03-05 07:06:07 (UTC&#43;08:00)</time>`, "html/template writes + as &#43;")
+	fix := zh[strings.Index(zh, `<div class="card fixfirst">`):]
+	fix = fix[:strings.Index(fix, "</div>\n")]
+	assert.Equal(t, 1, strings.Count(fix, "<li>"), "one unwaived high finding (the other is waived)")
+	assert.Contains(t, fix, "<code>jpush</code>")
+	assert.Contains(t, fix, "在SDK清单中增加 jpush 一行")
+	assert.Contains(t, zh, "@media print{")
+
+	o.Lang = "en"
+	en := string(render(t, htmlRenderer{}, []*audit.Result{demoCheck()}, o))
+	assert.Contains(t, en, ">Generated 2026-03-04 23:06:07 (UTC)</time>")
+	assert.Contains(t, en, "Add a row for jpush to the SDK list")
+	assert.NotContains(t, en, "<h1>apkaudit report", "the header names the app")
+
+	r := demoCheck()
+	for i := range r.Findings {
+		r.Findings[i].Waived = true
+	}
+	assert.NotContains(t, string(render(t, htmlRenderer{}, []*audit.Result{r}, o)), `class="card fixfirst"`, "nothing to fix first")
 }

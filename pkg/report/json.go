@@ -22,6 +22,8 @@ type jsonRenderer struct{}
 
 func (jsonRenderer) Name() string { return "json" }
 
+func (jsonRenderer) Extensions() []string { return []string{".json"} }
+
 func (jsonRenderer) Shows(c Command) bool { return shows(c, append(reports, CommandSDKDB)...) }
 
 func (jsonRenderer) Render(w io.Writer, v *View) error {
@@ -44,6 +46,8 @@ type jsonlRenderer struct{}
 
 func (jsonlRenderer) Name() string { return "jsonl" }
 
+func (jsonlRenderer) Extensions() []string { return []string{".jsonl", ".ndjson"} }
+
 func (jsonlRenderer) Shows(c Command) bool { return shows(c, append(reports, CommandBatch)...) }
 
 func (jsonlRenderer) Render(w io.Writer, v *View) error {
@@ -62,16 +66,18 @@ func (jsonlRenderer) Render(w io.Writer, v *View) error {
 }
 
 // writeJSON encodes v without HTML escaping (policy text is full of & and <),
-// followed by a newline, in one Write.
+// followed by a newline, in one Write. It is the JSON destination's
+// sanitiser: invalid bytes are kept as the text \xNN, and the controls
+// encoding/json leaves raw are written as \u escapes (jsonTail).
 func writeJSON(w io.Writer, v any, indent string) error {
 	var buf bytes.Buffer
 	enc := json.NewEncoder(&buf)
 	enc.SetEscapeHTML(false)
 	enc.SetIndent("", indent)
-	if err := enc.Encode(v); err != nil {
+	if err := enc.Encode(withStrings(v, escapeInvalid)); err != nil {
 		return err
 	}
-	_, err := w.Write(buf.Bytes())
+	_, err := w.Write(jsonTail(buf.Bytes()))
 	return err
 }
 
@@ -359,10 +365,13 @@ type JSONFinding struct {
 	WaiverReason string           `json:"waiver_reason,omitempty"`
 }
 
-// JSONFindEvidence is evidence{artifact[], policy[]}.
+// JSONFindEvidence is evidence{artifact[], policy[]}, and the same lines in
+// Chinese where a line is in words (artifact_zh, policy_zh: extensions).
 type JSONFindEvidence struct {
-	Artifact []string `json:"artifact"`
-	Policy   []string `json:"policy"`
+	Artifact   []string `json:"artifact"`
+	Policy     []string `json:"policy"`
+	ArtifactZh []string `json:"artifact_zh,omitempty"`
+	PolicyZh   []string `json:"policy_zh,omitempty"`
 }
 
 // JSONSummary counts unwaived findings per severity.
@@ -542,7 +551,8 @@ func jsonFindings(fs []Finding) []JSONFinding {
 		out = append(out, JSONFinding{
 			Rule: f.Rule, Severity: f.Severity.String(), Subject: f.Subject,
 			Message: f.Message, MessageZh: f.MessageZh,
-			Evidence:  JSONFindEvidence{Artifact: nonNil(f.Evidence.Artifact), Policy: nonNil(f.Evidence.Policy)},
+			Evidence: JSONFindEvidence{Artifact: nonNil(f.Evidence.Artifact), Policy: nonNil(f.Evidence.Policy),
+				ArtifactZh: f.Evidence.ArtifactZh, PolicyZh: f.Evidence.PolicyZh},
 			Reference: f.Reference, Waived: f.Waived, WaiverReason: f.WaiverReason,
 		})
 	}

@@ -13,10 +13,14 @@ import (
 // junitRenderer writes JUnit XML for CI dashboards: one testsuite per result,
 // one testcase per check (each declared permission, each detected SDK, the
 // policy-level checks), a <failure> for every check with a finding at or above
-// Options.FailOn, and lower or waived findings as <system-out>.
+// Options.FailOn, and a <skipped> with the reason for a check whose findings
+// are all waived or below it (their text in <system-out>). Each testcase
+// names the file its finding is shown at.
 type junitRenderer struct{}
 
 func (junitRenderer) Name() string { return "junit" }
+
+func (junitRenderer) Extensions() []string { return []string{".xml", ".junit.xml"} }
 
 func (junitRenderer) Shows(c Command) bool { return shows(c, reports...) }
 
@@ -26,6 +30,7 @@ type JUnitSuites struct {
 	Name     string       `xml:"name,attr"`
 	Tests    int          `xml:"tests,attr"`
 	Failures int          `xml:"failures,attr"`
+	Skipped  int          `xml:"skipped,attr"`
 	Suites   []JUnitSuite `xml:"testsuite"`
 }
 
@@ -47,12 +52,22 @@ type JUnitProperty struct {
 	Value string `xml:"value,attr"`
 }
 
-// JUnitCase is one <testcase>.
+// JUnitCase is one <testcase>. File is the file a reviewer opens: where its
+// worst finding is shown (a policy document or the source manifest), else
+// the artifact or the policy.
 type JUnitCase struct {
 	Name      string        `xml:"name,attr"`
 	ClassName string        `xml:"classname,attr"`
+	File      string        `xml:"file,attr,omitempty"`
 	Failure   *JUnitFailure `xml:"failure,omitempty"`
+	Skipped   *JUnitSkipped `xml:"skipped,omitempty"`
 	SystemOut *JUnitText    `xml:"system-out,omitempty"`
+}
+
+// JUnitSkipped is a <skipped>: the case's findings are all waived or below
+// --fail-on; message says why.
+type JUnitSkipped struct {
+	Message string `xml:"message,attr"`
 }
 
 // JUnitText is element text written as CDATA, so evidence keeps its line breaks.
@@ -85,6 +100,7 @@ func (junitRenderer) Render(w io.Writer, v *View) error {
 		s.Timestamp = stamp
 		doc.Tests += s.Tests
 		doc.Failures += s.Failures
+		doc.Skipped += s.Skipped
 		doc.Suites = append(doc.Suites, s)
 	}
 	if _, err := io.WriteString(w, xml.Header); err != nil {
@@ -92,7 +108,9 @@ func (junitRenderer) Render(w io.Writer, v *View) error {
 	}
 	enc := xml.NewEncoder(w)
 	enc.Indent("", "  ")
-	if err := enc.Encode(doc); err != nil {
+	// CI pages show these texts to people: invisible characters escaped,
+	// and nothing XML 1.0 cannot hold.
+	if err := enc.Encode(withStrings(doc, func(s string) string { return xmlSafe(visibleText(s)) })); err != nil {
 		return fmt.Errorf("report: junit: %w", err)
 	}
 	_, err := io.WriteString(w, "\n")
@@ -102,7 +120,7 @@ func (junitRenderer) Render(w io.Writer, v *View) error {
 // junitCaseKey names the testcase a finding belongs to.
 func junitCaseKey(f audit.Finding, declared, detected map[string]bool) string {
 	switch f.Rule {
-	case audit.RuleUndisclosedPermission, audit.RuleUndisclosedPermissionNormal:
+	case audit.RuleUndisclosedPermission, audit.RuleUndisclosedPermissionNormal, audit.RuleUnusedPermission:
 		if declared[f.Subject] {
 			return "permission " + f.Subject
 		}
@@ -121,6 +139,12 @@ func junitCaseKey(f audit.Finding, declared, detected map[string]bool) string {
 // SDK row), the policy-level checks, and any other case a finding names.
 func junitSuite(r *Result, o Options) JUnitSuite {
 	s := newJUnitSuite(r.Name, r.Command, o)
+	s.file = r.Name
+	if r.Build != nil {
+		s.file = r.Build.Artifact.Path
+	} else if r.Policy != nil && len(r.Policy.Documents) > 0 {
+		s.file = r.Policy.Documents[0].Path
+	}
 	if r.Policy != nil && r.Build == nil {
 		for _, p := range r.Policy.Permissions {
 			s.add("permission "+p.Name, "policy.permission")
@@ -146,6 +170,7 @@ func junitSuite(r *Result, o Options) JUnitSuite {
 // SDK the new build added, failing where the policy does not disclose it.
 func junitDiffSuite(d *Diff, o Options) JUnitSuite {
 	s := newJUnitSuite(d.New.Path, CommandDiff, o)
+	s.file = d.New.Path
 	s.build(names(d.AddedPermissions, func(p DiffPermission) string { return p.Name }),
 		names(d.AddedSDKs, func(x DiffSDK) string { return x.ID }), "added.")
 	return s.finish(d.Result.Findings, o)
@@ -166,6 +191,7 @@ type junitBuilder struct {
 	keys               []string
 	classOf            map[string]string
 	declared, detected map[string]bool
+	file               string // the file a case without a finding names
 }
 
 func newJUnitSuite(name string, cmd Command, o Options) *junitBuilder {
@@ -216,22 +242,46 @@ func (s *junitBuilder) finish(findings []Finding, o Options) JUnitSuite {
 		}
 	}
 	for _, key := range s.keys {
-		c := JUnitCase{Name: key, ClassName: o.toolName() + "." + s.classOf[key]}
-		if fs := failing[key]; len(fs) > 0 {
+		c := JUnitCase{Name: key, ClassName: o.toolName() + "." + s.classOf[key], File: s.file}
+		fs, rest := failing[key], other[key]
+		switch {
+		case len(fs) > 0:
 			msg := fmt.Sprintf("[%s] %s: %s", fs[0].Severity, fs[0].Rule, o.message(fs[0].Finding))
 			if len(fs) > 1 {
 				msg += fmt.Sprintf(" (+%d)", len(fs)-1)
 			}
 			c.Failure = &JUnitFailure{Message: msg, Type: fs[0].Rule, Text: junitText(fs, o)}
+			c.File = anchorFile(fs[0], s.file)
 			s.Failures++
+		case len(rest) > 0:
+			c.Skipped = &JUnitSkipped{Message: skipReason(rest[0], o)}
+			c.File = anchorFile(rest[0], s.file)
+			s.Skipped++
 		}
-		if fs := other[key]; len(fs) > 0 {
-			c.SystemOut = &JUnitText{junitText(fs, o)}
+		if len(rest) > 0 {
+			c.SystemOut = &JUnitText{junitText(rest, o)}
 		}
 		s.Cases = append(s.Cases, c)
 	}
 	s.Tests = len(s.Cases)
 	return s.JUnitSuite
+}
+
+// anchorFile is the file finding f is shown at, else def.
+func anchorFile(f Finding, def string) string {
+	if f.Anchor.File != "" {
+		return f.Anchor.File
+	}
+	return def
+}
+
+// skipReason says why a finding does not fail: its waiver, or that it is
+// below --fail-on.
+func skipReason(f Finding, o Options) string {
+	if f.Waived {
+		return fmt.Sprintf("%s: %s (%s %s)", o.t("waived"), f.WaiverReason, f.Rule, f.Subject)
+	}
+	return fmt.Sprintf(o.t("below-fail-on"), o.FailOn, f.Severity, f.Rule, f.Subject)
 }
 
 // junitText lists findings with their evidence, one block each.
@@ -245,20 +295,22 @@ func junitText(fs []Finding, o Options) string {
 		if f.Waived {
 			fmt.Fprintf(&b, "  waived: %s\n", f.WaiverReason)
 		}
-		for _, e := range f.Evidence.Artifact {
+		art, pol := o.evidence(f.Finding)
+		for _, e := range art {
 			fmt.Fprintf(&b, "  artifact: %s\n", e)
 		}
-		for _, e := range f.Evidence.Policy {
+		for _, e := range pol {
 			fmt.Fprintf(&b, "  policy: %s\n", e)
 		}
 		if f.Reference != "" {
 			fmt.Fprintf(&b, "  reference: %s\n", f.Reference)
 		}
 	}
-	return xmlSafe(b.String())
+	return b.String()
 }
 
-// xmlSafe replaces characters XML 1.0 cannot hold (CDATA is not escaped by encoding/xml).
+// xmlSafe replaces characters XML 1.0 cannot hold (CDATA is not escaped by
+// encoding/xml, and attributes keep U+FFFE and U+FFFF).
 func xmlSafe(s string) string {
 	return strings.Map(func(r rune) rune {
 		switch {

@@ -102,3 +102,45 @@ func TestXMLSafe(t *testing.T) {
 	var doc JUnitSuites
 	require.NoError(t, xml.Unmarshal(render(t, junitRenderer{}, []*audit.Result{r}, demoOptions(CommandCheck, "en")), &doc))
 }
+
+// TestJUnitSkipped: a check whose findings are all waived or below
+// --fail-on is <skipped> with the reason; the counts add up; every testcase
+// names a file, the policy line's file for a policy finding.
+func TestJUnitSkipped(t *testing.T) {
+	var doc JUnitSuites
+	require.NoError(t, xml.Unmarshal(render(t, junitRenderer{}, []*audit.Result{demoCheck()}, demoOptions(CommandCheck, "en")), &doc))
+	s := doc.Suites[0]
+	cases := map[string]JUnitCase{}
+	skipped := 0
+	for _, c := range s.Cases {
+		cases[c.Name] = c
+		assert.NotEmpty(t, c.File, c.Name)
+		if c.Skipped != nil {
+			skipped++
+			assert.Nil(t, c.Failure, "a case is failed or skipped, not both")
+		}
+	}
+	assert.Equal(t, skipped, s.Skipped)
+	assert.Equal(t, skipped, doc.Skipped)
+	waived := cases["permission android.permission.READ_PHONE_STATE"]
+	require.NotNil(t, waived.Skipped)
+	assert.Equal(t, "waived: disclosed in the in-app consent dialog (legal@example.com) (undisclosed-permission android.permission.READ_PHONE_STATE)", waived.Skipped.Message)
+	below := cases["sdk umeng-analytics"]
+	require.NotNil(t, below.Skipped)
+	assert.Equal(t, "below --fail-on high: [medium] undisclosed-sdk-data umeng-analytics", below.Skipped.Message)
+	assert.Equal(t, "testdata/demo/sdk-list.md", below.File, "shown at its policy row")
+	assert.Nil(t, cases["sdk jpush"].Skipped, "a failing case is not skipped")
+	assert.Nil(t, cases["permission android.permission.CAMERA"].Skipped, "a case with no finding passes")
+	assert.Equal(t, "testdata/demo/app-release.apk", cases["permission android.permission.CAMERA"].File)
+
+	o := demoOptions(CommandCheck, "en")
+	o.FailOn = audit.Medium
+	var medium JUnitSuites
+	require.NoError(t, xml.Unmarshal(render(t, junitRenderer{}, []*audit.Result{demoCheck()}, o), &medium))
+	for _, c := range medium.Suites[0].Cases {
+		if c.Name == "sdk umeng-analytics" {
+			assert.Nil(t, c.Skipped, "at --fail-on medium it fails")
+			assert.NotNil(t, c.Failure)
+		}
+	}
+}

@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"github.com/apkaudit/apkaudit/pkg/audit"
+	"github.com/apkaudit/apkaudit/pkg/srcmanifest"
 )
 
 // Command names what a View shows; it picks the sections renderers write.
@@ -58,12 +59,34 @@ type Options struct {
 	Now time.Time
 	// Classes lists class names (inspect --classes) where the inventory kept them.
 	Classes bool
+	// Width is the terminal width the table format fits (0: 120 columns).
+	Width int
+	// Color colours severities and the verdict in the table format (a
+	// terminal that wants it: not with NO_COLOR or --no-color).
+	Color bool
+	// MaxBytes is the most a Markdown report may hold (--max-bytes; a
+	// comment's limit): past it the lowest-severity findings are left out,
+	// and a note says how many. 0 is no limit.
+	MaxBytes int
+	// SourceRoot is the absolute directory SARIF's URIs are relative to
+	// (originalUriBaseIds SRCROOT): the repository root. When empty, paths
+	// are written cleaned, relative to wherever they were given from.
+	SourceRoot string
+	// WorkDir is the absolute directory relative input paths were given
+	// from; the process's working directory when empty.
+	WorkDir string
+	// Source is the app's source manifest (--source-root, --manifest-source):
+	// when set, build-side findings point at its lines.
+	Source *srcmanifest.Manifest
 }
 
 // A Renderer writes a View in one --format. It never closes w.
 type Renderer interface {
 	// Name is the --format value.
 	Name() string
+	// Extensions are the file name endings that pick the renderer for a
+	// plain --output FILE (".sarif"), lower case.
+	Extensions() []string
 	// Shows reports whether the renderer can write the output of command c.
 	Shows(c Command) bool
 	// Render writes v to w.
@@ -92,7 +115,22 @@ func Lookup(name string) (Renderer, error) {
 			return r, nil
 		}
 	}
-	return nil, fmt.Errorf("report: unknown format %q (want one of %s)", name, strings.Join(Names(), ", "))
+	return nil, &FormatError{Name: name, Want: Names()}
+}
+
+// A FormatError is a --format that does not exist (Command is "") or that
+// cannot show what Command produces; Want lists the formats that can.
+type FormatError struct {
+	Name    string
+	Command Command
+	Want    []string
+}
+
+func (e *FormatError) Error() string {
+	if e.Command == "" {
+		return fmt.Sprintf("report: unknown format %q (want one of %s)", e.Name, strings.Join(e.Want, ", "))
+	}
+	return fmt.Sprintf("report: --format %s cannot show %s output (want %s)", e.Name, e.Command, strings.Join(e.Want, " or "))
 }
 
 // For returns the renderer called name when it can show what command c
@@ -104,9 +142,26 @@ func For(name string, c Command) (Renderer, error) {
 		return nil, err
 	}
 	if !r.Shows(c) {
-		return nil, fmt.Errorf("report: --format %s cannot show %s output (want %s)", r.Name(), c, strings.Join(FormatsFor(c), " or "))
+		return nil, &FormatError{Name: r.Name(), Command: c, Want: FormatsFor(c)}
 	}
 	return r, nil
+}
+
+// ForPath returns the renderer whose extension the file name path ends with
+// (case-insensitive; the longest ending wins, so a.sarif.json is SARIF), and
+// whether there is one.
+func ForPath(path string) (Renderer, bool) {
+	name := strings.ToLower(path)
+	var best Renderer
+	bestLen := 0
+	for _, r := range Renderers() {
+		for _, ext := range r.Extensions() {
+			if strings.HasSuffix(name, ext) && len(ext) > bestLen {
+				best, bestLen = r, len(ext)
+			}
+		}
+	}
+	return best, best != nil
 }
 
 // FormatsFor returns the names of the renderers that show command c, in Renderers order.

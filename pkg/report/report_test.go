@@ -3,9 +3,13 @@ package report
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"math/rand/v2"
+	"regexp"
+	"strconv"
 	"strings"
 	"testing"
+	"unicode/utf8"
 
 	"github.com/sebdah/goldie/v2"
 	"github.com/stretchr/testify/assert"
@@ -382,16 +386,145 @@ func TestRuleTexts(t *testing.T) {
 		assert.NotEmpty(t, texts[i].TitleZh)
 		assert.NotEmpty(t, texts[i].Help)
 		assert.NotEmpty(t, texts[i].HelpZh)
+		assert.NotEmpty(t, texts[i].Fix, r.ID)
+		assert.NotEmpty(t, texts[i].FixZh, r.ID)
+		assert.Contains(t, []string{SideBuild, SidePolicy}, texts[i].Side, r.ID)
+		assert.Contains(t, []string{"very-high", "high", "medium", "low"}, texts[i].Precision, r.ID)
 	}
 	assert.Equal(t, "no-such-rule", LookupRuleText("no-such-rule").Title)
 }
 
 func TestMarkdownSummary(t *testing.T) {
 	got := string(render(t, markdownRenderer{}, []*audit.Result{demoCheck()}, demoOptions(CommandCheck, "en")))
-	assert.Contains(t, got, "**Summary:** 1 high, 2 medium, 1 low, 1 info (1 waived); fails --fail-on high")
-	assert.Contains(t, got, "<details>")
-	assert.Equal(t, 1+1+6, strings.Count(got, "\n| "), "header, separator and one row per finding")
+	assert.Contains(t, got, "**Summary:** 🔴 1 high · 🟠 2 medium · 🔵 1 low · ⚪ 1 info (1 waived); fails --fail-on high")
+	main, info, _ := strings.Cut(got, "<details><summary>⚪ Info findings (1)</summary>")
+	assert.Equal(t, 2+5, strings.Count(main, "\n| "), "header, separator and the 5 findings above info")
+	info, _, _ = strings.Cut(info, "</details>")
+	assert.Equal(t, 2+1, strings.Count(info, "\n| "), "the info finding, folded")
+	assert.Contains(t, main, "| 🟠 medium | undisclosed-sdk-data | `umeng-analytics` |", "severity marks, subjects as code")
+	assert.Contains(t, main, "| `sdk-list.md:5` |", "policy lines as file:line")
 	zh := string(render(t, markdownRenderer{}, []*audit.Result{demoCheck()}, demoOptions(CommandCheck, "zh")))
-	assert.Contains(t, zh, "| 严重程度 | 规则 | 对象 | 说明 |")
+	assert.Contains(t, zh, "| 严重程度 | 规则 | 对象 | 说明 | 隐私政策中 |")
 	assert.Contains(t, zh, "构建中嵌入了极光推送SDK，但隐私政策未披露")
+}
+
+// TestTableFitsWidth: at every terminal width the table format stays within
+// it (measured by go-runewidth, an oracle independent of the layout code),
+// and its findings come before the inventory.
+func TestTableFitsWidth(t *testing.T) {
+	for _, w := range []int{60, 80, 100, 132} {
+		for _, lang := range []string{"en", "zh"} {
+			for _, cmd := range []Command{CommandInspect, CommandPolicy, CommandCheck} {
+				o := demoOptions(cmd, lang)
+				o.Width = w
+				out := string(render(t, tableRenderer{}, []*audit.Result{demoCheck()}, o))
+				for _, line := range strings.Split(out, "\n") {
+					assert.LessOrEqual(t, displayWidth(line), w, "%d %s %s: %q", w, lang, cmd, line)
+				}
+				if cmd != CommandPolicy {
+					summary, findings, app := strings.Index(out, o.t("summary")+":"), strings.Index(out, o.t("findings")+"\n"), strings.Index(out, "\n"+o.t("app")+"\n")
+					assert.True(t, summary >= 0 && summary < findings && findings < app, "%s %s: verdict, findings, then the app", lang, cmd)
+				}
+			}
+		}
+	}
+}
+
+// TestTableColor: with Color the severities and the verdict are coloured
+// and nothing else is; without it there is no escape at all.
+func TestTableColor(t *testing.T) {
+	o := demoOptions(CommandCheck, "en")
+	plain := string(render(t, tableRenderer{}, []*audit.Result{demoCheck()}, o))
+	assert.NotContains(t, plain, "\x1b")
+	o.Color = true
+	colored := string(render(t, tableRenderer{}, []*audit.Result{demoCheck()}, o))
+	assert.Contains(t, colored, sgrHigh+"high"+sgrReset)
+	assert.Contains(t, colored, sgrMedium+"medium"+sgrReset)
+	assert.Contains(t, colored, sgrLow+"low"+sgrReset)
+	assert.Contains(t, colored, sgrInfo+"high (waived)"+sgrReset, "a waived finding is faint")
+	assert.Contains(t, colored, sgrFail+"Summary: 1 high, 2 medium")
+	stripped := regexp.MustCompile("\x1b\\[[0-9;]*m").ReplaceAllString(colored, "")
+	assert.Equal(t, plain, stripped, "colour changes no column")
+}
+
+func TestWrapText(t *testing.T) {
+	tests := []struct {
+		in   string
+		w    int
+		want []string
+	}{
+		{"short", 10, []string{"short"}},
+		{"the quick brown fox", 10, []string{"the quick", "brown fox"}},
+		{"android.permission.READ_PHONE_STATE", 16, []string{"android.", "permission.READ_", "PHONE_STATE"}},
+		{"undisclosed-permission", 20, []string{"undisclosed-", "permission"}},
+		{"abcdefghijklmnopqrstuvwxyz", 10, []string{"abcdefghij", "klmnopqrst", "uvwxyz"}},
+		{"隐私政策中友盟统计的条目", 10, []string{"隐私政策中", "友盟统计的", "条目"}},
+		{"a\nb c", 3, []string{"a", "b c"}},
+		{"中", 1, []string{"中"}},
+	}
+	for _, tt := range tests {
+		got := wrapText(tt.in, tt.w)
+		assert.Equal(t, tt.want, got, "%q at %d", tt.in, tt.w)
+	}
+	assert.Equal(t, []int{3, 10, 20}, fitColumns([]int{3, 10, 20}, 100), "what fits keeps its width")
+	assert.Equal(t, []int{3, 17, 17}, fitColumns([]int{3, 40, 40}, 47), "the rest is shared")
+}
+
+func TestForPath(t *testing.T) {
+	for path, want := range map[string]string{
+		"apkaudit.sarif": "sarif", "out/a.SARIF.json": "sarif", "report.html": "html", "r.HTM": "html",
+		"comment.md": "markdown", "junit.xml": "junit", "results.jsonl": "jsonl", "x.ndjson": "jsonl",
+		"inventory.json": "json", "report.txt": "table",
+	} {
+		r, ok := ForPath(path)
+		require.True(t, ok, path)
+		assert.Equal(t, want, r.Name(), path)
+	}
+	_, ok := ForPath("report.pdf")
+	assert.False(t, ok)
+	seen := map[string]string{}
+	for _, r := range Renderers() {
+		for _, ext := range r.Extensions() {
+			assert.Equal(t, strings.ToLower(ext), ext)
+			assert.Empty(t, seen[ext], "%s claimed by %s and %s", ext, seen[ext], r.Name())
+			seen[ext] = r.Name()
+		}
+	}
+}
+
+// TestMarkdownBudget: past MaxBytes the lowest severities go first, as few
+// as needed, and a note says how many; the result is within the budget and
+// still valid UTF-8.
+func TestMarkdownBudget(t *testing.T) {
+	res := demoCheck()
+	for i := range 300 { // a build with many info findings
+		res.Findings = append(res.Findings, audit.Finding{Rule: audit.RuleUndisclosedPermissionNormal, Severity: audit.Info,
+			Subject: fmt.Sprintf("com.example.permission.P%03d", i), Message: "permission is declared and not mentioned in the policy",
+			MessageZh: "隐私政策中未提及该权限", Evidence: audit.Evidence{Artifact: []string{"AndroidManifest.xml"}}})
+	}
+	o := demoOptions(CommandCheck, "en")
+	full := render(t, markdownRenderer{}, []*audit.Result{res}, o)
+	require.Greater(t, len(full), 60000)
+	for _, budget := range []int{60000, 20000, 5000} {
+		o.MaxBytes = budget
+		got := string(render(t, markdownRenderer{}, []*audit.Result{res}, o))
+		assert.LessOrEqual(t, len(got), budget, "budget %d", budget)
+		assert.True(t, utf8.ValidString(got))
+		assert.Contains(t, got, "lowest severities are left out to keep this comment under", budget)
+		assert.Contains(t, got, "`jpush`", "the high finding stays (budget %d)", budget)
+		m := regexp.MustCompile(`> (\d+) findings of the lowest`).FindStringSubmatch(got)
+		require.NotNil(t, m, budget)
+		n, _ := strconv.Atoi(m[1])
+		assert.Equal(t, 300+1-strings.Count(got, "| ⚪ info |"), n, "the note counts what is missing (budget %d)", budget)
+		// As few as needed: one finding fewer left out would not fit.
+		if n > 1 {
+			assert.Less(t, budget-len(got), 400, "budget %d: not much room left unused", budget)
+		}
+	}
+	o.MaxBytes = 600
+	got := string(render(t, markdownRenderer{}, []*audit.Result{res}, o))
+	assert.LessOrEqual(t, len(got), 600)
+	assert.Contains(t, got, "The rest is left out to keep this comment under 600 bytes")
+	o.MaxBytes = 0
+	assert.Equal(t, string(full), string(render(t, markdownRenderer{}, []*audit.Result{res}, o)), "0 is no limit")
 }

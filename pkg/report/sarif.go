@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"io"
 	"net/url"
+	"os"
+	"path"
 	"path/filepath"
 	"strings"
 
@@ -20,10 +22,23 @@ const sarifSchemaURI = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/
 // fingerprintKey names our partial fingerprint; bump the version if its recipe changes.
 const fingerprintKey = "apkauditFinding/v1"
 
-// sarifRenderer writes SARIF 2.1.0: one run holding every rule and the findings of all results.
+// srcRoot is the uriBaseId of every repository path (GitHub's convention).
+const srcRoot = "SRCROOT"
+
+// maxRelated bounds a result's relatedLocations (GitHub reads 1,000).
+const maxRelated = 100
+
+// sarifRenderer writes SARIF 2.1.0 as GitHub code scanning reads it: one run
+// holding every rule and the findings of all results. Each result's first
+// (and only) location is its Anchor, a file of the repository and a line,
+// relative to SRCROOT; the other policy lines and the artifact are related
+// locations. Fingerprints depend on the rule, the subject and the app, never
+// on a path, a line or the time, so they stay stable across builds.
 type sarifRenderer struct{}
 
 func (sarifRenderer) Name() string { return "sarif" }
+
+func (sarifRenderer) Extensions() []string { return []string{".sarif", ".sarif.json"} }
 
 func (sarifRenderer) Shows(c Command) bool { return shows(c, reports...) }
 
@@ -42,10 +57,16 @@ func (sarifRenderer) Render(w io.Writer, v *View) error {
 	driver.WithInformationURI("https://github.com/apkaudit/apkaudit")
 	run := sarif.NewRun(*sarif.NewTool(driver))
 	for _, ri := range audit.Rules() {
-		driver.AddRule(sarifRule(ri))
+		driver.AddRule(sarifRule(ri, o))
 	}
+	base := sarif.NewArtifactLocation().WithDescriptionText(o.t("srcroot"))
+	if o.SourceRoot != "" {
+		base.WithUri(dirURI(o.SourceRoot))
+	}
+	run.OriginalUriBaseIDs = map[string]*sarif.ArtifactLocation{srcRoot: base}
+	run.Properties = sarif.Properties{}
 	if o.Tool.SDKDBVersion != "" {
-		run.Properties = sarif.Properties{"sdkdb_version": o.Tool.SDKDBVersion}
+		run.Properties["sdkdb_version"] = o.Tool.SDKDBVersion
 	}
 	if now := o.now(); !now.IsZero() {
 		run.AddInvocation(true).WithEndTimeUTC(now)
@@ -62,13 +83,14 @@ func (sarifRenderer) Render(w io.Writer, v *View) error {
 		notes = append(notes, r.Notes...)
 	}
 	if len(notes) > 0 {
-		if run.Properties == nil {
-			run.Properties = sarif.Properties{}
-		}
 		run.Properties["notes"] = notes
 	}
+	if len(run.Properties) == 0 {
+		run.Properties = nil
+	}
 	rep.AddRun(run)
-	return writeJSON(w, rep, "  ")
+	// GitHub shows these texts to people: invisible characters escaped.
+	return writeJSON(w, withStrings(rep, visibleText), "  ")
 }
 
 // sarifLevel maps a severity to a SARIF level.
@@ -83,20 +105,33 @@ func sarifLevel(s audit.Severity) string {
 	}
 }
 
-func sarifRule(ri audit.RuleInfo) *sarif.ReportingDescriptor {
+// sarifRule is the reporting descriptor of rule ri, in the report language
+// (the other language in the properties), from the one table of rule texts.
+func sarifRule(ri audit.RuleInfo, o Options) *sarif.ReportingDescriptor {
 	t := LookupRuleText(ri.ID)
-	rule := sarif.NewRule(ri.ID).WithName(ruleName(ri.ID))
-	rule.ShortDescription = sarif.NewMultiformatMessageString(t.Title)
-	rule.FullDescription = sarif.NewMultiformatMessageString(t.Help)
-	rule.Help = sarif.NewMultiformatMessageString(t.Help + "\n\nReference: " + ri.Reference).
-		WithMarkdown(t.Help + "\n\n**Reference:** " + ri.Reference + "\n\n**" + t.TitleZh + "**\n\n" + t.HelpZh)
+	title, help, other, otherHelp := t.Title, t.Help, t.TitleZh, t.HelpZh
+	if o.zh() {
+		title, help, other, otherHelp = t.TitleZh, t.HelpZh, t.Title, t.Help
+	}
+	ref := o.t("reference")
+	rule := sarif.NewRule(ri.ID).WithName(ruleName(ri.ID)).WithHelpURI(HelpURI(ri.ID))
+	rule.ShortDescription = sarif.NewMultiformatMessageString(title)
+	rule.FullDescription = sarif.NewMultiformatMessageString(help)
+	rule.Help = sarif.NewMultiformatMessageString(help + "\n\n" + ref + ": " + ri.Reference).
+		WithMarkdown(help + "\n\n**" + ref + ":** " + ri.Reference + "\n\n**" + other + "**\n\n" + otherHelp)
 	rule.DefaultConfiguration = sarif.NewReportingConfiguration().WithLevel(sarifLevel(ri.Default))
 	rule.Properties = sarif.Properties{
 		"title_zh":         t.TitleZh,
 		"help_zh":          t.HelpZh,
+		"title_en":         t.Title,
 		"reference":        ri.Reference,
 		"default_severity": ri.Default.String(),
+		"precision":        t.Precision,
 		"tags":             []string{"privacy", "compliance", ruleArea(ri.ID)},
+	}
+	if ss := securitySeverity(ri.Default); ss != "" {
+		rule.Properties["security-severity"] = ss
+		rule.Properties["tags"] = []string{"security", "privacy", "compliance", ruleArea(ri.ID)}
 	}
 	return rule
 }
@@ -125,9 +160,15 @@ func ruleArea(id string) string {
 }
 
 func sarifResult(r *Result, f Finding, o Options) *sarif.Result {
+	msg := o.message(f.Finding)
+	if note := o.anchorNote(f.Anchor); note != "" && o.zh() {
+		msg += note // full-width parentheses need no space
+	} else if note != "" {
+		msg += " " + note
+	}
 	res := sarif.NewRuleResult(f.Rule).
 		WithLevel(sarifLevel(f.Severity)).
-		WithMessage(sarif.NewTextMessage(o.message(f.Finding)))
+		WithMessage(sarif.NewTextMessage(msg))
 	res.Properties = sarif.Properties{
 		"severity":   f.Severity.String(),
 		"subject":    f.Subject,
@@ -135,6 +176,7 @@ func sarifResult(r *Result, f Finding, o Options) *sarif.Result {
 		"message_zh": f.MessageZh,
 		"evidence":   map[string][]string{"artifact": nonNil(f.Evidence.Artifact), "policy": nonNil(f.Evidence.Policy)},
 		"reference":  f.Reference,
+		"fix":        o.fix(f),
 	}
 	if f.WaiverReason != "" {
 		res.Properties["waiver_reason"] = f.WaiverReason
@@ -144,27 +186,35 @@ func sarifResult(r *Result, f Finding, o Options) *sarif.Result {
 		res.Properties["sdk_version_evidence"] = s.VersionEvidence
 	}
 
+	if a := f.Anchor; a.File != "" {
+		res.AddLocation(o.sarifLocation(a.File, a.Line))
+	}
+	// Related: the policy lines not already the anchor, then the artifact
+	// and the place in it the finding is about.
+	for _, ref := range f.Refs {
+		if len(res.RelatedLocations) == maxRelated {
+			break
+		}
+		if ref.File != f.Anchor.File || ref.Line != f.Anchor.Line {
+			res.AddRelatedLocation(o.sarifLocation(ref.File, ref.Line))
+		}
+	}
 	app := ""
 	if b := r.Build; b != nil {
 		app = b.App.Package
-		if p := b.Artifact.Path; p != "" {
-			loc := sarif.NewLocationWithPhysicalLocation(
-				sarif.NewPhysicalLocation().WithArtifactLocation(sarif.NewSimpleArtifactLocation(fileURI(p))))
+		if p := b.Artifact.Path; p != "" && f.Anchor.Stand != StandArtifact {
+			loc := o.sarifLocation(p, 0)
 			if f.Where.Name != "" {
 				loc.WithLogicalLocations([]*sarif.LogicalLocation{sarif.NewLogicalLocation().WithName(f.Where.Name).WithKind(f.Where.Kind)})
 			}
-			res.AddLocation(loc)
+			res.AddRelatedLocation(loc)
 		}
-	}
-	for _, ref := range f.Refs {
-		loc := sarif.NewLocationWithPhysicalLocation(sarif.NewPhysicalLocation().
-			WithArtifactLocation(sarif.NewSimpleArtifactLocation(fileURI(ref.File))).
-			WithRegion(sarif.NewRegion().WithStartLine(ref.Line)))
-		res.AddLocation(loc)
 	}
 
 	fp := fingerprint(f.Rule, f.Subject, app)
-	res.PartialFingerprints = map[string]any{fingerprintKey: fp}
+	// primaryLocationLineHash is ours too, so that upload-sarif does not
+	// compute one from the anchor line, which moves when the policy is edited.
+	res.PartialFingerprints = map[string]any{fingerprintKey: fp, "primaryLocationLineHash": fp}
 	if f.Waived {
 		res.AddSuppression(sarif.NewSuppression("external").
 			WithStatus("accepted").
@@ -173,6 +223,65 @@ func sarifResult(r *Result, f Finding, o Options) *sarif.Result {
 			WithLocation(sarif.NewLocation()))
 	}
 	return res
+}
+
+// anchorNote says, in the report language, what a stand-in anchor stands
+// for; "" for a finding's own line.
+func (o Options) anchorNote(a Anchor) string {
+	switch a.Stand {
+	case StandSDKList:
+		return o.t("anchor-sdk-list")
+	case StandPermissions:
+		return o.t("anchor-permissions")
+	case StandPolicy:
+		return o.t("anchor-policy")
+	case StandArtifact:
+		return o.t("anchor-artifact")
+	}
+	return ""
+}
+
+// sarifLocation is a physical location of file (at line, when line > 0),
+// its URI relative to SRCROOT when the file is under it.
+func (o Options) sarifLocation(file string, line int) *sarif.Location {
+	al := sarif.NewArtifactLocation()
+	if rel, ok := o.repoPath(file); ok {
+		al.WithUri(relURI(rel)).WithUriBaseId(srcRoot)
+	} else {
+		al.WithUri(fileURI(file))
+	}
+	pl := sarif.NewPhysicalLocation().WithArtifactLocation(al)
+	if line > 0 {
+		pl.WithRegion(sarif.NewRegion().WithStartLine(line))
+	}
+	return sarif.NewLocationWithPhysicalLocation(pl)
+}
+
+// repoPath is file relative to SourceRoot, cleaned and slash-separated
+// ("./demo/../demo/demo.apk" is "demo/demo.apk"), and whether it is inside
+// it. Without a SourceRoot a relative path is taken as relative to the root.
+func (o Options) repoPath(file string) (string, bool) {
+	if o.SourceRoot == "" {
+		if filepath.IsAbs(file) || filepath.VolumeName(file) != "" {
+			return "", false
+		}
+		rel := path.Clean(filepath.ToSlash(file))
+		return rel, rel != ".." && !strings.HasPrefix(rel, "../")
+	}
+	abs := file
+	if !filepath.IsAbs(abs) {
+		wd := o.WorkDir
+		if wd == "" {
+			wd, _ = os.Getwd()
+		}
+		abs = filepath.Join(wd, abs)
+	}
+	rel, err := filepath.Rel(o.SourceRoot, abs)
+	if err != nil {
+		return "", false
+	}
+	rel = filepath.ToSlash(rel)
+	return rel, rel != ".." && !strings.HasPrefix(rel, "../")
 }
 
 // fingerprint identifies a finding across runs: rule, subject and the app's package name,
@@ -187,6 +296,20 @@ func fingerprint(rule, subject, app string) string {
 func guidFrom(fp string) string {
 	variant := "89ab"[strings.IndexByte("0123456789abcdef", fp[16])%4]
 	return fp[0:8] + "-" + fp[8:12] + "-5" + fp[13:16] + "-" + string(variant) + fp[17:20] + "-" + fp[20:32]
+}
+
+// relURI is a relative slash path as a URI reference: spaces and non-ASCII
+// percent-encoded.
+func relURI(rel string) string { return (&url.URL{Path: rel}).String() }
+
+// dirURI is the file:// URI of an absolute directory, with the trailing
+// slash a uriBaseId needs.
+func dirURI(dir string) string {
+	u := fileURI(dir)
+	if !strings.HasSuffix(u, "/") {
+		u += "/"
+	}
+	return u
 }
 
 // fileURI turns a file path into a SARIF uri-reference: relative paths stay relative,

@@ -6,22 +6,18 @@ import (
 	"io"
 	"strconv"
 	"strings"
-
-	"github.com/olekukonko/tablewriter"
-	"github.com/olekukonko/tablewriter/tw"
 )
 
-// cellMax is the widest a table cell gets (in terminal columns) before it wraps.
-const cellMax = 64
-
-// tableRenderer writes sections of plain-text tables for a terminal.
-//
-// Borders are ASCII and East Asian ambiguous-width characters are measured as
-// narrow, so the output is the same whatever the locale; CJK ideographs and
-// full-width punctuation always count two columns, so Chinese cells align.
+// tableRenderer writes a report for people at a terminal: the verdict and
+// the findings first, with their evidence on both sides, then the build's
+// inventory (app, permissions, SDKs) and, for check, the policy's SDK list.
+// Tables fit Options.Width (termtable.go); with Options.Color severities and
+// the verdict are coloured. Every text goes through terminalText.
 type tableRenderer struct{}
 
 func (tableRenderer) Name() string { return "table" }
+
+func (tableRenderer) Extensions() []string { return []string{".txt"} }
 
 func (tableRenderer) Shows(c Command) bool { return shows(c, append(reports, CommandSDKDB)...) }
 
@@ -30,7 +26,7 @@ func (tableRenderer) Render(w io.Writer, v *View) error {
 	case v.Diff != nil:
 		return writeDiffText(w, v, false)
 	case v.Catalogue != nil:
-		return v.Catalogue.writeTable(w)
+		return v.Catalogue.writeTable(w, v.Options)
 	}
 	bw := bufio.NewWriter(w)
 	tp := &tablePrinter{w: bw, o: v.Options}
@@ -39,14 +35,19 @@ func (tableRenderer) Render(w io.Writer, v *View) error {
 			tp.printf("\n")
 		}
 		if len(v.Results) > 1 {
-			tp.printf("=== %s ===\n\n", cleanCell(r.Name))
+			tp.text("", "=== "+r.Name+" ===")
+			tp.printf("\n")
 		}
 		if r.Policy != nil && r.Build == nil {
 			tp.policy(r.Policy)
 			continue
 		}
-		tp.build(r.Build)
+		tp.heading(r)
 		tp.findings(r)
+		tp.build(r.Build)
+		if r.Command == CommandCheck && r.Policy != nil {
+			tp.policyRows(r.Policy)
+		}
 	}
 	if tp.err != nil {
 		return tp.err
@@ -74,50 +75,32 @@ func (p *tablePrinter) section(title string, header []string, rows [][]string) {
 		p.printf("  (%s)\n\n", p.o.t("none"))
 		return
 	}
-	p.table(header, rows)
+	p.table(termTable{header: header, rows: rows})
 	p.printf("\n")
 }
 
-func (p *tablePrinter) table(header []string, rows [][]string) {
+// table prints t, its cells sanitised, fitting the width.
+func (p *tablePrinter) table(t termTable) {
 	if p.err != nil {
 		return
 	}
-	t := tablewriter.NewTable(p.w,
-		tablewriter.WithRendition(tw.Rendition{Symbols: tw.NewSymbols(tw.StyleASCII)}),
-		tablewriter.WithEastAsian(tw.Off),
-		tablewriter.WithHeaderAutoFormat(tw.Off),
-		tablewriter.WithHeaderAlignment(tw.AlignLeft),
-		tablewriter.WithRowMaxWidth(cellMax),
-		tablewriter.WithRowAutoWrap(tw.WrapNormal),
-	)
-	if header != nil {
-		t.Header(toAny(header)...)
+	rows := make([][]string, len(t.rows))
+	for i, r := range t.rows {
+		rows[i] = cleanCells(r)
 	}
-	for _, r := range rows {
-		if err := t.Append(toAny(cleanCells(r))...); err != nil {
-			p.err = fmt.Errorf("report: table: %w", err)
-			return
-		}
-	}
-	if err := t.Render(); err != nil {
-		p.err = fmt.Errorf("report: table: %w", err)
-	}
+	t.rows = rows
+	p.err = t.write(p.w, p.o.Width, p.o.Color)
 }
 
-func toAny(s []string) []any {
-	out := make([]any, len(s))
-	for i, v := range s {
-		out[i] = v
-	}
-	return out
-}
-
-// cleanCells replaces control characters (from hostile manifests or
-// policies) so they cannot break the layout, and marks empty cells.
+// cleanCells sanitises each cell (cleanCell) and marks empty cells.
 func cleanCells(r []string) []string {
 	out := make([]string, len(r))
 	for i, c := range r {
-		out[i] = cleanCell(c)
+		lines := strings.Split(c, "\n") // a cell's own line breaks are layout
+		for j, l := range lines {
+			lines[j] = cleanCell(l)
+		}
+		out[i] = strings.Join(lines, "\n")
 		if out[i] == "" {
 			out[i] = "-"
 		}
@@ -125,35 +108,122 @@ func cleanCells(r []string) []string {
 	return out
 }
 
-// cleanCell replaces the control characters of s by spaces.
-func cleanCell(s string) string {
-	return strings.Map(func(r rune) rune {
-		if r < 0x20 || r == 0x7f {
-			return ' '
-		}
-		return r
-	}, s)
+// cleanCell is s as a terminal may show it (terminalText): controls (from
+// hostile manifests or policies) escaped, so they can neither break the
+// layout nor drive the terminal.
+func cleanCell(s string) string { return terminalText(s) }
+
+// colored wraps s in sgr when colour is on.
+func (p *tablePrinter) colored(sgr, s string) string {
+	if !p.o.Color || sgr == "" {
+		return s
+	}
+	return sgr + s + sgrReset
 }
+
+// heading names the app the result is about: label, package, version, and
+// the artifact.
+func (p *tablePrinter) heading(r *Result) {
+	b := r.Build
+	if b == nil {
+		return
+	}
+	var parts []string
+	for _, s := range []string{b.App.Label, b.App.Package, versionString(b.App), b.Artifact.Path} {
+		if s != "" {
+			parts = append(parts, cleanCell(s))
+		}
+	}
+	if len(parts) > 0 {
+		p.text("", strings.Join(parts, " · "))
+	}
+}
+
+// findings prints the verdict, the findings with their evidence, and the
+// notes about the configuration.
+func (p *tablePrinter) findings(r *Result) {
+	o := p.o
+	style := sgrPass
+	if r.Fails {
+		style = sgrFail
+	}
+	p.text("", o.t("summary")+": "+o.verdict(r), style)
+	p.printf("\n")
+	p.printf("%s\n", o.t("findings"))
+	if len(r.Findings) == 0 {
+		p.printf("  %s\n\n", o.t("no-findings"))
+	} else {
+		var rows [][]string
+		for _, f := range r.Findings {
+			rows = append(rows, []string{o.severityLabel(f), f.Rule + "\n" + f.Subject, o.message(f.Finding), o.evidenceCell(f)})
+		}
+		fs := r.Findings
+		p.table(termTable{
+			header: []string{o.t("severity"), o.t("rule") + " / " + o.t("subject"), o.t("message"), o.t("evidence")},
+			rows:   rows,
+			style: func(row, col int) string {
+				if col != 0 {
+					return ""
+				}
+				if fs[row].Waived {
+					return sgrInfo
+				}
+				return severityStyle(fs[row].Severity.String())
+			},
+		})
+		p.printf("\n")
+	}
+	p.list("notes", r.Notes)
+}
+
+// evidenceCell is a finding's evidence in a few lines: what in the build
+// (at most maxEvidence lines) and where in the policy (file:line, or why
+// there is no line).
+func (o Options) evidenceCell(f Finding) string {
+	art, pol := o.evidence(f.Finding)
+	var lines []string
+	for i, a := range art {
+		if i == maxEvidence {
+			lines = append(lines, o.tf("more", len(art)-maxEvidence))
+			break
+		}
+		lines = append(lines, o.t("build-side")+": "+a)
+	}
+	switch {
+	case len(f.Refs) > 0:
+		var refs []JSONLineRef
+		for _, r := range f.Refs {
+			refs = append(refs, JSONLineRef{r.File, r.Line})
+		}
+		lines = append(lines, o.t("policy-side")+": "+lineRefs(refs))
+	case len(pol) > 0:
+		lines = append(lines, o.t("policy-side")+": "+pol[0])
+	}
+	return strings.Join(lines, "\n")
+}
+
+// maxEvidence is how many build-side evidence lines a finding's cell shows.
+const maxEvidence = 2
 
 func (p *tablePrinter) build(b *Build) {
 	o := p.o
 	a := b.App
 	p.printf("%s\n", o.t("app"))
-	p.table(nil, [][]string{
+	p.table(termTable{rows: [][]string{
+		{o.t("label"), a.Label},
+		{o.t("package"), a.Package},
+		{o.t("version"), versionString(a)},
+		{o.t("sdk-range"), fmt.Sprintf("%d / %d", a.MinSDK, a.TargetSDK)},
 		{o.t("artifact"), b.Artifact.Path},
 		{o.t("kind"), b.Artifact.Kind},
 		{o.t("sha256"), b.Artifact.SHA256},
-		{o.t("package"), a.Package},
-		{o.t("label"), a.Label},
-		{o.t("version"), versionString(a)},
-		{o.t("sdk-range"), fmt.Sprintf("%d / %d", a.MinSDK, a.TargetSDK)},
 		{o.t("code"), o.tf("code-summary", b.Code.DexFiles, b.Code.Classes, len(b.Code.Packages))},
-	})
+	}})
 	p.printf("\n")
 
 	var perms [][]string
 	for _, x := range b.Permissions {
-		perms = append(perms, []string{x.Name, x.Protection, o.yesNo(x.Sensitive), x.Zh, o.usedByText(x.UsedBy)})
+		perms = append(perms, []string{x.Name, o.protection(x.Protection), o.yesNo(x.Sensitive), x.Zh, o.usedByText(x.UsedBy)})
 	}
 	p.section(o.t("permissions"), []string{o.t("permission"), o.t("protection"), o.t("sensitive"), o.t("zh-name"), o.t("used-by")}, perms)
 
@@ -174,12 +244,13 @@ func (p *tablePrinter) build(b *Build) {
 		p.section(o.t("native"), []string{o.t("path"), o.t("abi"), o.t("soname"), o.t("jni-classes")}, rows)
 	}
 	p.section(o.t("code-reads"), o.readsHeader(), o.readRows(b.Code.Reads))
-	p.printf("%s: %s\n\n", o.t("code-scan"), o.callScanText(b.Code.CallScan))
+	p.text("", o.t("code-scan")+": "+o.callScanText(b.Code.CallScan))
+	p.printf("\n")
 
 	if len(b.Code.ClassNames) > 0 {
 		p.printf("%s\n", o.t("class-names"))
 		for _, c := range b.Code.ClassNames {
-			p.printf("  %s\n", cleanCell(c))
+			p.text("  ", c)
 		}
 		p.printf("\n")
 	}
@@ -200,28 +271,28 @@ func (p *tablePrinter) list(title string, items []string) {
 	}
 	p.printf("%s\n", p.o.t(title))
 	for _, w := range items {
-		p.printf("  - %s\n", cleanCell(w))
+		p.text("  - ", cleanCell(w))
 	}
 	p.printf("\n")
 }
 
-func (p *tablePrinter) findings(r *Result) {
-	o := p.o
-	var rows [][]string
-	for _, f := range r.Findings {
-		rows = append(rows, []string{o.severityLabel(f), f.Rule, f.Subject, o.message(f.Finding)})
+// text prints s (sanitised) wrapped to the width, the first line after
+// prefix and the others indented as far; with style, coloured.
+func (p *tablePrinter) text(prefix, s string, style ...string) {
+	w := p.o.Width
+	if w <= 0 {
+		w = defaultWidth
 	}
-	p.printf("%s\n", o.t("findings"))
-	if len(rows) == 0 {
-		p.printf("  %s\n\n", o.t("no-findings"))
-	} else {
-		p.table([]string{o.t("severity"), o.t("rule"), o.t("subject"), o.t("message")}, rows)
-		p.printf("\n")
-	}
-	p.printf("%s: %s\n", o.t("summary"), o.verdict(r))
-	if len(r.Notes) > 0 {
-		p.printf("\n")
-		p.list("notes", r.Notes)
+	indent := strings.Repeat(" ", textWidth(prefix))
+	for i, line := range wrapText(cleanCell(s), max(w-len(indent), 10)) {
+		lead := prefix
+		if i > 0 {
+			lead = indent
+		}
+		if len(style) > 0 {
+			line = p.colored(style[0], line)
+		}
+		p.printf("%s%s\n", lead, line)
 	}
 }
 
@@ -241,22 +312,44 @@ func (p *tablePrinter) policy(jp *JSONPolicy) {
 
 	var rows [][]string
 	for _, s := range jp.SDKs {
-		id := "-"
-		if s.ID != nil {
-			id = *s.ID
-		}
-		rows = append(rows, []string{lineRefs([]JSONLineRef{{s.File, s.Line}}), id, s.Name, s.Company, s.Purpose, s.Data, s.PolicyURL})
+		rows = append(rows, []string{lineRefs([]JSONLineRef{{s.File, s.Line}}), policyRowID(s), s.Name, s.Company, s.Purpose, s.Data, s.PolicyURL})
 	}
-	title := o.t("policy-sdks")
-	if !jp.HasSDKList {
-		title += " - " + o.t("no-sdk-list")
-	}
-	p.section(title, []string{o.t("line"), o.t("id"), o.t("name"), o.t("company"), o.t("purpose"), o.t("data"), o.t("policy-url")}, rows)
+	p.section(p.sdkListTitle(jp), []string{o.t("line"), o.t("id"), o.t("name"), o.t("company"), o.t("purpose"), o.t("data"), o.t("policy-url")}, rows)
 
 	if len(jp.DataTypes) > 0 {
-		p.printf("%s: %s\n\n", o.t("data-types"), strings.Join(jp.DataTypes, ", "))
+		p.text("", o.t("data-types")+": "+strings.Join(jp.DataTypes, ", "))
+		p.printf("\n")
 	}
 	p.list("warnings", jp.Warnings)
+}
+
+// policyRows prints, after a check's inventory, the rows of the policy's
+// SDK list with the link each gives (a row without one is what
+// incomplete-sdk-disclosure reports).
+func (p *tablePrinter) policyRows(jp *JSONPolicy) {
+	o := p.o
+	var rows [][]string
+	for _, s := range jp.SDKs {
+		rows = append(rows, []string{lineRefs([]JSONLineRef{{s.File, s.Line}}), policyRowID(s), s.Name, s.Company, s.PolicyURL})
+	}
+	p.section(p.sdkListTitle(jp), []string{o.t("line"), o.t("id"), o.t("name"), o.t("company"), o.t("policy-url")}, rows)
+	p.list("warnings", jp.Warnings)
+}
+
+func (p *tablePrinter) sdkListTitle(jp *JSONPolicy) string {
+	title := p.o.t("policy-sdks")
+	if !jp.HasSDKList {
+		title += " - " + p.o.t("no-sdk-list")
+	}
+	return title
+}
+
+// policyRowID is a policy row's catalogue id, "-" when it matches none.
+func policyRowID(s JSONPolicySDK) string {
+	if s.ID != nil {
+		return *s.ID
+	}
+	return "-"
 }
 
 // lineRefs is "privacy.html:42, 57; sdk-list.md:5": line numbers grouped by file, in order.

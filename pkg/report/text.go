@@ -4,6 +4,7 @@ import (
 	"fmt"
 
 	"github.com/apkaudit/apkaudit/pkg/audit"
+	"github.com/apkaudit/apkaudit/sdkdb"
 )
 
 // labels holds every heading and label the human-readable formats print, in English and Chinese.
@@ -102,6 +103,24 @@ var labels = map[string][2]string{
 	"added-reads":         {"Code reads added", "新增代码读取"},
 	"code-read":           {"Code read", "代码读取"},
 	"removed":             {"Removed", "移除"},
+	"n-high":              {"%d high", "高 %d"},
+	"n-medium":            {"%d medium", "中 %d"},
+	"n-low":               {"%d low", "低 %d"},
+	"n-info":              {"%d info", "提示 %d"},
+	"info-findings":       {"Info findings (%d)", "提示（%d 项）"},
+	"fix":                 {"Fix", "修改建议"},
+	"md-cut":              {"%d findings of the lowest severities are left out to keep this comment under %d bytes; the JSON and HTML reports have them all.", "为使本评论不超过 %[2]d 字节，省略了 %[1]d 项严重程度最低的问题；JSON 和 HTML 报告包含全部问题。"},
+	"md-truncated":        {"The rest is left out to keep this comment under %d bytes; the JSON and HTML reports have it all.", "为使本评论不超过 %d 字节，其余内容已省略；JSON 和 HTML 报告包含全部内容。"},
+	"below-fail-on":       {"below --fail-on %s: [%s] %s %s", "低于 --fail-on %s：[%s] %s %s"},
+	"generated-at":        {"Generated", "生成于"},
+	"fix-first":           {"Fix first", "优先修改"},
+	"build-side":          {"build", "构建"},
+	"policy-side":         {"policy", "政策"},
+	"srcroot":             {"The repository root: every path is relative to it", "代码仓库根目录：所有路径均相对于此目录"},
+	"anchor-sdk-list":     {"(Shown at the policy's SDK list: the build side has no source line; give --source-root to point at AndroidManifest.xml.)", "（定位到隐私政策的SDK清单：构建中的这一项没有源码行；使用 --source-root 可定位到 AndroidManifest.xml。）"},
+	"anchor-permissions":  {"(Shown at the policy's permission wording: the build side has no source line; give --source-root to point at AndroidManifest.xml.)", "（定位到隐私政策的权限说明：构建中的这一项没有源码行；使用 --source-root 可定位到 AndroidManifest.xml。）"},
+	"anchor-policy":       {"(Shown at the policy's first line: the finding has no line of its own; give --source-root to point at AndroidManifest.xml.)", "（定位到隐私政策的第一行：该问题没有对应的行；使用 --source-root 可定位到 AndroidManifest.xml。）"},
+	"anchor-artifact":     {"(Shown at the artifact: no policy was read and no source manifest was given.)", "（定位到构建文件：未读取隐私政策，也未提供源码清单文件。）"},
 }
 
 // sevNames are severity names in Chinese, indexed by audit.Severity.
@@ -128,6 +147,42 @@ func (o Options) sev(s audit.Severity) string {
 		return sevNamesZh[s]
 	}
 	return s.String()
+}
+
+// protectionsZh are the Chinese names of the base protection levels.
+var protectionsZh = map[string]string{
+	"dangerous": "危险", "normal": "普通", "signature": "签名", "internal": "内部", "unknown": "未知",
+}
+
+// protection names a permission's protection level in the report language.
+func (o Options) protection(level string) string {
+	if zh, ok := protectionsZh[level]; ok && o.zh() {
+		return zh
+	}
+	return level
+}
+
+// evidenceKind names an evidence kind in the report language.
+func (o Options) evidenceKind(kind string) string {
+	if o.zh() {
+		return sdkdb.EvidenceNameZh(kind)
+	}
+	return kind
+}
+
+// evidence returns f's evidence lines, build side and policy side, in the
+// report language.
+func (o Options) evidence(f audit.Finding) (artifact, policy []string) {
+	artifact, policy = f.Evidence.Artifact, f.Evidence.Policy
+	if o.zh() {
+		if f.Evidence.ArtifactZh != nil {
+			artifact = f.Evidence.ArtifactZh
+		}
+		if f.Evidence.PolicyZh != nil {
+			policy = f.Evidence.PolicyZh
+		}
+	}
+	return artifact, policy
 }
 
 // yesNo renders a boolean in the report language.

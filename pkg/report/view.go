@@ -7,6 +7,7 @@ import (
 
 	"github.com/apkaudit/apkaudit/pkg/audit"
 	"github.com/apkaudit/apkaudit/pkg/policy"
+	"github.com/apkaudit/apkaudit/pkg/srcmanifest"
 	"github.com/apkaudit/apkaudit/sdkdb"
 )
 
@@ -60,7 +61,30 @@ type Finding struct {
 	// Where is the place in the build the finding points at (a SARIF logical
 	// location); its Name is "" when there is none.
 	Where Location
+	// Anchor is the one file and line a reviewer is sent to (SARIF's first
+	// location).
+	Anchor Anchor
 }
+
+// Anchor is the line of a file in the repository a finding is shown at.
+type Anchor struct {
+	// File is the path as it was given: a policy document, the source
+	// manifest, or the artifact.
+	File string
+	Line int
+	// Stand is "" when the line is the finding's own (the policy line, the
+	// source manifest's declaration), else what the line stands in for:
+	// StandSDKList, StandPermissions, StandPolicy or StandArtifact.
+	Stand string
+}
+
+// What an Anchor stands in for when a finding has no line of its own.
+const (
+	StandSDKList     = "sdk-list"           // the first row of the policy's SDK list
+	StandPermissions = "permission-section" // the first line of the policy's permission wording
+	StandPolicy      = "policy"             // the first line of the first policy document
+	StandArtifact    = "artifact"           // the artifact itself (no policy was read)
+)
 
 // Location names a place inside the build: the manifest, a Java namespace.
 type Location struct {
@@ -122,10 +146,110 @@ func newResult(c Command, r *audit.Result, o Options) *Result {
 		if f.Waived {
 			v.Waived++
 		}
-		v.Findings = append(v.Findings, Finding{Finding: f, Fails: f.Fails(o.FailOn),
-			Refs: policyLines(r.Disclosure, f), Where: buildLocation(v.Build, f)})
+		vf := Finding{Finding: f, Fails: f.Fails(o.FailOn), Refs: policyLines(r.Disclosure, f), Where: buildLocation(v.Build, f)}
+		vf.Anchor = anchorOf(vf, v.Build, r.Disclosure, o.Source)
+		v.Findings = append(v.Findings, vf)
 	}
 	return v
+}
+
+// anchorOf is the one decision of where a finding is shown. A policy-side
+// finding (RuleText.Side) is shown at its policy line. A build-side finding
+// is shown at its line of the source manifest when there is one (the
+// permission's <uses-permission>, the SDK's component or <meta-data>), else
+// at a policy line it rests on, else at a stand-in that the formats name as
+// such: the policy's SDK list or permission wording, the policy's first
+// line, or, with no policy, the artifact.
+func anchorOf(f Finding, b *Build, d *policy.Disclosure, src *srcmanifest.Manifest) Anchor {
+	if LookupRuleText(f.Rule).Side != SidePolicy && src != nil {
+		if line := sourceLine(f, b, src); line > 0 {
+			return Anchor{File: src.Path, Line: line}
+		}
+	}
+	if len(f.Refs) > 0 {
+		return Anchor{File: f.Refs[0].File, Line: f.Refs[0].Line}
+	}
+	if d != nil && len(d.Documents) > 0 {
+		switch ruleArea(f.Rule) {
+		case "sdk":
+			if len(d.SDKs) > 0 && d.SDKs[0].Line.Line > 0 {
+				return Anchor{File: d.SDKs[0].Line.File, Line: d.SDKs[0].Line.Line, Stand: StandSDKList}
+			}
+		case "permission":
+			if ref, ok := firstPermissionLine(d); ok {
+				return Anchor{File: ref.File, Line: ref.Line, Stand: StandPermissions}
+			}
+		}
+		return Anchor{File: d.Documents[0].Path, Line: 1, Stand: StandPolicy}
+	}
+	if b != nil && b.Artifact.Path != "" {
+		return Anchor{File: b.Artifact.Path, Line: 1, Stand: StandArtifact}
+	}
+	return Anchor{}
+}
+
+// sourceLine is the line of the source manifest that declares what f is
+// about: its subject's <uses-permission>, the sensitive permissions of
+// missing-permission-list, the components and meta-data of its SDK, the
+// <application> of missing-sdk-list; 0 when the source declares none of them.
+func sourceLine(f Finding, b *Build, src *srcmanifest.Manifest) int {
+	if line := src.Permissions[f.Subject]; line > 0 {
+		return line
+	}
+	first := 0
+	earliest := func(line int) {
+		if line > 0 && (first == 0 || line < first) {
+			first = line
+		}
+	}
+	switch {
+	case b == nil:
+	case f.Rule == audit.RuleMissingPermissionList:
+		for _, p := range b.Permissions {
+			if p.Sensitive {
+				earliest(src.Permissions[p.Name])
+			}
+		}
+	case f.Rule == audit.RuleMissingSDKList:
+		earliest(src.Application)
+	default:
+		for _, d := range b.SDKs {
+			if d.ID != f.Subject {
+				continue
+			}
+			for _, e := range d.Evidence {
+				switch e.Kind {
+				case sdkdb.EvidenceComponent:
+					earliest(src.Components[e.Value])
+				case sdkdb.EvidenceMetaData:
+					earliest(src.MetaData[e.Value])
+				}
+			}
+		}
+	}
+	return first
+}
+
+// firstPermissionLine is the first line, in document order, at which the
+// policy words a permission.
+func firstPermissionLine(d *policy.Disclosure) (policy.LineRef, bool) {
+	order := map[string]int{}
+	for i, doc := range d.Documents {
+		order[doc.Path] = i
+	}
+	var best policy.LineRef
+	found := false
+	for _, p := range d.Permissions {
+		for _, l := range p.Lines {
+			if l.Line <= 0 {
+				continue
+			}
+			if !found || order[l.File] < order[best.File] || order[l.File] == order[best.File] && l.Line < best.Line {
+				best, found = l, true
+			}
+		}
+	}
+	return best, found
 }
 
 // artifactName names a result for headings: the artifact path, else the policy documents.
@@ -210,7 +334,12 @@ func policyLines(d *policy.Disclosure, f audit.Finding) []policy.LineRef {
 // verdict is "1 high, 2 medium, 0 low, 3 info (1 waived); fails --fail-on high".
 func (o Options) verdict(r *Result) string {
 	s := r.Summary
-	line := o.tf("summary-line", s.High, s.Medium, s.Low, s.Info)
+	return o.verdictWith(r, o.tf("summary-line", s.High, s.Medium, s.Low, s.Info))
+}
+
+// verdictWith is the verdict with the counts written as counts.
+func (o Options) verdictWith(r *Result, counts string) string {
+	line := counts
 	if r.Waived > 0 {
 		line += " (" + o.tf("waived-count", r.Waived) + ")"
 	}

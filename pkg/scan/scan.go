@@ -102,6 +102,9 @@ func inspect(ctx context.Context, path string, opt Options) (scanned, error) {
 	goSafe("the catalogue", func() error { matcher(); return nil }) // built while the archive is read
 	f, err := container.Open(path)
 	if err != nil {
+		if m := artifactMistake(path, err); m != nil {
+			err = m
+		}
 		return scanned{}, &InputError{Path: path, Err: unwrapPathError(err)}
 	}
 	defer f.Close()
@@ -113,6 +116,9 @@ func inspect(ctx context.Context, path string, opt Options) (scanned, error) {
 	if err != nil {
 		if ctx.Err() != nil {
 			return scanned{}, ctx.Err()
+		}
+		if m := artifactMistake(path, err); m != nil {
+			err = m
 		}
 		return scanned{}, &InputError{Path: path, Err: err}
 	}
@@ -164,12 +170,18 @@ func Policy(paths []string, opt Options) (*policy.Disclosure, error) {
 	}
 	docs := make([]*doctext.Document, 0, len(paths))
 	for _, p := range paths {
+		if isURL(p) {
+			return nil, &InputError{Path: p, Err: &MistakeError{Mistake: URLInput}}
+		}
 		st, err := os.Stat(p)
 		if err != nil {
 			return nil, &InputError{Path: p, Err: unwrapPathError(err)}
 		}
 		if st.IsDir() {
 			return nil, &InputError{Path: p, Err: errors.New("is a directory")}
+		}
+		if k := artifactKind(p); k != "" {
+			return nil, &InputError{Path: p, Err: &MistakeError{Mistake: ArtifactAsPolicy, Kind: k}}
 		}
 		d, err := doctext.ReadFile(p, opt.Limits.WithDefaults())
 		if err != nil {

@@ -2,6 +2,7 @@ package cli
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 
@@ -31,7 +32,7 @@ Waivers in .apkaudit.yaml and a --baseline keep reviewed findings in the report
   apkaudit check app.apk --policy privacy.html --lang zh --format html -o report.html
   apkaudit check app.apk --policy privacy.html --write-baseline .apkaudit-baseline.json
   apkaudit check app.apk --policy privacy.html --baseline .apkaudit-baseline.json --fail-on medium`,
-		Args: cobra.ExactArgs(1),
+		Args: oneArtifact,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opt, err := g.scanOptions()
 			if err != nil {
@@ -57,16 +58,24 @@ Waivers in .apkaudit.yaml and a --baseline keep reviewed findings in the report
 					return err
 				}
 			}
-			v, err := report.NewView(report.CommandCheck, []*audit.Result{r}, g.reportOptions(opt.Catalogue))
+			o, err := g.sourceOptions(g.reportOptions(opt.Catalogue), r)
 			if err != nil {
 				return err
 			}
-			return g.finish(v, r)
+			v, err := report.NewView(report.CommandCheck, []*audit.Result{r}, o)
+			if err != nil {
+				return err
+			}
+			err = g.finish(v, r)
+			if writeBaseline != "" && errors.Is(err, errFindings) {
+				return nil // recording the findings is the job: it succeeded
+			}
+			return err
 		},
 	}
 	cmd.Flags().StringArrayVar(&policies, "policy", nil, "policy document (repeatable; the documents form one disclosure)")
 	cmd.Flags().StringVar(&baseline, "baseline", "", "suppress findings recorded in this baseline FILE")
-	cmd.Flags().StringVar(&writeBaseline, "write-baseline", "", "record the current findings in FILE")
+	cmd.Flags().StringVar(&writeBaseline, "write-baseline", "", "record the current findings in FILE (and exit 0: recording them is the job)")
 	cmd.Flags().BoolVar(&strictWaivers, "strict-waivers", false, "exit 1 when a waiver matches no finding")
 	return reporting(report.CommandCheck, cmd)
 }

@@ -18,7 +18,7 @@ level, SDKs added and removed with evidence, target and minimum SDK changes). Wi
 when one of them is at or above --fail-on.`,
 		Example: `  apkaudit diff app-3.1.0.apk app-3.2.0.apk
   apkaudit diff last-release.apk app.apk --policy privacy.html --format markdown`,
-		Args: cobra.ExactArgs(2),
+		Args: twoBuilds,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opt, err := g.scanOptions()
 			if err != nil {
@@ -28,7 +28,11 @@ when one of them is at or above --fail-on.`,
 			if err != nil {
 				return err
 			}
-			return g.finish(report.NewDiffView(res.Diff, res.Result, g.reportOptions(opt.Catalogue)), res.Result)
+			o, err := g.sourceOptions(g.reportOptions(opt.Catalogue), res.Result)
+			if err != nil {
+				return err
+			}
+			return g.finish(report.NewDiffView(res.Diff, res.Result, o), res.Result)
 		},
 	}
 	cmd.Flags().StringArrayVar(&policies, "policy", nil, "policy document (repeatable)")

@@ -5,6 +5,9 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strconv"
+
+	"golang.org/x/term"
 
 	"github.com/apkaudit/apkaudit/pkg/report"
 )
@@ -37,6 +40,25 @@ func (g *globals) openOutput(path string, appendLines bool) (io.WriteCloser, err
 	return os.OpenFile(path, flags, 0o644)
 }
 
+// terminal returns the width a table written to path fits and whether it
+// is coloured: on a terminal (standard output that is one) its width, and
+// colour unless --no-color, NO_COLOR (no-color.org: any value) or
+// TERM=dumb; elsewhere $COLUMNS when it is set, else the default, and no
+// colour.
+func (g *globals) terminal(path string) (width int, color bool) {
+	if c, err := strconv.Atoi(os.Getenv("COLUMNS")); err == nil && c > 0 {
+		width = c
+	}
+	f, ok := g.stdout.(*os.File)
+	if path != "" && path != "-" || !ok || !term.IsTerminal(int(f.Fd())) {
+		return width, false
+	}
+	if w, _, err := term.GetSize(int(f.Fd())); err == nil && w > 0 {
+		width = w
+	}
+	return width, !g.noColor && os.Getenv("NO_COLOR") == "" && os.Getenv("TERM") != "dumb"
+}
+
 // writeTo writes what fn produces to path through openOutput, closing it and
 // reporting the first error of the two.
 func (g *globals) writeTo(path string, fn func(io.Writer) error) error {
@@ -54,10 +76,12 @@ func (g *globals) writeTo(path string, fn func(io.Writer) error) error {
 // render writes v to every output of the command.
 func (g *globals) render(v *report.View) error {
 	for _, o := range g.outputs {
+		ov := *v
+		ov.Options.Width, ov.Options.Color = g.terminal(o.path)
 		err := g.writeTo(o.path, func(w io.Writer) error {
 			// Rendered whole first: a report that fails half-way writes nothing.
 			var buf bytes.Buffer
-			if err := o.renderer.Render(&buf, v); err != nil {
+			if err := o.renderer.Render(&buf, &ov); err != nil {
 				return fmt.Errorf("writing %s report: %w", o.renderer.Name(), err)
 			}
 			_, err := w.Write(buf.Bytes())

@@ -37,7 +37,10 @@ parse, a limit hit) — and they decide its exit code, like check's findings do.
 			if err != nil {
 				return err
 			}
-			o := g.reportOptions(cat)
+			o, err := g.sourceOptions(g.reportOptions(cat), results...)
+			if err != nil {
+				return err
+			}
 			o.Classes = classes
 			v, err := report.NewView(report.CommandInspect, results, o)
 			if err != nil {

@@ -27,7 +27,11 @@ what apkaudit understood, line by line, so a person can trust or correct it.`,
 			if err != nil {
 				return err
 			}
-			v, err := report.NewView(report.CommandPolicy, []*audit.Result{{Disclosure: d}}, g.reportOptions(opt.Catalogue))
+			o, err := g.sourceOptions(g.reportOptions(opt.Catalogue))
+			if err != nil {
+				return err
+			}
+			v, err := report.NewView(report.CommandPolicy, []*audit.Result{{Disclosure: d}}, o)
 			if err != nil {
 				return err
 			}

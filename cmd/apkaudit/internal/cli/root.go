@@ -22,9 +22,6 @@ import (
 	"github.com/apkaudit/apkaudit/sdkdb"
 )
 
-// Version is the tool version, set at build time with -ldflags "-X …/cli.Version=v1.2.3".
-var Version = "0.1.0-dev"
-
 // Exit codes of the contract.
 const (
 	ExitOK       = 0
@@ -67,13 +64,17 @@ func Run(args []string, stdout, stderr io.Writer) (code int) {
 	case errors.Is(err, errFindings):
 		return ExitFindings
 	default:
-		fmt.Fprintln(stderr, "apkaudit: "+oneLine(err.Error()))
+		zh := g.lang == "zh" || g.lang == "" && langFromArgs(args, localeLang()) == "zh"
+		fmt.Fprintln(stderr, "apkaudit: "+oneLine(errorText(err, zh)))
 		return ExitError
 	}
 }
 
+// oneLine is s as one line of stderr: line breaks joined, and every control,
+// bidi character and invalid byte escaped (report.TerminalText), since
+// errors quote names from the inputs.
 func oneLine(s string) string {
-	return strings.Join(strings.Fields(strings.ReplaceAll(s, "\n", " ")), " ")
+	return report.TerminalText(strings.Join(strings.Fields(strings.ReplaceAll(s, "\n", " ")), " "))
 }
 
 // globals are the flags every command shares, and what load makes of them.
@@ -82,14 +83,19 @@ type globals struct {
 	now            func() time.Time
 
 	format      string
-	output      string
+	output      []string
 	lang        string
 	sdkdbFiles  []string
 	configFile  string
 	failOn      string
 	quiet       bool
 	noTimestamp bool
+	noColor     bool
 	jobs        int
+
+	sourceRoot     string
+	manifestSource string
+	maxBytes       int
 
 	config  *audit.Config
 	cat     func() (*sdkdb.Catalogue, error)
@@ -118,7 +124,7 @@ regulators require, and stale disclosures.
 
 Exit codes: 0 no finding at or above --fail-on, 1 findings at or above it,
 2 usage error or unreadable input.`,
-		Version:       Version,
+		Version:       "-", // --version prints versionText (the template below)
 		SilenceUsage:  true,
 		SilenceErrors: true,
 		PersistentPreRunE: func(cmd *cobra.Command, _ []string) error {
@@ -127,16 +133,24 @@ Exit codes: 0 no finding at or above --fail-on, 1 findings at or above it,
 	}
 	f := root.PersistentFlags()
 	f.StringVar(&g.format, "format", "table", "output format: "+strings.Join(report.Names(), "|")+" (batch: jsonl)")
-	f.StringVarP(&g.output, "output", "o", "", "write the report to FILE instead of standard output (- is standard output)")
-	f.StringVar(&g.lang, "lang", "", "language of the report: zh or en (default en; zh when LANG starts with zh)")
+	f.StringArrayVarP(&g.output, "output", "o", nil, "write the report to FILE (its extension picks the format unless --format is given), or FORMAT=FILE; repeatable (- is standard output)")
+	f.StringVar(&g.lang, "lang", "", "language of the report and messages: zh or en (default: zh when LC_ALL, else LC_MESSAGES, else LANG starts with zh)")
 	f.StringArrayVar(&g.sdkdbFiles, "sdkdb", nil, "extra SDK catalogue FILE merged over the embedded one (repeatable)")
 	f.StringVar(&g.configFile, "config", "", "config FILE (default .apkaudit.yaml when present)")
 	f.StringVar(&g.failOn, "fail-on", "", "exit 1 when a finding is at or above: high|medium|low|info|none (default high)")
 	f.BoolVarP(&g.quiet, "quiet", "q", false, "no progress or notes on stderr")
 	f.BoolVar(&g.noTimestamp, "no-timestamp", false, "leave timestamps out of reports (byte-identical output)")
+	f.BoolVar(&g.noColor, "no-color", false, "no colour in the table on a terminal (NO_COLOR=1 does the same)")
 	f.IntVar(&g.jobs, "jobs", 0, "DEX files (or artifacts in batch) processed at once (default: number of CPUs)")
-	root.SetVersionTemplate("apkaudit {{.Version}}\n")
-	root.AddCommand(newInspect(g), newPolicy(g), newCheck(g), newDiff(g), newBatch(g), newSDKDB(g))
+	f.StringVar(&g.sourceRoot, "source-root", "", "repository root DIR: SARIF paths are relative to it, and findings point at the src/main/AndroidManifest.xml under it (default: the working directory, no manifest)")
+	f.IntVar(&g.maxBytes, "max-bytes", 60000, "the most a Markdown report holds (a comment's limit; GitHub's is 65,536): past it the lowest-severity findings are left out, with a note; 0 for no limit")
+	f.StringVar(&g.manifestSource, "manifest-source", "", "the app's source AndroidManifest.xml FILE, whose lines build-side findings point at")
+	cobra.AddTemplateFunc("apkauditVersion", func() string {
+		b, _ := versionInfo()
+		return b.versionText()
+	})
+	root.SetVersionTemplate("{{apkauditVersion}}")
+	root.AddCommand(newInspect(g), newPolicy(g), newCheck(g), newDiff(g), newBatch(g), newSDKDB(g), newVersion(g))
 	return root
 }
 
@@ -148,26 +162,27 @@ func (g *globals) load(cmd *cobra.Command) error {
 		return err
 	}
 	if c, ok := cmd.Annotations[reportAnnotation]; ok {
-		format := g.format
-		if c == string(report.CommandBatch) && !cmd.Flags().Changed("format") {
-			format = "jsonl" // batch writes JSON lines unless told otherwise
+		def := "table"
+		if c == string(report.CommandBatch) {
+			def = "jsonl" // batch writes JSON lines unless told otherwise
 		}
-		r, err := report.For(format, report.Command(c))
+		outs, err := outputs(g.output, g.format, cmd.Flags().Changed("format"), report.Command(c), def)
 		if err != nil {
 			return err
 		}
-		g.outputs = []output{{renderer: r, path: g.output}}
+		if c == string(report.CommandBatch) && len(outs) > 1 {
+			return fmt.Errorf("--output: batch writes one JSON lines output")
+		}
+		g.outputs = outs
 	}
 	switch g.lang {
 	case "":
-		if strings.HasPrefix(os.Getenv("LANG"), "zh") {
-			g.lang = "zh"
-		} else {
-			g.lang = "en"
-		}
+		g.lang = localeLang()
 	case "zh", "en":
 	default:
-		return fmt.Errorf("--lang %q: want zh or en", g.lang)
+		lang := g.lang
+		g.lang = "" // the error itself is worded for the environment's language
+		return usagef("--lang %q: want zh or en", "--lang %q：只能是 zh 或 en", lang)
 	}
 	path := g.configFile
 	if path == "" {
@@ -179,7 +194,7 @@ func (g *globals) load(cmd *cobra.Command) error {
 	if path != "" {
 		c, err := audit.LoadConfig(path)
 		if err != nil {
-			return fmt.Errorf("%s: %w", path, err)
+			return &scan.InputError{Path: path, Err: err}
 		}
 		g.config = c
 	}
@@ -190,9 +205,40 @@ func (g *globals) load(cmd *cobra.Command) error {
 		g.failOn = "high"
 	}
 	if _, err := audit.ParseSeverity(g.failOn); err != nil {
-		return fmt.Errorf("--fail-on: %w", err)
+		return usagef("--fail-on %q: want high, medium, low, info or none", "--fail-on %q：只能是 high、medium、low、info 或 none", g.failOn)
 	}
 	return nil
+}
+
+// langFromArgs is the --lang of args, for an error found before the flags
+// were parsed (an unknown command or flag), else def.
+func langFromArgs(args []string, def string) string {
+	for i, a := range args {
+		switch {
+		case a == "--":
+			return def
+		case a == "--lang" && i+1 < len(args):
+			return args[i+1]
+		case strings.HasPrefix(a, "--lang="):
+			return strings.TrimPrefix(a, "--lang=")
+		}
+	}
+	return def
+}
+
+// localeLang is the language the environment asks for: the first of
+// LC_ALL, LC_MESSAGES and LANG that is set decides, as POSIX orders them;
+// zh when it starts with zh, en otherwise.
+func localeLang() string {
+	for _, v := range []string{"LC_ALL", "LC_MESSAGES", "LANG"} {
+		if l := os.Getenv(v); l != "" {
+			if strings.HasPrefix(l, "zh") {
+				return "zh"
+			}
+			return "en"
+		}
+	}
+	return "en"
 }
 
 func (g *globals) threshold() audit.Severity {
@@ -235,8 +281,8 @@ func (g *globals) scanOptions() (scan.Options, error) {
 }
 
 func (g *globals) reportOptions(cat *sdkdb.Catalogue) report.Options {
-	o := report.Options{Lang: g.lang, FailOn: g.threshold(), NoTimestamp: g.noTimestamp,
-		Tool: report.Tool{Name: "apkaudit", Version: Version}}
+	o := report.Options{Lang: g.lang, FailOn: g.threshold(), NoTimestamp: g.noTimestamp, MaxBytes: g.maxBytes,
+		Tool: report.Tool{Name: "apkaudit", Version: toolVersion()}}
 	if cat != nil {
 		o.Tool.SDKDBVersion = cat.Version
 	}
@@ -264,7 +310,7 @@ func (g *globals) finish(v *report.View, results ...*audit.Result) error {
 
 func (g *globals) note(format string, args ...any) {
 	if !g.quiet {
-		fmt.Fprintf(g.stderr, "apkaudit: "+format+"\n", args...)
+		fmt.Fprintln(g.stderr, "apkaudit: "+oneLine(fmt.Sprintf(format, args...)))
 	}
 }
 
