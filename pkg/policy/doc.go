@@ -168,11 +168,35 @@
 //     the name or the purpose says it does (推送, 一键登录, 登录 …): the entry
 //     of the brand's vendor that does it (hms-push, cmcc-auth);
 //  10. a name of function words only ("统计SDK") with the company that makes
-//     it: that company's entry doing it (sensors-analytics).
+//     it: that company's entry doing it (sensors-analytics);
+//  11. a Latin product name sharing a word of four letters or more with the
+//     id or name of the one entry of the row's company ("ShareContent SDK"
+//     of 广州掌淘网络科技 is ShareSDK), when the company names one vendor group.
+//
+// Candidates also include a Latin name split at case changes without its
+// platform ("AliyunOSSiOS" is "Aliyun OSS"). A name's function that the
+// entry does not do (stages 2, 6, 7, 8) rules the entry out unless the
+// company names the entry's vendor and the purpose names something the
+// entry does ("bilibili联运SDK" of 上海宽娱数码科技 used for 登录和支付). An alias
+// in the purpose that names the SDK carrying this one ("由优量汇SDK集成") is
+// not this one's (stage 7). A brand alone whose function several entries of
+// the brand do is the one whose alias is brand and function together ("头条
+// SDK" for 广告: 头条广告, pangle-ads).
 //
 // The functions are words with the marks of the entries doing them (推送:
 // push; 统计: analytics; 登录: login, auth …), read in an entry's id and own
 // names.
+//
+// A company can veto: vendor groups are read from the catalogue (entries
+// sharing a vendor name or alias, or one's brand alias — 腾讯, 阿里巴巴,
+// 字节跳动 — inside another's legal name, are one group). When the row's
+// company names a vendor of another group and none of the entry's group,
+// the entry is ruled out, unless the row's name is one of the entry's own
+// aliases or names (before any bracket) or carries the entry's brand: 号码认证SDK
+// of 深圳市腾讯计算机系统有限公司 is not China Mobile's SDK, Chromium of google
+// is not Huawei's WebView, but 小米 PUSH SDK listed with the aggregator
+// 每日互动 is still Xiaomi's. A company the catalogue does not know (a
+// subsidiary, a distributor) vetoes nothing.
 //
 // A row listing several SDKs names each: "华为/小米/vivo/OPPO/魅族/荣耀通道SDK"
 // is every brand with the words that end the list, "友盟+（统计、推送、分享）"
@@ -191,7 +215,9 @@
 // covers the whole family with lower confidence than a row naming one kit.
 // Such a row whose name and purpose name functions all done by one kit of
 // the family maps to that kit ("友盟SDK" used for 统计 is umeng-analytics),
-// still with Family set.
+// still with Family set; so does one whose purpose names one kit's function
+// more often than any other (友盟+ described by 统计分析 five times and by
+// 崩溃 twice); "分享、登录", each once, leaves the representative.
 //
 // Mentions: outside SDK rows, every non-ambiguous alias (and the name_zh
 // before any bracket) with at least two Han runes, or four runes of a Latin
