@@ -32,11 +32,11 @@ func TestPermissionCoveredByGroupWording(t *testing.T) {
 		return inventory.Permission{Name: "android.permission." + name, Protection: prot, Sensitive: sensitive}
 	}
 	inv := &inventory.Inventory{App: inventory.App{Package: "com.example"}, Permissions: []inventory.Permission{
-		perm("READ_MEDIA_IMAGES", true),   // covered by 存储权限
-		perm("BLUETOOTH_SCAN", true),      // covered by 蓝牙权限
-		perm("BLUETOOTH_CONNECT", true),   // disclosed by 蓝牙权限 itself
-		perm("READ_PHONE_NUMBERS", true),  // nothing covers it
-		perm("READ_MEDIA_AUDIO", true),    // covered by 存储权限
+		perm("READ_MEDIA_IMAGES", true),  // covered by 存储权限
+		perm("BLUETOOTH_SCAN", true),     // covered by 蓝牙权限
+		perm("BLUETOOTH_CONNECT", true),  // disclosed by 蓝牙权限 itself
+		perm("READ_PHONE_NUMBERS", true), // nothing covers it
+		perm("READ_MEDIA_AUDIO", true),   // covered by 存储权限
 	}}
 	got := map[string]Finding{}
 	for _, f := range Evaluate(Input{Inventory: inv, Disclosure: d}, nil) {
