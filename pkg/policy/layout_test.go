@@ -79,13 +79,16 @@ var layoutCases = []layoutCase{
 		idsOnly:  []string{".pdf", ".txt", ".pdftotext.txt"},
 	},
 	{
-		file: "tables.html", // permission table, SDK table (colspan title, rowspan, 第三方公司, name+company cell, nested table), data table
+		file: "tables.html", // permission table, SDK table (colspan title, rowspan, 第三方公司, name+company cell, nested table), data table, sharing list
 		rows: []layoutRow{
 			{id: "hms-push", company: "华为软件技术有限公司", url: "https://developer.huawei.com/consumer/cn/doc/development/HMSCore-Guides/sdk-data-security-0000001050042177", purpose: true, data: true},
 			{id: "xiaomi-push", company: "北京小米移动软件有限公司", url: "https://dev.mi.com/console/doc/detail?pId=1822", purpose: true, data: true},
 			{id: "umeng-analytics", company: "友盟同欣(北京)科技有限公司", url: "https://www.umeng.com/page/policy", purpose: true, data: true},
 			{id: "sensors-analytics", company: "神策网络科技(北京)有限公司", url: "https://www.sensorsdata.cn/compliance/privacy.html", purpose: true, data: true},
 			{id: "amap-location", company: "高德软件有限公司", url: "https://lbs.amap.com/pages/privacy/", purpose: true, data: true},
+			// The sharing list: recipients are rows of no catalogue id, named by their company.
+			{id: "", company: "示例速递物流有限公司", purpose: true, data: true},
+			{id: "", company: "示例通信技术有限公司", purpose: true, data: true},
 		},
 		perms:    []string{"ACCESS_COARSE_LOCATION", "ACCESS_FINE_LOCATION", "CAMERA", "RECORD_AUDIO"},
 		variants: []string{".docx", ".pdf"},
@@ -99,12 +102,16 @@ var layoutCases = []layoutCase{
 			{id: "umeng-analytics", company: "友盟同欣(北京)科技有限公司", url: "https://www.umeng.com/page/policy", purpose: true, data: true},
 			{id: "sensors-analytics", company: "神策网络科技(北京)有限公司", url: "https://www.sensorsdata.cn/compliance/privacy.html", purpose: true, data: true},
 			{id: "amap-location", company: "高德软件有限公司", url: "https://lbs.amap.com/pages/privacy/", purpose: true},
+			{id: "", company: "示例速递物流有限公司", purpose: true, data: true},
+			{id: "", company: "示例通信技术有限公司", purpose: true, data: true},
 		}, ".docx": {
 			{id: "hms-push", company: "华为软件技术有限公司", url: "https://developer.huawei.com/consumer/cn/doc/development/HMSCore-Guides/sdk-data-security-0000001050042177", purpose: true, data: true},
 			{id: "xiaomi-push", company: "北京小米移动软件有限公司", url: "https://dev.mi.com/console/doc/detail?pId=1822", purpose: true, data: true},
 			{id: "umeng-analytics", company: "友盟同欣(北京)科技有限公司", url: "https://www.umeng.com/page/policy", purpose: true, data: true},
 			{id: "sensors-analytics", company: "神策网络科技(北京)有限公司", url: "https://www.sensorsdata.cn/compliance/privacy.html", purpose: true, data: true},
 			{id: "amap-location", company: "高德软件有限公司", url: "https://lbs.amap.com/pages/privacy/", purpose: true},
+			{id: "", company: "示例速递物流有限公司", purpose: true, data: true},
+			{id: "", company: "示例通信技术有限公司", purpose: true, data: true},
 		}},
 	},
 	{
