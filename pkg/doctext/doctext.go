@@ -339,7 +339,9 @@ func (b *builder) addTableRow(no, table int, cells []string, covered []bool) {
 
 func (b *builder) warn(format string, args ...any) {
 	if len(b.doc.Warnings) < maxWarnings {
-		b.doc.Warnings = append(b.doc.Warnings, fmt.Sprintf(format, args...))
+		// A parser's message may quote the document's bytes ("invalid
+		// character entity &\xbe"): a warning is UTF-8 like every other text.
+		b.doc.Warnings = append(b.doc.Warnings, strings.ToValidUTF8(fmt.Sprintf(format, args...), "\uFFFD"))
 	}
 }
 
