@@ -73,7 +73,9 @@ func extractDOCX(b *builder, data []byte, lim limits.Limits) error {
 		return err
 	}
 	defer rc.Close()
-	return readDOCXBody(b, rc, headings, links, num)
+	err = readDOCXBody(b, rc, headings, links, num)
+	num.warnDropped(b)
+	return err
 }
 
 // maxDOCXDepth bounds the XML nesting whose structure (paragraphs, tables,
@@ -123,7 +125,10 @@ func eachStart(f *zip.File, lim limits.Limits, fn func(xml.StartElement)) error 
 // openEntry opens a zip entry whose declared and delivered sizes are both
 // capped at lim.PolicySize.
 func openEntry(f *zip.File, lim limits.Limits, path string) (io.ReadCloser, error) {
-	what := "doctext: " + path + ": " + f.Name + " uncompressed size"
+	what := "docx: " + f.Name + " uncompressed size"
+	if path != "" {
+		what = "doctext: " + path + ": " + what
+	}
 	if f.UncompressedSize64 > uint64(lim.PolicySize) {
 		return nil, &limits.LimitError{What: what, Limit: lim.PolicySize, Value: int64(min(f.UncompressedSize64, 1<<62))}
 	}

@@ -33,6 +33,8 @@ type numbering struct {
 	abstract map[string]*[maxListLevels]numLevel // abstractNumId → levels
 	nums     map[string]string                   // numId → abstractNumId
 	counters map[string]*[maxListLevels]int      // abstractNumId → the current number of each level
+	// dropped is set when definitions or lists past maxNumberings were not kept.
+	dropped bool
 }
 
 // readDOCXNumbering reads word/numbering.xml.
@@ -46,6 +48,8 @@ func readDOCXNumbering(f *zip.File, lim limits.Limits, n *numbering) error {
 			abs, num, lvl = &[maxListLevels]numLevel{}, "", -1
 			if len(n.abstract) < maxNumberings {
 				n.abstract[attr(se, "abstractNumId")] = abs
+			} else {
+				n.dropped = true
 			}
 		case "lvl":
 			lvl = -1
@@ -70,13 +74,23 @@ func readDOCXNumbering(f *zip.File, lim limits.Limits, n *numbering) error {
 		case "abstractNumId":
 			if num != "" && len(n.nums) < maxNumberings {
 				n.nums[num] = attr(se, "val")
+			} else if num != "" {
+				n.dropped = true
 			}
 		}
 	})
 }
 
-// maxNumberings bounds the numbering definitions kept from one DOCX.
+// maxNumberings bounds the numbering definitions, and the lists counted,
+// of one DOCX; items of the others are read unnumbered, with a warning.
 const maxNumberings = 4096
+
+// warnDropped warns, once the body is read, when numbering was dropped.
+func (n *numbering) warnDropped(b *builder) {
+	if n.dropped {
+		b.warn("%v: later lists are read without their numbers", &limits.LimitError{What: "docx: numbering definitions", Limit: maxNumberings, Value: -1})
+	}
+}
 
 // next counts one more paragraph of list numId at level lvl (0-based) and
 // returns its marker, "" for a bullet, an unnumbered level or an unknown list.
@@ -89,6 +103,7 @@ func (n *numbering) next(numID string, lvl int) string {
 	c := n.counters[absID]
 	if c == nil {
 		if len(n.counters) >= maxNumberings {
+			n.dropped = true
 			return ""
 		}
 		c = &[maxListLevels]int{}
