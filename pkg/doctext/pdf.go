@@ -91,6 +91,7 @@ func extractPDF(b *builder, data []byte, lim limits.Limits) (err error) {
 			}
 		}
 		x.layoutPage(pg, i+1)
+		x.glyphs = pg.glyphs[:0] // the next page reuses the buffer
 		if x.stop != nil {
 			if i+1 < len(pages) {
 				b.warn("pdf: pages %d to %d were not read: %v", i+2, len(pages), x.stop)
@@ -436,6 +437,10 @@ type pdfExtractor struct {
 	rows     int // physical lines numbered so far
 	tables   []pdfTable
 	bodySize map[int]int // glyph count per rounded font size
+	// glyphs is the glyph buffer of the page being read, reused page after
+	// page (layout keeps text, not glyphs); dedup is dedupe's, likewise.
+	glyphs []glyph
+	dedup  deduper
 }
 
 // contentStreams returns the content streams of a page (one stream or an
@@ -499,6 +504,7 @@ func (x *pdfExtractor) readPage(p pdf.Page, page int) (pg pdfPage, err error) {
 		}
 	}()
 
+	pg.glyphs = x.glyphs[:0]
 	fonts := map[string]*pdfFont{}
 	res := inherited(p.V, "Resources").Key("Font")
 	g := gstate{ctm: ident, th: 1}
@@ -711,23 +717,29 @@ type pdfTable struct {
 // bucket is a chain through next, whose glyphs are compared in full, so a
 // page of a quarter million glyphs costs one map entry per bucket and no
 // slice per bucket.
-func dedupe(gs []glyph) []glyph {
+func (d *deduper) dedupe(gs []glyph) []glyph {
 	const cell = 2.0
-	seed := maphash.MakeSeed()
+	if d.head == nil {
+		d.seed = maphash.MakeSeed()
+		d.head = map[uint64]int32{}
+	}
+	clear(d.head)
+	seed, head, next := d.seed, d.head, d.next[:0]
 	bucket := func(hs uint64, bx, by int64) uint64 {
 		return hs ^ uint64(bx)*0x9E3779B97F4A7C15 ^ uint64(by)*0xC2B2AE3D27D4EB4F
 	}
-	head := make(map[uint64]int32, len(gs)/4) // bucket → 1 + index in out of its last glyph
-	next := make([]int32, 0, len(gs))         // index in out → 1 + index of the glyph before it in its bucket
 	out := gs[:0]
 	for _, g := range gs {
 		t := math.Min(math.Max(0.15*g.h, 0.3), cell)
 		bx, by := int64(math.Floor(g.x/cell)), int64(math.Floor(g.y/cell))
 		hs := maphash.String(seed, g.s)
 		dup := false
+		// A duplicate lies within t: only the cells that reach are probed.
+		x0, x1 := reach(g.x, t, bx, cell)
+		y0, y1 := reach(g.y, t, by, cell)
 	search:
-		for dx := int64(-1); dx <= 1; dx++ {
-			for dy := int64(-1); dy <= 1; dy++ {
+		for dx := x0; dx <= x1; dx++ {
+			for dy := y0; dy <= y1; dy++ {
 				for i := head[bucket(hs, bx+dx, by+dy)]; i > 0; i = next[i-1] {
 					if o := out[i-1]; math.Abs(o.x-g.x) < t && math.Abs(o.y-g.y) < t && o.s == g.s {
 						dup = true
@@ -744,12 +756,34 @@ func dedupe(gs []glyph) []glyph {
 		out = append(out, g)
 		head[k] = int32(len(out))
 	}
+	d.next = next
 	return out
+}
+
+// reach returns the offsets, -1 to 1, of the grid cells (of size cell, v in
+// cell c) that hold points nearer than t to v.
+func reach(v, t float64, c int64, cell float64) (lo, hi int64) {
+	if v-t < float64(c)*cell {
+		lo = -1
+	}
+	if v+t > float64(c+1)*cell {
+		hi = 1
+	}
+	return lo, hi
+}
+
+// deduper holds dedupe's buckets, kept from page to page: head maps a bucket
+// to 1 + the index in the output of its last glyph, next an output index to
+// 1 + the index of the glyph before it in its bucket.
+type deduper struct {
+	seed maphash.Seed
+	head map[uint64]int32
+	next []int32
 }
 
 // layoutPage turns the glyphs of one page into lines and tables.
 func (x *pdfExtractor) layoutPage(pg pdfPage, page int) {
-	gs := dedupe(pg.glyphs)
+	gs := x.dedup.dedupe(pg.glyphs)
 	for i := range gs {
 		if !(gs[i].h > 0 && gs[i].h < 1e4) || math.IsNaN(gs[i].x) || math.IsNaN(gs[i].y) || math.IsInf(gs[i].x, 0) || math.IsInf(gs[i].y, 0) {
 			gs[i].h = 1

@@ -172,7 +172,7 @@ func (g *gen) pdfPolicies() error {
 		{"pdf-shared-content.pdf", "500 pages sharing one content stream of text and 300 MiB of spaces", pdfSharedContentCase},
 		{"pdf-contents-200k.pdf", "page whose /Contents array lists 200,000 streams, disclosure in the last", pdfContents200k},
 		{"pdf-many-glyphs.pdf", "one page of 4.2 million glyphs, then the disclosure", pdfManyGlyphsCase},
-		{"pdf-wrapped-pages.pdf", "17 pages sharing one content stream: the disclosure, then one paragraph of 260,000 glyphs wrapped into 520 lines", pdfWrappedPagesCase},
+		{"pdf-wrapped-pages.pdf", "17 pages sharing one content stream: the disclosure, then one paragraph of 260,000 Latin glyphs wrapped into 520 lines", pdfWrappedPagesCase},
 		{"pdf-content-limit.pdf", "one page whose only content inflates to 300 MiB of spaces", pdfContentOnlyBomb},
 		{"pdf-library-prints.pdf", "content and fonts that make the PDF library print to stdout and stderr", pdfLibraryPrints},
 		{"pdf-deep-page-tree.pdf", "page tree nested 5,000 levels deep", pdfDeepPageTree},
@@ -360,9 +360,10 @@ func pdfWrappedPagesCase() []byte {
 	d.add([]byte(fmt.Sprintf("<< /Type /Pages /Kids [%s] /Count %d >>", kids.String(), pdfWrappedPages)))
 	d.add([]byte("<< /Unused true >>"))
 	d.add([]byte(chineseFont))
-	// Lines of 500 glyphs at 1 pt, 1.2 pt apart: each line fills the
-	// page's width and continues the one above it.
-	line := []byte("<" + strings.Repeat("4E00", 500) + "> Tj T*\n")
+	// Lines of 500 glyphs ('a', one byte of text each, so that the glyph
+	// limit comes before the text limit) at 1 pt, 1.2 pt apart: each line
+	// fills the page's width and continues the one above it.
+	line := []byte("<" + strings.Repeat("0061", 500) + "> Tj T*\n")
 	prefix := append(showText(pdfDisclosure, 800), "BT /F1 1 Tf 1.2 TL 72 780 Td\n"...)
 	d.add(bombStream(prefix, line, pdfWrappedLines, []byte("ET\n")))
 	for range pdfWrappedPages {
