@@ -306,18 +306,24 @@ func pdfExtendsLoop() []byte {
 }
 
 func pdfSharedContentCase() []byte {
+	const chunk = 1 << 20
+	return sharedContentPages(pdfSharedPages, bombStream(showText(pdfDisclosure, 700), bytes.Repeat([]byte(" "), chunk), pdfSharedContent/chunk, nil))
+}
+
+// sharedContentPages is a document of n pages that all show one content
+// stream (object 5) in the font F1 (object 4).
+func sharedContentPages(n int, content []byte) []byte {
 	d := &pdfDoc{}
 	d.add([]byte("<< /Type /Catalog /Pages 2 0 R >>"))
 	var kids strings.Builder
-	for i := range pdfSharedPages {
+	for i := range n {
 		fmt.Fprintf(&kids, "%d 0 R ", 6+i)
 	}
-	d.add([]byte(fmt.Sprintf("<< /Type /Pages /Kids [%s] /Count %d >>", kids.String(), pdfSharedPages)))
+	d.add([]byte(fmt.Sprintf("<< /Type /Pages /Kids [%s] /Count %d >>", kids.String(), n)))
 	d.add([]byte("<< /Unused true >>"))
 	d.add([]byte(chineseFont))
-	const chunk = 1 << 20
-	d.add(bombStream(showText(pdfDisclosure, 700), bytes.Repeat([]byte(" "), chunk), pdfSharedContent/chunk, nil))
-	for range pdfSharedPages {
+	d.add(content)
+	for range n {
 		d.add([]byte("<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /Font << /F1 4 0 R >> >> /Contents 5 0 R >>"))
 	}
 	return d.bytes()
@@ -351,25 +357,12 @@ func pdfManyGlyphsCase() []byte {
 // quadratic in the paragraph, and must instead reach the document's glyph
 // limit and say so.
 func pdfWrappedPagesCase() []byte {
-	d := &pdfDoc{}
-	d.add([]byte("<< /Type /Catalog /Pages 2 0 R >>"))
-	var kids strings.Builder
-	for i := range pdfWrappedPages {
-		fmt.Fprintf(&kids, "%d 0 R ", 6+i)
-	}
-	d.add([]byte(fmt.Sprintf("<< /Type /Pages /Kids [%s] /Count %d >>", kids.String(), pdfWrappedPages)))
-	d.add([]byte("<< /Unused true >>"))
-	d.add([]byte(chineseFont))
 	// Lines of 500 glyphs ('a', one byte of text each, so that the glyph
 	// limit comes before the text limit) at 1 pt, 1.2 pt apart: each line
 	// fills the page's width and continues the one above it.
 	line := []byte("<" + strings.Repeat("0061", 500) + "> Tj T*\n")
 	prefix := append(showText(pdfDisclosure, 800), "BT /F1 1 Tf 1.2 TL 72 780 Td\n"...)
-	d.add(bombStream(prefix, line, pdfWrappedLines, []byte("ET\n")))
-	for range pdfWrappedPages {
-		d.add([]byte("<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /Font << /F1 4 0 R >> >> /Contents 5 0 R >>"))
-	}
-	return d.bytes()
+	return sharedContentPages(pdfWrappedPages, bombStream(prefix, line, pdfWrappedLines, []byte("ET\n")))
 }
 
 func pdfContentOnlyBomb() []byte {
