@@ -759,7 +759,7 @@ const maxListed = 12
 var functions = []struct{ word, marks string }{
 	{"推送", "推送|push"}, {"通道", "推送|push"}, {"统计", "统计|analytics|stat"}, {"分享", "分享|share"}, {"一键登录", "一键登录|认证|auth"},
 	{"登录", "登录|login|account|auth"}, {"支付", "支付|pay"}, {"定位", "定位|location"}, {"地图", "地图|map"},
-	{"广告", "广告|ads"}, {"崩溃", "崩溃|crash|bugly"}, {"客服", "客服|kf"}, {"联运", "联运|game|union"},
+	{"广告", "广告|ads"}, {"崩溃", "崩溃|crash|bugly"}, {"客服", "客服|kf"}, {"联运", "联运|game"},
 	{"游戏", "游戏|game|手游"},
 }
 
@@ -861,6 +861,8 @@ func (m *matcher) byBrandFunction(c string, r *SDKRow) *sdkdb.Entry {
 	if b == "" {
 		return nil
 	}
+	// A brand's "渠道SDK" in a game's list is its 联运 (channel) SDK: "小米渠道SDK".
+	rest = strings.ReplaceAll(rest, "渠道", "联运")
 	if rest != c && rest != "" && len(functionsIn(rest)) == 0 {
 		// "腾讯图灵盾": the rest of the name is a product, not a function.
 		return nil

@@ -45,6 +45,8 @@ func TestMatchNamingClasses(t *testing.T) {
 		{"Latin product name, a cell of many companies", SDKRow{Name: "ExoPlayer", Company: "当前APP、字节跳动SDK、腾讯Bugly"}, ""},
 		{"an alias in the purpose that names the carrier", SDKRow{Name: "腾讯图灵盾风险识别SDK", Company: "深圳市腾讯计算机系统有限公司", Purpose: "由优量汇SDK集成，提供反作弊"}, ""},
 		{"an alias in the purpose that names the SDK", SDKRow{Name: "腾讯开发平台SDK", Company: "腾讯科技(深圳)有限公司", Purpose: "微信分享"}, "wechat-opensdk"},
+		{"a brand's channel SDK is its 联运 SDK", SDKRow{Name: "小米渠道SDK", Company: "小米科技有限责任公司"}, "xiaomi-game"},
+		{"a brand with no channel SDK: not its ads union", SDKRow{Name: "百度渠道SDK", Company: "百度在线网络技术(北京)有限公司"}, ""},
 		// A family name whose purpose dwells on one kit's function.
 		{"family name, purpose mostly analytics", SDKRow{Name: "友盟+", Company: "友盟同欣(北京)科技有限公司", Purpose: "数据统计分析；应用崩溃监控；提供统计分析服务；发送统计数据"}, "umeng-analytics"},
 		{"family name, purpose names two functions alike", SDKRow{Name: "友盟SDK", Purpose: "分享、登录"}, "umeng-common"},
