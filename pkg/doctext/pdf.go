@@ -19,9 +19,11 @@ import (
 )
 
 const (
-	// maxGlyphs bounds the glyphs kept from one PDF (about 4 MB of text,
-	// far beyond any policy) so a content-stream bomb cannot exhaust memory.
-	maxGlyphs = 4 << 20
+	// maxGlyphs bounds the glyphs read from one PDF: fifteen times the
+	// longest real policy (about 70,000 characters), and what the reader
+	// lays out well within the PDF child's processor time, so that a
+	// content-stream bomb ends at this warning, not at the child's limit.
+	maxGlyphs = 1 << 20
 	// maxPageGlyphs bounds the glyphs of one page, which layout holds at
 	// once (a dense A4 page has a few thousand).
 	maxPageGlyphs = 1 << 18

@@ -39,7 +39,7 @@ const (
 	// pdfWrappedPages is how many pages the wrapped-paragraph case has, and
 	// pdfWrappedLines how many lines of 500 glyphs each page shows: every
 	// page stays under the page's glyph limit (256 Ki), all of them together
-	// pass the document's (4 Mi).
+	// pass the document's (1 Mi) four times over.
 	pdfWrappedPages = 17
 	pdfWrappedLines = 520
 )
