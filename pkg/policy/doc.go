@@ -27,7 +27,13 @@
 // or 选择); 蓝牙 discloses BLUETOOTH and BLUETOOTH_CONNECT, while BLUETOOTH_SCAN,
 // _ADVERTISE and _ADMIN need 扫描/搜索, 广播 or 管理/配对 near the phrase;
 // storage wording (存储权限, 读写存储, SD卡) discloses READ_ and
-// WRITE_EXTERNAL_STORAGE, not the API 33 media permissions. A write or act
+// WRITE_EXTERNAL_STORAGE, not the API 33 media permissions. Those, and the
+// other permissions later Android versions split from a disclosed one
+// (READ_MEDIA_VISUAL_USER_SELECTED from the media ones, BLUETOOTH_CONNECT,
+// _SCAN and _ADVERTISE from BLUETOOTH and BLUETOOTH_ADMIN), are listed in
+// Disclosure.Covered with the wording that covers them (cover.go): the
+// rules count them as disclosed with lower confidence, and Permissions keeps
+// only what the text says. A write or act
 // member of a group (WRITE_CONTACTS, WRITE_CALENDAR, WRITE_CALL_LOG,
 // SEND_SMS, CALL_PHONE) needs a write or act word near the phrase (写入, 修改,
 // 保存, 拨打, 发送 …); a group named as a permission (通讯录权限, 日历权限)
@@ -84,10 +90,13 @@
 //     whose distinct cells name SDKs. A column of company names is found the
 //     same way when the header names none. A row whose name cell is empty or
 //     covered by a rowspan continues the row above; a link alone on a row is
-//     the row above's. A name cell holding a company after a space gives
-//     both; one listing several SDKs ("友盟SDK，LinkedMe，腾讯灯塔") gives one
+//     the row above's. A name cell holding a company after a space or in
+//     closing brackets gives both; one listing several SDKs ("友盟SDK，LinkedMe，腾讯灯塔") gives one
 //     row each. Permission and data tables have no name column and are read
-//     as lines. Plain-text lines with TABs are tables too.
+//     as lines. A sharing list (the second list of the 双清单: 接收方, 共享目的,
+//     共享的个人信息 — a company column, no name column, and a purpose or data
+//     column) gives a row per recipient, named by its company. Plain-text
+//     lines with TABs are tables too.
 //   - tables that lost their grid (LibreOffice's and pdftotext's text): the
 //     header's cells on consecutive lines, or run together on one line
 //     ("SDK名称使用场景共享个人信息字段第三方隐私政策"), then one cell per source
