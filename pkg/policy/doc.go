@@ -173,7 +173,8 @@
 //     ("腾讯开发平台SDK", 微信分享及收藏, 腾讯科技 → wechat-opensdk);
 //  8. a common run of three or more Han runes between the name and a key of
 //     an entry of the same brand, when it is unique and not contradicted;
-//  9. a brand alone or with function words ("华为SDK", "移动授权登陆") and what
+//  9. a brand alone or with function words ("华为SDK", "移动授权登陆"; a
+//     brand's 渠道SDK is its 联运 SDK) and what
 //     the name or the purpose says it does (推送, 一键登录, 登录 …): the entry
 //     of the brand's vendor that does it (hms-push, cmcc-auth);
 //  10. a name of function words only ("统计SDK") with the company that makes
