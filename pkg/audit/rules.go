@@ -158,6 +158,10 @@ func (e *evaluator) permissionRules() {
 	for _, p := range d.Permissions {
 		disclosed[p.Name] = p
 	}
+	covered := map[string]policy.CoveredPermission{}
+	for _, c := range d.Covered {
+		covered[c.Name] = c
+	}
 	var sensitive []inventory.Permission
 	for _, p := range inv.Permissions {
 		if p.Sensitive {
@@ -185,6 +189,10 @@ func (e *evaluator) permissionRules() {
 		if zh == "" {
 			zh = p.Name
 		}
+		if c, ok := covered[p.Name]; ok {
+			e.coveredPermission(p, c, zh)
+			continue
+		}
 		if p.Sensitive {
 			e.add(RuleUndisclosedPermission, p.Name,
 				fmt.Sprintf("sensitive permission %s (%s) is declared but no wording in the policy discloses it", p.Name, p.Protection),
@@ -211,6 +219,13 @@ func (e *evaluator) permissionRules() {
 			}
 		}
 	}
+	for _, c := range d.Covered {
+		if declared[c.Name] && !disclosedName(d, c.Name) {
+			for _, ph := range c.Phrases {
+				usedPhrases[ph] = true
+			}
+		}
+	}
 	for _, p := range d.Permissions {
 		if declared[p.Name] || !literal(p) && anyOf(p.Phrases, usedPhrases) {
 			continue
@@ -220,6 +235,28 @@ func (e *evaluator) permissionRules() {
 			fmt.Sprintf("隐私政策说明了权限 %s，但应用并未申请该权限", p.Name),
 			[]string{e.say("not declared in AndroidManifest.xml", "AndroidManifest.xml 中未声明")}, refLines(p.Lines, p.Phrases))
 	}
+}
+
+// coveredPermission reports a declared permission that the policy discloses
+// only by the wording of the group it was split from (存储 for
+// READ_MEDIA_IMAGES): a sensitive one at low, since a reader of the policy
+// may not know that 存储 now means photos, videos and audio; a normal one not
+// at all.
+func (e *evaluator) coveredPermission(p inventory.Permission, c policy.CoveredPermission, zh string) {
+	if !p.Sensitive {
+		return
+	}
+	words := strings.Join(c.Phrases, "、")
+	e.addAt(Low, RuleUndisclosedPermission, p.Name,
+		fmt.Sprintf("sensitive permission %s (%s) is declared; the policy discloses it only as %s (%s), the group it was split from: name it too",
+			p.Name, p.Protection, words, strings.Join(c.By, ", ")),
+		fmt.Sprintf("应用申请了敏感权限「%s」(%s)，隐私政策仅以「%s」概括说明（该权限由其拆分而来），建议单独说明", zh, p.Name, words),
+		permissionEvidence(p), refLines(c.Lines, []string{"disclosed only as " + words}))
+}
+
+// disclosedName reports whether the policy discloses the permission itself.
+func disclosedName(d *policy.Disclosure, name string) bool {
+	return slices.ContainsFunc(d.Permissions, func(p policy.PermissionDisclosure) bool { return p.Name == name })
 }
 
 func anyOf(list []string, set map[string]bool) bool {

@@ -53,6 +53,17 @@ func TestBlockModel(t *testing.T) {
 			{1, "隐私政策 https://www.jiguang.cn/license/privacy", "", 0, "", false, false},
 		}},
 	}
+	tests = append(tests, struct {
+		name, src string
+		want      []block
+	}{"html ordered lists", "<html><body><ol><li>推送类<ol type=\"a\" start=\"3\"><li>极光推送</li><li value=\"7\">个推</li><li>友盟推送</li></ol></li><li>统计类<ul><li>友盟统计</li></ul></li></ol></body></html>", []block{
+		{1, "1. 推送类", KindItem, 1, "1.", false, false},
+		{1, "c. 极光推送", KindItem, 2, "c.", false, false},
+		{1, "g. 个推", KindItem, 2, "g.", false, false},
+		{1, "h. 友盟推送", KindItem, 2, "h.", false, false},
+		{1, "2. 统计类", KindItem, 1, "2.", false, false},
+		{1, "友盟统计", KindItem, 2, "", false, false},
+	}})
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			d, err := Extract("x", []byte(tt.src), limits.Limits{})
@@ -75,4 +86,54 @@ func TestBlockModel(t *testing.T) {
 	}
 	assert.Equal(t, 2, levels["一、我们集成了哪些第三方SDK与功能组件"], "%v", levels)
 	assert.Equal(t, 3, levels["穿山甲广告SDK"], "%v", levels)
+}
+
+// TestDOCXNumbering reads the markers of automatically numbered DOCX
+// paragraphs from word/numbering.xml: LibreOffice's DOCX of the numbered
+// layout fixture numbers 一、 / 1. / a), each level restarting under its parent.
+func TestDOCXNumbering(t *testing.T) {
+	p := filepath.Join("..", "..", "testdata", "policies", "generated", "layouts", "numbered.fodt.docx")
+	if _, err := os.Stat(p); err != nil {
+		t.Skipf("%s is not built (make fixtures): %v", p, err)
+	}
+	d, err := ReadFile(p, limits.Limits{})
+	require.NoError(t, err)
+	var got []block
+	for _, b := range blocksOf(d) {
+		if b.Kind == KindItem && b.Level <= 2 || b.Marker == "a)" || b.Marker == "d)" {
+			got = append(got, b)
+		}
+	}
+	require.GreaterOrEqual(t, len(got), 8, "%v", got)
+	want := []struct{ marker, text string }{
+		{"一、", "一、 推送类SDK"}, {"1.", "1. 极光推送SDK"}, {"a)", "a) 第三方主体:深圳市和讯华谷信息技术有限公司"},
+		{"d)", "d) 隐私政策链接:https://www.jiguang.cn/license/privacy"}, {"2.", "2. 个推推送SDK"}, {"a)", "a) 第三方主体:每日互动股份有限公司"},
+	}
+	for i, w := range want {
+		assert.Equal(t, w.marker, got[i].Marker, "item %d", i)
+		assert.Equal(t, w.text, got[i].Text, "item %d", i)
+	}
+	var top []string
+	for _, b := range got {
+		if b.Level == 1 {
+			top = append(top, b.Marker)
+		}
+	}
+	assert.Equal(t, []string{"一、", "二、", "1.", "2."}, top, "top-level markers of the SDK and the permission list")
+}
+
+// TestListNumber writes list numbers in Word's and HTML's formats.
+func TestListNumber(t *testing.T) {
+	for _, tt := range []struct {
+		format string
+		n      int
+		want   string
+	}{
+		{"decimal", 12, "12"}, {"lowerLetter", 2, "b"}, {"upperLetter", 27, "AA"}, {"lowerRoman", 4, "iv"}, {"I", 1994, "MCMXCIV"},
+		{"chineseCounting", 1, "一"}, {"taiwaneseCountingThousand", 10, "十"}, {"chineseCountingThousand", 15, "十五"},
+		{"chineseCounting", 20, "二十"}, {"chineseCounting", 99, "九十九"}, {"chineseCounting", 100, "100"},
+		{"decimalEnclosedCircle", 3, "③"}, {"unknownFormat", 5, "5"},
+	} {
+		assert.Equal(t, tt.want, listNumber(tt.format, tt.n), "%s %d", tt.format, tt.n)
+	}
 }

@@ -27,7 +27,7 @@ func extractDOCX(b *builder, data []byte, lim limits.Limits) error {
 	if err != nil {
 		return unreadable("docx: %v", err)
 	}
-	var doc, styles, rels *zip.File
+	var doc, styles, rels, numbers *zip.File
 	for _, f := range zr.File {
 		switch f.Name {
 		case "word/document.xml":
@@ -36,6 +36,8 @@ func extractDOCX(b *builder, data []byte, lim limits.Limits) error {
 			styles = f
 		case "word/_rels/document.xml.rels":
 			rels = f
+		case "word/numbering.xml":
+			numbers = f
 		}
 	}
 	if doc == nil {
@@ -44,14 +46,16 @@ func extractDOCX(b *builder, data []byte, lim limits.Limits) error {
 	b.doc.Encoding = "utf-8"
 	headings := map[string]int{}
 	links := map[string]string{}
-	// A broken styles or relationships part costs headings or links, not the
-	// text: a warning; a part past the size limit is an error.
+	num := &numbering{abstract: map[string]*[maxListLevels]numLevel{}, nums: map[string]string{}, counters: map[string]*[maxListLevels]int{}}
+	// A broken styles, relationships or numbering part costs headings, links
+	// or list markers, not the text: a warning; a part past the size limit is an error.
 	for _, part := range []struct {
 		f    *zip.File
 		read func(*zip.File, limits.Limits) error
 	}{
 		{styles, func(f *zip.File, lim limits.Limits) error { return readDOCXStyles(f, lim, headings) }},
 		{rels, func(f *zip.File, lim limits.Limits) error { return readDOCXLinks(f, lim, links) }},
+		{numbers, func(f *zip.File, lim limits.Limits) error { return readDOCXNumbering(f, lim, num) }},
 	} {
 		if part.f == nil {
 			continue
@@ -69,7 +73,9 @@ func extractDOCX(b *builder, data []byte, lim limits.Limits) error {
 		return err
 	}
 	defer rc.Close()
-	return readDOCXBody(b, rc, headings, links)
+	err = readDOCXBody(b, rc, headings, links, num)
+	num.warnDropped(b)
+	return err
 }
 
 // maxDOCXDepth bounds the XML nesting whose structure (paragraphs, tables,
@@ -119,7 +125,10 @@ func eachStart(f *zip.File, lim limits.Limits, fn func(xml.StartElement)) error 
 // openEntry opens a zip entry whose declared and delivered sizes are both
 // capped at lim.PolicySize.
 func openEntry(f *zip.File, lim limits.Limits, path string) (io.ReadCloser, error) {
-	what := "doctext: " + path + ": " + f.Name + " uncompressed size"
+	what := "docx: " + f.Name + " uncompressed size"
+	if path != "" {
+		what = "doctext: " + path + ": " + what
+	}
 	if f.UncompressedSize64 > uint64(lim.PolicySize) {
 		return nil, &limits.LimitError{What: what, Limit: lim.PolicySize, Value: int64(min(f.UncompressedSize64, 1<<62))}
 	}
@@ -213,8 +222,9 @@ func attr(se xml.StartElement, local string) string {
 
 // readDOCXBody streams document.xml into lines. A hyperlink's target
 // (links, by relationship id) follows its text unless the text shows it:
-// SDK lists hide policy links behind "隐私政策".
-func readDOCXBody(b *builder, r io.Reader, headings map[string]int, links map[string]string) error {
+// SDK lists hide policy links behind "隐私政策". A numbered paragraph is a
+// list item whose marker (num) is written before its text.
+func readDOCXBody(b *builder, r io.Reader, headings map[string]int, links map[string]string, num *numbering) error {
 	d := xml.NewDecoder(r)
 	d.CharsetReader = func(label string, input io.Reader) (io.Reader, error) {
 		return nil, errors.New("unsupported XML encoding " + label)
@@ -225,6 +235,7 @@ func readDOCXBody(b *builder, r io.Reader, headings map[string]int, links map[st
 	inText := false
 	runBold := false // the current w:r is bold (w:rPr/w:b)
 	href, linkText := "", ""
+	ilvl := 0 // the list level of the paragraph's w:numPr
 	skip := 0 // inside deleted text, field instructions and the like
 	depth := 0
 	for !b.full {
@@ -272,9 +283,15 @@ func readDOCXBody(b *builder, r io.Reader, headings map[string]int, links map[st
 			case "outlineLvl":
 				n, _ := strconv.Atoi(attr(t, "val"))
 				f.heading(min(max(n+1, 1), 6))
+			case "numPr":
+				ilvl = 0
 			case "ilvl":
 				n, _ := strconv.Atoi(attr(t, "val"))
-				f.item(min(max(n+1, 1), 9))
+				ilvl = min(max(n, 0), maxListLevels-1)
+			case "numId":
+				if id := attr(t, "val"); id != "0" {
+					f.item(ilvl+1, num.next(id, ilvl))
+				}
 			case "t":
 				inText = true
 				if runBold {

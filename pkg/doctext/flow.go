@@ -24,6 +24,16 @@ type flow struct {
 	wideWarned bool
 	// lists counts the open HTML lists, the nesting of their items.
 	lists int
+	// ols holds, per open HTML list, its type ("" for <ul>) and the number
+	// of its next item.
+	ols []olState
+}
+
+// olState is one open HTML list: its <ol type> ("1", "a", "A", "i", "I";
+// "" for <ul>) and the number of its next item.
+type olState struct {
+	typ  string
+	next int
 }
 
 // tabMark stands for a DOCX w:tab in flow text; normalize turns a stray one into a space.
@@ -59,6 +69,8 @@ type segment struct {
 	// kind and level are the block the segment is part of (heading level, list nesting).
 	kind  string
 	level int
+	// marker is a numbered list item's marker ("1.", "一、"), written before its text.
+	marker string
 }
 
 func (s *segment) write(text string, line int, strong bool) {
@@ -80,7 +92,7 @@ func (s *segment) reset() {
 	s.visible = false
 	s.heading = false
 	s.strong = false
-	s.kind, s.level = "", 0
+	s.kind, s.level, s.marker = "", 0, ""
 	s.line = 0
 }
 
@@ -164,7 +176,10 @@ func (f *flow) lineBreak() {
 			f.b.addTableRow(f.cur.line, f.tabTable, cells, nil)
 		} else {
 			f.tabTable = 0
-			f.b.addLine(Line{No: f.cur.line, Text: text, Heading: f.cur.heading, Strong: f.cur.strong, Kind: f.cur.kind, Level: f.cur.level})
+			if m := f.cur.marker; m != "" {
+				text = m + " " + text
+			}
+			f.b.addLine(Line{No: f.cur.line, Text: text, Heading: f.cur.heading, Strong: f.cur.strong, Kind: f.cur.kind, Level: f.cur.level, Marker: f.cur.marker})
 		}
 	}
 	f.cur.reset()
@@ -185,11 +200,13 @@ func (f *flow) heading(level int) {
 	}
 }
 
-// item ends the current line and marks the next one as a list item nested level deep.
-func (f *flow) item(level int) {
+// item ends the current line and marks the next one as a list item nested
+// level deep, numbered with marker ("" for none). In a table cell only the
+// line break is kept.
+func (f *flow) item(level int, marker string) {
 	f.lineBreak()
 	if f.cell() == nil {
-		f.cur.kind, f.cur.level = KindItem, level
+		f.cur.kind, f.cur.level, f.cur.marker = KindItem, level, marker
 	}
 }
 

@@ -137,9 +137,12 @@ func readHTMLText(b *builder, text string, first int) {
 			if skip > 0 {
 				continue
 			}
-			span, rowSpan := 1, 1
+			a := tagAttrs{span: 1, rowSpan: 1}
 			if hasAttr && (tag == "td" || tag == "th") {
-				span, rowSpan = cellSpans(z)
+				a.span, a.rowSpan = cellSpans(z)
+			}
+			if hasAttr && (tag == "ol" || tag == "li") {
+				a.listType, a.number, a.numbered = listAttrs(z)
 			}
 			if hasAttr && tag == "a" {
 				href, anchorText = linkTarget(z), ""
@@ -147,7 +150,7 @@ func readHTMLText(b *builder, text string, first int) {
 			if tag == "pre" || tag == "listing" || tag == "plaintext" {
 				pre++
 			}
-			htmlStartTag(f, tag, start, span, rowSpan)
+			htmlStartTag(f, tag, start, a)
 			if tt == html.SelfClosingTagToken && tag != "br" {
 				htmlEndTag(f, tag)
 			}
@@ -178,7 +181,19 @@ func readHTMLText(b *builder, text string, first int) {
 	f.finish()
 }
 
-func htmlStartTag(f *flow, tag string, line, span, rowSpan int) {
+// maxListNesting bounds the nesting of HTML lists whose items are numbered.
+const maxListNesting = 64
+
+// tagAttrs are the attributes of a start tag the reader uses: a cell's
+// spans, a list's type and start, an item's value.
+type tagAttrs struct {
+	span, rowSpan int
+	listType      string // <ol type>
+	number        int    // <ol start> or <li value>
+	numbered      bool   // number was given
+}
+
+func htmlStartTag(f *flow, tag string, line int, a tagAttrs) {
 	switch tag {
 	case "br", "hr":
 		f.lineBreak()
@@ -187,14 +202,38 @@ func htmlStartTag(f *flow, tag string, line, span, rowSpan int) {
 	case "ul", "ol":
 		f.lists++
 		f.lineBreak()
+		if len(f.ols) != f.lists-1 || len(f.ols) == maxListNesting {
+			break // nested past maxListNesting: items unnumbered
+		}
+		if tag == "ul" {
+			f.ols = append(f.ols, olState{})
+		} else {
+			o := olState{typ: "1", next: 1}
+			if a.listType != "" {
+				o.typ = a.listType
+			}
+			if a.numbered {
+				o.next = a.number
+			}
+			f.ols = append(f.ols, o)
+		}
 	case "li":
-		f.item(max(f.lists, 1))
+		marker := ""
+		if n := len(f.ols); n > 0 && n == f.lists && f.ols[n-1].typ != "" {
+			o := &f.ols[n-1]
+			if a.numbered {
+				o.next = a.number
+			}
+			marker = listNumber(o.typ, o.next) + "."
+			o.next++
+		}
+		f.item(max(f.lists, 1), marker)
 	case "table":
 		f.startTable()
 	case "tr":
 		f.startRow(line)
 	case "td", "th":
-		f.startCell(line, span, rowSpan)
+		f.startCell(line, a.span, a.rowSpan)
 	case "b", "strong":
 		f.emphasis(true)
 	case "img":
@@ -212,6 +251,9 @@ func htmlEndTag(f *flow, tag string) {
 	case "h1", "h2", "h3", "h4", "h5", "h6":
 		f.heading(0)
 	case "ul", "ol":
+		if len(f.ols) > 0 && len(f.ols) == f.lists {
+			f.ols = f.ols[:len(f.ols)-1]
+		}
 		f.lists = max(0, f.lists-1)
 		f.lineBreak()
 	case "table":
@@ -247,6 +289,26 @@ func cellSpans(z *html.Tokenizer) (colSpan, rowSpan int) {
 		}
 		if !more {
 			return colSpan, rowSpan
+		}
+	}
+}
+
+// listAttrs returns an <ol>'s type and start or an <li>'s value.
+func listAttrs(z *html.Tokenizer) (typ string, n int, numbered bool) {
+	for {
+		k, v, more := z.TagAttr()
+		switch string(k) {
+		case "type":
+			if t := strings.TrimSpace(string(v)); t == "1" || t == "a" || t == "A" || t == "i" || t == "I" {
+				typ = t
+			}
+		case "start", "value":
+			if x, err := strconv.Atoi(strings.TrimSpace(string(v))); err == nil && x > -1<<20 && x < 1<<20 {
+				n, numbered = x, true
+			}
+		}
+		if !more {
+			return typ, n, numbered
 		}
 	}
 }

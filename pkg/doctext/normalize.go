@@ -71,16 +71,67 @@ func isTerminal(r rune) bool {
 // the line b that continues it: nothing next to Han text or inside a URL, a
 // space between words otherwise.
 func joinSep(a, b string) string {
+	return separator(a, b, func() bool {
+		word := a[strings.LastIndexAny(a, " \t")+1:]
+		return strings.Contains(word, "://") || strings.HasPrefix(word, "www.")
+	})
+}
+
+// separator is joinSep's decision; url, asked only between Latin runes,
+// tells whether a's last word is a URL.
+func separator(a, b string, url func() bool) string {
 	ra, _ := utf8.DecodeLastRuneInString(a)
 	rb, _ := utf8.DecodeRuneInString(b)
-	if ra >= 0x2E80 || rb >= 0x2E80 || ra == '-' || ra == '/' {
-		return ""
-	}
-	if i := strings.LastIndexByte(a, ' '); strings.Contains(a[i+1:], "://") || strings.HasPrefix(a[i+1:], "www.") {
+	if ra >= 0x2E80 || rb >= 0x2E80 || ra == '-' || ra == '/' || url() {
 		return ""
 	}
 	return " "
 }
+
+// paragraph builds the text of a paragraph from the lines it was wrapped into,
+// in time linear in its length: it keeps what joinSep needs of the last
+// word (whether it is a URL) as the text grows, instead of scanning the
+// whole text again for every line.
+type paragraph struct {
+	sb strings.Builder
+	// word is the byte offset of the last word (the text after the last space).
+	word int
+	// url is set when the last word holds "://"; www when it starts with "www.".
+	url, www bool
+}
+
+// WriteString appends s as it is.
+func (w *paragraph) WriteString(s string) {
+	prev := w.sb.String()
+	w.sb.WriteString(s)
+	text := w.sb.String()
+	if i := strings.LastIndexAny(s, " \t"); i >= 0 {
+		w.word = len(prev) + i + 1
+		w.url = strings.Contains(text[w.word:], "://")
+	} else {
+		// "://" may straddle the old end of the text.
+		w.url = w.url || strings.Contains(text[max(w.word, len(prev)-2):], "://")
+	}
+	if len(prev)-w.word < 4 {
+		w.www = strings.HasPrefix(text[w.word:], "www.")
+	}
+}
+
+// Join appends next, the line that continues the text, with its separator.
+func (w *paragraph) Join(next string) {
+	w.WriteString(w.sep(next) + next)
+}
+
+// sep is the separator before next (see joinSep).
+func (w *paragraph) sep(next string) string {
+	return separator(w.sb.String(), next, func() bool { return w.url || w.www })
+}
+
+// inURL reports whether the text ends inside a URL ("…/readtemplate?" wrapped before its query).
+func (w *paragraph) inURL() bool { return w.url }
+
+// String returns the text so far.
+func (w *paragraph) String() string { return w.sb.String() }
 
 // width is the display width of s: two columns for wide characters.
 func width(s string) int {

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"hash/maphash"
 	"io"
 	"math"
 	"reflect"
@@ -18,9 +19,11 @@ import (
 )
 
 const (
-	// maxGlyphs bounds the glyphs kept from one PDF (about 4 MB of text,
-	// far beyond any policy) so a content-stream bomb cannot exhaust memory.
-	maxGlyphs = 4 << 20
+	// maxGlyphs bounds the glyphs read from one PDF: fifteen times the
+	// longest real policy (about 70,000 characters), and what the reader
+	// lays out well within the PDF child's processor time, so that a
+	// content-stream bomb ends at this warning, not at the child's limit.
+	maxGlyphs = 1 << 20
 	// maxPageGlyphs bounds the glyphs of one page, which layout holds at
 	// once (a dense A4 page has a few thousand).
 	maxPageGlyphs = 1 << 18
@@ -90,6 +93,7 @@ func extractPDF(b *builder, data []byte, lim limits.Limits) (err error) {
 			}
 		}
 		x.layoutPage(pg, i+1)
+		x.glyphs = pg.glyphs[:0] // the next page reuses the buffer
 		if x.stop != nil {
 			if i+1 < len(pages) {
 				b.warn("pdf: pages %d to %d were not read: %v", i+2, len(pages), x.stop)
@@ -435,6 +439,10 @@ type pdfExtractor struct {
 	rows     int // physical lines numbered so far
 	tables   []pdfTable
 	bodySize map[int]int // glyph count per rounded font size
+	// glyphs is the glyph buffer of the page being read, reused page after
+	// page (layout keeps text, not glyphs); dedup is dedupe's, likewise.
+	glyphs []glyph
+	dedup  deduper
 }
 
 // contentStreams returns the content streams of a page (one stream or an
@@ -498,6 +506,7 @@ func (x *pdfExtractor) readPage(p pdf.Page, page int) (pg pdfPage, err error) {
 		}
 	}()
 
+	pg.glyphs = x.glyphs[:0]
 	fonts := map[string]*pdfFont{}
 	res := inherited(p.V, "Resources").Key("Font")
 	g := gstate{ctm: ident, th: 1}
@@ -525,23 +534,27 @@ func (x *pdfExtractor) readPage(p pdf.Page, page int) (pg pdfPage, err error) {
 			for i := 0; i < len(code); i++ {
 				c = c<<8 | int(code[i])
 			}
-			trm := matrix{{g.tfs * g.th, 0, 0}, {0, g.tfs, 0}, {0, g.trise, 1}}.mul(tm).mul(g.ctm)
 			tx := g.tfs*f.width(c)/1000 + g.tc
 			if len(code) == 1 && code[0] == ' ' {
 				tx += g.tw
 			}
 			tx *= g.th
-			m := tm.mul(g.ctm)
 			if s := f.decode(code); s != "" {
+				// The text rendering matrix is [tfs·th 0 0; 0 tfs 0; 0 trise 1] × tm × ctm,
+				// written out for the rows a glyph needs (a page may show a quarter million).
+				m := tm.mul(g.ctm)
 				pg.glyphs = append(pg.glyphs, glyph{
-					s: s, x: trm[2][0], y: trm[2][1],
+					s: s, x: g.trise*m[1][0] + m[2][0], y: g.trise*m[1][1] + m[2][1],
 					w: tx * math.Hypot(m[0][0], m[0][1]),
-					h: math.Hypot(trm[1][0], trm[1][1]),
+					h: math.Hypot(g.tfs*m[1][0], g.tfs*m[1][1]),
 				})
 				x.budget--
 				x.kept++
 			}
-			tm = translate(tx, 0).mul(tm)
+			// tm = translate(tx, 0) × tm
+			for j := range 3 {
+				tm[2][j] += tx * tm[0][j]
+			}
 		}
 	}
 	do := func(op string, args []operand) error {
@@ -701,24 +714,36 @@ type pdfTable struct {
 }
 
 // dedupe drops glyphs drawn again at nearly the same position (fake bold,
-// overlaid text layers).
-func dedupe(gs []glyph) []glyph {
-	type key struct {
-		s      string
-		bx, by int64
-	}
+// overlaid text layers). Glyphs are bucketed by a hash of their text and
+// grid cell (the text hashed once per glyph, not once per probe); each
+// bucket is a chain through next, whose glyphs are compared in full, so a
+// page of a quarter million glyphs costs one map entry per bucket and no
+// slice per bucket.
+func (d *deduper) dedupe(gs []glyph) []glyph {
 	const cell = 2.0
-	seen := map[key][]int{}
+	if d.head == nil {
+		d.seed = maphash.MakeSeed()
+		d.head = map[uint64]int32{}
+	}
+	clear(d.head)
+	seed, head, next := d.seed, d.head, d.next[:0]
+	bucket := func(hs uint64, bx, by int64) uint64 {
+		return hs ^ uint64(bx)*0x9E3779B97F4A7C15 ^ uint64(by)*0xC2B2AE3D27D4EB4F
+	}
 	out := gs[:0]
 	for _, g := range gs {
 		t := math.Min(math.Max(0.15*g.h, 0.3), cell)
 		bx, by := int64(math.Floor(g.x/cell)), int64(math.Floor(g.y/cell))
+		hs := maphash.String(seed, g.s)
 		dup := false
+		// A duplicate lies within t: only the cells that reach are probed.
+		x0, x1 := reach(g.x, t, bx, cell)
+		y0, y1 := reach(g.y, t, by, cell)
 	search:
-		for dx := int64(-1); dx <= 1; dx++ {
-			for dy := int64(-1); dy <= 1; dy++ {
-				for _, i := range seen[key{g.s, bx + dx, by + dy}] {
-					if math.Abs(out[i].x-g.x) < t && math.Abs(out[i].y-g.y) < t {
+		for dx := x0; dx <= x1; dx++ {
+			for dy := y0; dy <= y1; dy++ {
+				for i := head[bucket(hs, bx+dx, by+dy)]; i > 0; i = next[i-1] {
+					if o := out[i-1]; math.Abs(o.x-g.x) < t && math.Abs(o.y-g.y) < t && o.s == g.s {
 						dup = true
 						break search
 					}
@@ -728,16 +753,39 @@ func dedupe(gs []glyph) []glyph {
 		if dup {
 			continue
 		}
-		k := key{g.s, bx, by}
-		seen[k] = append(seen[k], len(out))
+		k := bucket(hs, bx, by)
+		next = append(next, head[k])
 		out = append(out, g)
+		head[k] = int32(len(out))
 	}
+	d.next = next
 	return out
+}
+
+// reach returns the offsets, -1 to 1, of the grid cells (of size cell, v in
+// cell c) that hold points nearer than t to v.
+func reach(v, t float64, c int64, cell float64) (lo, hi int64) {
+	if v-t < float64(c)*cell {
+		lo = -1
+	}
+	if v+t > float64(c+1)*cell {
+		hi = 1
+	}
+	return lo, hi
+}
+
+// deduper holds dedupe's buckets, kept from page to page: head maps a bucket
+// to 1 + the index in the output of its last glyph, next an output index to
+// 1 + the index of the glyph before it in its bucket.
+type deduper struct {
+	seed maphash.Seed
+	head map[uint64]int32
+	next []int32
 }
 
 // layoutPage turns the glyphs of one page into lines and tables.
 func (x *pdfExtractor) layoutPage(pg pdfPage, page int) {
-	gs := dedupe(pg.glyphs)
+	gs := x.dedup.dedupe(pg.glyphs)
 	for i := range gs {
 		if !(gs[i].h > 0 && gs[i].h < 1e4) || math.IsNaN(gs[i].x) || math.IsNaN(gs[i].y) || math.IsInf(gs[i].x, 0) || math.IsInf(gs[i].y, 0) {
 			gs[i].h = 1
@@ -861,7 +909,7 @@ func (x *pdfExtractor) layoutPage(pg pdfPage, page int) {
 					e++
 				}
 			}
-			cells := make([]string, len(cols)-1)
+			cells := make([]paragraph, len(cols)-1)
 			for _, m := range lines[k:e] {
 				for c := range cells {
 					var in []glyph
@@ -871,14 +919,19 @@ func (x *pdfExtractor) layoutPage(pg pdfPage, page int) {
 						}
 					}
 					if part := strings.TrimSpace(glyphText(in)); part != "" {
-						if cells[c] != "" {
-							part = joinSep(cells[c], part) + part
+						if cells[c].String() != "" {
+							cells[c].Join(part)
+						} else {
+							cells[c].WriteString(part)
 						}
-						cells[c] += part
 					}
 				}
 			}
-			t.rows = append(t.rows, cells)
+			row := make([]string, len(cells))
+			for c := range cells {
+				row[c] = cells[c].String()
+			}
+			t.rows = append(t.rows, row)
 			t.nos = append(t.nos, lines[k].no)
 			k = e
 		}
@@ -1004,30 +1057,30 @@ func (x *pdfExtractor) emit() {
 			}
 			continue
 		}
-		text := normalize(l.text)
-		heading := body > 0 && l.h >= 1.2*float64(body) && utf8.RuneCountInString(text) <= 80
+		var text paragraph
+		text.WriteString(normalize(l.text))
+		heading := body > 0 && l.h >= 1.2*float64(body) && utf8.RuneCountInString(text.String()) <= 80
 		last := l
-		for !heading && i+1 < len(x.lines) && x.continues(last, x.lines[i+1], text) {
+		for !heading && i+1 < len(x.lines) && x.continues(last, x.lines[i+1], &text) {
 			i++
 			last = x.lines[i]
-			next := normalize(last.text)
-			text += joinSep(text, next) + next
+			text.Join(normalize(last.text))
 		}
-		x.b.add(l.no, text, heading)
+		x.b.add(l.no, text.String(), heading)
 	}
 }
 
 // continues reports whether line b continues the paragraph that line a
 // (whose paragraph text so far is text) was wrapped from.
-func (x *pdfExtractor) continues(a, b pdfLine, text string) bool {
+func (x *pdfExtractor) continues(a, b pdfLine, text *paragraph) bool {
 	if b.table > 0 || a.page != b.page || a.h <= 0 {
 		return false
 	}
-	last, _ := utf8.DecodeLastRuneInString(text)
+	last, _ := utf8.DecodeLastRuneInString(text.String())
 	next := normalize(b.text)
 	first, _ := utf8.DecodeRuneInString(next)
 	switch {
-	case text == "" || next == "", isTerminal(last) && !inURL(text):
+	case text.String() == "" || next == "", isTerminal(last) && !text.inURL():
 		return false
 	case a.x1 < a.right-2*a.h && a.right-a.x1 > leadingWordWidth(next, a.h):
 		// a ended before the margin, and the next line's first word would have fit: a real line end.
@@ -1059,10 +1112,4 @@ func leadingWordWidth(s string, h float64) float64 {
 		return 0
 	}
 	return float64(n+1) * 0.6 * h
-}
-
-// inURL reports whether text ends inside a URL ("…/readtemplate?" wrapped before its query).
-func inURL(text string) bool {
-	i := strings.LastIndexAny(text, " \t")
-	return strings.Contains(text[i+1:], "://")
 }

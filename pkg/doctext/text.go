@@ -136,13 +136,20 @@ func extractText(b *builder, text string) {
 			continue
 		}
 		table = 0
-		line, no, last := src[i], i+1, src[i]
-		for wrap > 0 && i+1 < len(src) && wrapped(last, src[i+1], wrap) {
+		no, last := i+1, src[i]
+		if wrap == 0 || i+1 == len(src) || !wrapped(last, src[i+1], wrap) {
+			b.add(no, last, false)
+			continue
+		}
+		// Joined with a Builder: a hard-wrapped file may be one paragraph of millions of lines.
+		var line strings.Builder
+		line.WriteString(strings.TrimRightFunc(last, unicode.IsSpace))
+		for i+1 < len(src) && wrapped(last, src[i+1], wrap) {
 			i++
 			last = src[i]
-			line = strings.TrimRightFunc(line, unicode.IsSpace) + strings.TrimLeftFunc(last, unicode.IsSpace)
+			line.WriteString(strings.TrimSpace(last))
 		}
-		b.add(no, line, false)
+		b.add(no, line.String(), false)
 	}
 }
 

@@ -5,6 +5,10 @@ type Disclosure struct {
 	Documents []DocumentInfo
 	// Permissions are platform or vendor permissions the wording discloses, sorted by name.
 	Permissions []PermissionDisclosure
+	// Covered are permissions the wording does not name but covers, with
+	// lower confidence, through the group a later Android version split
+	// them from (存储 covers READ_MEDIA_IMAGES; 蓝牙 BLUETOOTH_SCAN), sorted by name.
+	Covered []CoveredPermission
 	// SDKs are the rows of the SDK list(s) in document order.
 	SDKs []SDKRow
 	// Mentions are SDK catalogue ids named in prose outside any SDK row
@@ -36,6 +40,16 @@ type LineRef struct {
 type PermissionDisclosure struct {
 	Name    string    // full name, e.g. android.permission.CAMERA
 	Phrases []string  // the words that disclosed it ("相机", "android.permission.CAMERA")
+	Lines   []LineRef // where
+}
+
+// CoveredPermission is a permission disclosed only by the wording of the
+// group it was split from.
+type CoveredPermission struct {
+	Name string // full name, e.g. android.permission.READ_MEDIA_IMAGES
+	// By are the disclosed permissions whose wording covers it (android.permission.READ_EXTERNAL_STORAGE).
+	By      []string
+	Phrases []string  // their words ("存储权限")
 	Lines   []LineRef // where
 }
 

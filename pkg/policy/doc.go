@@ -27,7 +27,13 @@
 // or 选择); 蓝牙 discloses BLUETOOTH and BLUETOOTH_CONNECT, while BLUETOOTH_SCAN,
 // _ADVERTISE and _ADMIN need 扫描/搜索, 广播 or 管理/配对 near the phrase;
 // storage wording (存储权限, 读写存储, SD卡) discloses READ_ and
-// WRITE_EXTERNAL_STORAGE, not the API 33 media permissions. A write or act
+// WRITE_EXTERNAL_STORAGE, not the API 33 media permissions. Those, and the
+// other permissions later Android versions split from a disclosed one
+// (READ_MEDIA_VISUAL_USER_SELECTED from the media ones, BLUETOOTH_CONNECT,
+// _SCAN and _ADVERTISE from BLUETOOTH and BLUETOOTH_ADMIN), are listed in
+// Disclosure.Covered with the wording that covers them (cover.go): the
+// rules count them as disclosed with lower confidence, and Permissions keeps
+// only what the text says. A write or act
 // member of a group (WRITE_CONTACTS, WRITE_CALENDAR, WRITE_CALL_LOG,
 // SEND_SMS, CALL_PHONE) needs a write or act word near the phrase (写入, 修改,
 // 保存, 拨打, 发送 …); a group named as a permission (通讯录权限, 日历权限)
@@ -84,10 +90,13 @@
 //     whose distinct cells name SDKs. A column of company names is found the
 //     same way when the header names none. A row whose name cell is empty or
 //     covered by a rowspan continues the row above; a link alone on a row is
-//     the row above's. A name cell holding a company after a space gives
-//     both; one listing several SDKs ("友盟SDK，LinkedMe，腾讯灯塔") gives one
+//     the row above's. A name cell holding a company after a space or in
+//     closing brackets gives both; one listing several SDKs ("友盟SDK，LinkedMe，腾讯灯塔") gives one
 //     row each. Permission and data tables have no name column and are read
-//     as lines. Plain-text lines with TABs are tables too.
+//     as lines. A sharing list (the second list of the 双清单: 接收方, 共享目的,
+//     共享的个人信息 — a company column, no name column, and a purpose or data
+//     column) gives a row per recipient, named by its company. Plain-text
+//     lines with TABs are tables too.
 //   - tables that lost their grid (LibreOffice's and pdftotext's text): the
 //     header's cells on consecutive lines, or run together on one line
 //     ("SDK名称使用场景共享个人信息字段第三方隐私政策"), then one cell per source
@@ -164,15 +173,40 @@
 //     ("腾讯开发平台SDK", 微信分享及收藏, 腾讯科技 → wechat-opensdk);
 //  8. a common run of three or more Han runes between the name and a key of
 //     an entry of the same brand, when it is unique and not contradicted;
-//  9. a brand alone or with function words ("华为SDK", "移动授权登陆") and what
+//  9. a brand alone or with function words ("华为SDK", "移动授权登陆"; a
+//     brand's 渠道SDK is its 联运 SDK) and what
 //     the name or the purpose says it does (推送, 一键登录, 登录 …): the entry
 //     of the brand's vendor that does it (hms-push, cmcc-auth);
 //  10. a name of function words only ("统计SDK") with the company that makes
-//     it: that company's entry doing it (sensors-analytics).
+//     it: that company's entry doing it (sensors-analytics);
+//  11. a Latin product name sharing a word of four letters or more with the
+//     id or name of the one entry of the row's company ("ShareContent SDK"
+//     of 广州掌淘网络科技 is ShareSDK), when the company names one vendor group.
+//
+// Candidates also include a Latin name split at case changes without its
+// platform ("AliyunOSSiOS" is "Aliyun OSS"). A name's function that the
+// entry does not do (stages 2, 6, 7, 8) rules the entry out unless the
+// company names the entry's vendor and the purpose names something the
+// entry does ("bilibili联运SDK" of 上海宽娱数码科技 used for 登录和支付). An alias
+// in the purpose that names the SDK carrying this one ("由优量汇SDK集成") is
+// not this one's (stage 7). A brand alone whose function several entries of
+// the brand do is the one whose alias is brand and function together ("头条
+// SDK" for 广告: 头条广告, pangle-ads).
 //
 // The functions are words with the marks of the entries doing them (推送:
 // push; 统计: analytics; 登录: login, auth …), read in an entry's id and own
 // names.
+//
+// A company can veto: vendor groups are read from the catalogue (entries
+// sharing a vendor name or alias, or one's brand alias — 腾讯, 阿里巴巴,
+// 字节跳动 — inside another's legal name, are one group). When the row's
+// company names a vendor of another group and none of the entry's group,
+// the entry is ruled out, unless the row's name is one of the entry's own
+// aliases or names (before any bracket) or carries the entry's brand: 号码认证SDK
+// of 深圳市腾讯计算机系统有限公司 is not China Mobile's SDK, Chromium of google
+// is not Huawei's WebView, but 小米 PUSH SDK listed with the aggregator
+// 每日互动 is still Xiaomi's. A company the catalogue does not know (a
+// subsidiary, a distributor) vetoes nothing.
 //
 // A row listing several SDKs names each: "华为/小米/vivo/OPPO/魅族/荣耀通道SDK"
 // is every brand with the words that end the list, "友盟+（统计、推送、分享）"
@@ -191,7 +225,9 @@
 // covers the whole family with lower confidence than a row naming one kit.
 // Such a row whose name and purpose name functions all done by one kit of
 // the family maps to that kit ("友盟SDK" used for 统计 is umeng-analytics),
-// still with Family set.
+// still with Family set; so does one whose purpose names one kit's function
+// more often than any other (友盟+ described by 统计分析 five times and by
+// 崩溃 twice); "分享、登录", each once, leaves the representative.
 //
 // Mentions: outside SDK rows, every non-ambiguous alias (and the name_zh
 // before any bracket) with at least two Han runes, or four runes of a Latin

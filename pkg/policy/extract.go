@@ -95,6 +95,7 @@ func Extract(docs []*doctext.Document, opt Options) *Disclosure {
 		d.Permissions = append(d.Permissions, *p)
 	}
 	sort.Slice(d.Permissions, func(i, j int) bool { return d.Permissions[i].Name < d.Permissions[j].Name })
+	d.Covered = covered(d.Permissions)
 	for t := range types {
 		d.DataTypes = append(d.DataTypes, t)
 	}

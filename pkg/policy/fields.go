@@ -43,6 +43,10 @@ var extraFields = map[string]string{
 	"提供方主体名称": fieldCompany, "获取信息": fieldData, "收集个人信息字段": fieldData,
 	"第三方sdk提供方": fieldCompany, "sdk开发者": fieldCompany,
 	"sdk服务商": fieldCompany, "服务商名称": fieldCompany, "公司": fieldCompany, "厂商": fieldCompany,
+	// The sharing list of the 双清单 (第三方共享个人信息清单): who receives what, for what.
+	"接收方": fieldCompany, "接收方名称": fieldCompany, "数据接收方": fieldCompany, "共享对象": fieldCompany,
+	"共享目的": fieldPurpose, "共享用途": fieldPurpose, "共享场景": fieldScenario,
+	"共享个人信息": fieldData, "共享信息": fieldData, "共享信息字段": fieldData, "共享数据": fieldData,
 }
 
 // rowStartKeys are the sdk_name labels specific enough to open a new SDK row

@@ -69,3 +69,11 @@ func testCatalogue(t testing.TB) *sdkdb.Catalogue {
 	require.NoError(t, err)
 	return c
 }
+
+// entryID is e's id, "" for no entry.
+func entryID(e *sdkdb.Entry) string {
+	if e == nil {
+		return ""
+	}
+	return e.ID
+}

@@ -9,6 +9,7 @@ import (
 	"unicode"
 	"unicode/utf8"
 
+	"github.com/apkaudit/apkaudit/pkg/lazyre"
 	"github.com/apkaudit/apkaudit/sdkdb"
 )
 
@@ -48,6 +49,14 @@ type matcher struct {
 	// removed; filled on first use, under brandMu (matchers are shared).
 	byBrand map[string][]fuzzyKey
 	brandMu sync.Mutex
+	// strong holds the keys that are an entry's own: its non-ambiguous
+	// aliases and its names before any bracket. A company of another vendor
+	// group does not veto a row named so (see vendor.go).
+	strong map[string][]*sdkdb.Entry
+	// group numbers each entry's vendor group; vendors lists every vendor
+	// name and alias with its group (vendor.go).
+	group   map[*sdkdb.Entry]int
+	vendors []vendorName
 }
 
 type fuzzyKey struct {
@@ -128,7 +137,7 @@ func newMatcher(c *sdkdb.Catalogue) *matcher {
 		keys: map[*sdkdb.Entry][]string{}, bare: map[string][]*sdkdb.Entry{}, brandOf: map[*sdkdb.Entry]string{},
 		families: map[string]*sdkdb.Entry{}, famOf: map[*sdkdb.Entry]string{}, named: map[*sdkdb.Entry]string{},
 		mentions: &dict[*sdkdb.Entry]{}, primary: map[string][]*sdkdb.Entry{}, anagrams: map[string][]*sdkdb.Entry{},
-		members: map[string][]*sdkdb.Entry{},
+		members: map[string][]*sdkdb.Entry{}, strong: map[string][]*sdkdb.Entry{},
 	}
 	if c == nil {
 		return m
@@ -164,6 +173,7 @@ func newMatcher(c *sdkdb.Catalogue) *matcher {
 				continue
 			}
 			addKey(m.exact, k, e)
+			addKey(m.strong, k, e)
 			m.keys[e] = addUnique(m.keys[e], k)
 			bt = append(bt, k)
 			if weight(k) >= 4 {
@@ -174,6 +184,11 @@ func newMatcher(c *sdkdb.Catalogue) *matcher {
 			}
 		}
 		for _, n := range []string{e.NameZh, e.Name} {
+			for _, p := range strings.Split(mainPart(nfkc(n)), "/") {
+				if k := normName(p); k != "" {
+					addKey(m.strong, k, e)
+				}
+			}
 			for _, k := range nameKeys(n) {
 				addKey(m.primary, k, e)
 				addKey(m.exact, k, e)
@@ -216,6 +231,7 @@ func newMatcher(c *sdkdb.Catalogue) *matcher {
 		}
 	}
 	sort.SliceStable(m.fuzzy, func(i, j int) bool { return len(m.fuzzy[i].key) > len(m.fuzzy[j].key) })
+	m.groupVendors(c)
 	for fam, members := range c.Families() {
 		if len(members) == 0 {
 			continue
@@ -278,11 +294,7 @@ func companyMatches(e *sdkdb.Entry, company string) bool {
 		return false
 	}
 	for _, v := range append([]string{e.Vendor}, e.VendorAliases...) {
-		nv := normCompany(v)
-		if nv == "" {
-			continue
-		}
-		if strings.Contains(nc, nv) || (weight(nc) >= 4 && strings.Contains(nv, nc)) {
+		if companyNames(nc, normCompany(v)) {
 			return true
 		}
 	}
@@ -314,6 +326,12 @@ func candidates(name string) []string {
 	}
 	if k := normName(mainPart(name)); k != "" {
 		out = addUnique(out, k)
+	}
+	// A platform glued to a Latin name ("AliyunOSSiOS") is no part of it.
+	if ws := camelWords(mainPart(name)); len(ws) > 1 && slices.ContainsFunc(ws, isPlatform) {
+		if k := normName(strings.Join(slices.DeleteFunc(ws, isPlatform), "")); k != "" {
+			out = addUnique(out, k)
+		}
 	}
 	for _, p := range strings.FieldsFunc(name, func(r rune) bool { return strings.ContainsRune("()（）/、,，;；|", r) }) {
 		if len(out) == maxCandidates {
@@ -409,49 +427,63 @@ func (m *matcher) match(r *SDKRow) (*sdkdb.Entry, string) {
 	if fam != "" {
 		// "友盟SDK" used for 统计分析 is the family's analytics kit; the row
 		// still covers the family.
-		if k := m.byFunction(m.members[fam], fold(normName(clip(r.Name, maxNameRunes))+"|"+clip(r.Purpose, maxNameRunes))); k != nil {
+		text := fold(normName(clip(r.Name, maxNameRunes)) + "|" + clip(r.Purpose, maxNameRunes))
+		if k := m.byFunction(m.members[fam], text); k != nil {
+			return k, fam
+		}
+		// "友盟+" whose purpose speaks of 统计分析 five times and of 崩溃 twice
+		// is the analytics kit.
+		if k := m.dominantKit(m.members[fam], fold(clip(r.Purpose, maxPurposeRunes))); k != nil {
 			return k, fam
 		}
 	}
 	return e, fam
 }
 
-// matchEntry returns the entry a row maps to and whether the row named its family.
+// matchEntry returns the entry a row maps to and whether the row named its
+// family; nil when the row's company rules the entry out (vendor.go).
 func (m *matcher) matchEntry(r *SDKRow) (*sdkdb.Entry, bool) {
-	e, family := m.matchStages(r)
+	e, family, strong := m.matchStages(r)
+	if e != nil && m.vetoed(e, r, strong) {
+		return nil, false
+	}
 	return e, family
 }
 
-func (m *matcher) matchStages(r *SDKRow) (*sdkdb.Entry, bool) {
+// matchStages runs the stages of the package documentation; strong is set
+// when stage 1 found one of the entry's own aliases or names.
+func (m *matcher) matchStages(r *SDKRow) (_ *sdkdb.Entry, family, strong bool) {
 	cands := candidates(clip(r.Name, maxNameRunes))
 	if len(cands) == 0 {
-		return nil, false
+		return nil, false, false
 	}
 	// 1. exact alias or name.
 	for _, c := range cands {
 		es := m.exact[c]
+		var pick *sdkdb.Entry
 		if e := unique(es); e != nil {
-			return e, false
+			pick = e
 		}
 		var withCue []*sdkdb.Entry
 		for _, e := range es {
-			if m.cue(e, r) {
+			if pick == nil && m.cue(e, r) {
 				withCue = append(withCue, e)
 			}
 		}
-		if e := unique(withCue); e != nil {
-			return e, false
+		if e := unique(withCue); pick == nil && e != nil {
+			pick = e
 		}
-		if len(es) > 1 {
+		if pick == nil && len(es) > 1 {
 			var named []*sdkdb.Entry
 			for _, e := range es {
 				if contains(m.primary[c], e) {
 					named = append(named, e)
 				}
 			}
-			if e := unique(named); e != nil {
-				return e, false
-			}
+			pick = unique(named)
+		}
+		if pick != nil {
+			return pick, false, contains(m.strong[c], pick)
 		}
 	}
 	// 1b. the same words in another order.
@@ -460,7 +492,7 @@ func (m *matcher) matchStages(r *SDKRow) (*sdkdb.Entry, bool) {
 			continue
 		}
 		if e := unique(m.anagrams[sortedRunes(c)]); e != nil {
-			return e, false
+			return e, false, false
 		}
 	}
 	// 2. exact ambiguous alias, with another cue, unless the name says the SDK
@@ -472,24 +504,24 @@ func (m *matcher) matchStages(r *SDKRow) (*sdkdb.Entry, bool) {
 				withCue = append(withCue, e)
 			}
 		}
-		if e := unique(withCue); e != nil && !m.contradicts(e, cands[0]) {
-			return e, false
+		if e := unique(withCue); e != nil && m.fits(e, cands[0], r) {
+			return e, false, false
 		}
 	}
 	// 3. a family: "HMS", "华为HMS".
 	for _, c := range cands {
 		if rep := m.families[c]; rep != nil {
-			return rep, true
+			return rep, true, false
 		}
 		if b, rest := m.splitBrand(c); b != "" {
 			if rep := m.families[rest]; rep != nil && m.hasBrand(rep, b) {
-				return rep, true
+				return rep, true, false
 			}
 		}
 	}
 	// 4. package name.
 	if e := m.byPackage(r.Package); e != nil {
-		return e, false
+		return e, false, false
 	}
 	// 5. vendor brand + product keyword: "腾讯IM" → brand 腾讯 + key "im" of an entry of that brand.
 	for _, c := range cands {
@@ -504,30 +536,147 @@ func (m *matcher) matchStages(r *SDKRow) (*sdkdb.Entry, bool) {
 			}
 		}
 		if e := unique(hits); e != nil {
-			return e, false
+			return e, false, false
 		}
 	}
 	// 6. the longest alias contained in the name, unless the name says the
 	// SDK does what the entry does not ("快手游戏SDK" is not the ads SDK).
-	if e := m.containsKey(cands[0], nil); e != nil && !m.contradicts(e, cands[0]) {
-		return e, false
+	if e := m.containsKey(cands[0], nil); e != nil && m.fits(e, cands[0], r) {
+		return e, false, false
 	}
-	// 7. an alias in the purpose, when the company names the same vendor ("腾讯开发平台SDK", 微信分享).
-	if p := normName(clip(r.Purpose, maxNameRunes)); p != "" && r.Company != "" {
-		if e := m.containsKey(p, func(e *sdkdb.Entry) bool { return companyMatches(e, r.Company) }); e != nil && !m.contradicts(e, cands[0]) {
-			return e, false
+	// 7. an alias in the purpose, when the company names the same vendor
+	// ("腾讯开发平台SDK", 微信分享), unless the purpose names it as the SDK
+	// that carries this one ("由优量汇SDK集成").
+	if p := normName(clip(carrierPhrase().ReplaceAllString(r.Purpose, ""), maxNameRunes)); p != "" && r.Company != "" {
+		if e := m.containsKey(p, func(e *sdkdb.Entry) bool { return companyMatches(e, r.Company) }); e != nil && m.fits(e, cands[0], r) {
+			return e, false, false
 		}
 	}
 	// 8. a common run of three or more Han runes with a key of an entry of the same brand.
-	if e := m.byCommonRun(cands); e != nil && !m.contradicts(e, cands[0]) {
-		return e, false
+	if e := m.byCommonRun(cands); e != nil && m.fits(e, cands[0], r) {
+		return e, false, false
 	}
 	// 9. a brand alone ("华为SDK", "电信SDK") with what the row is for.
 	if e := m.byBrandFunction(cands[0], r); e != nil {
-		return e, false
+		return e, false, false
 	}
 	// 10. a name that only says what the SDK does ("统计SDK"), with the company that makes it.
-	return m.byCompanyFunction(cands[0], r), false
+	if e := m.byCompanyFunction(cands[0], r); e != nil {
+		return e, false, false
+	}
+	// 11. a Latin product name sharing a word with the name of an entry of
+	// the row's company ("ShareContent SDK" of MobTech's company is ShareSDK).
+	return m.byCompanyWord(r), false, false
+}
+
+// carrierPhrase matches wording that names the SDK carrying a row's SDK
+// ("由优量汇SDK集成", "由穿山甲内置"): an alias found there is not the row's.
+var carrierPhrase = lazyre.New(`由[^，。；,;、]{1,30}?(集成|内置|嵌入|引入|携带)`)
+
+// fits reports whether e may be the row's entry although it was found by a
+// part of the name or purpose: the name names no function e does not do, or
+// the company names e's vendor and the purpose names something e does
+// ("bilibili联运SDK" of 上海宽娱数码科技 for 登录和支付 is the bilibili login SDK).
+func (m *matcher) fits(e *sdkdb.Entry, name string, r *SDKRow) bool {
+	if !m.contradicts(e, name) {
+		return true
+	}
+	if !companyMatches(e, r.Company) {
+		return false
+	}
+	for _, f := range functionsIn(fold(clip(r.Purpose, maxNameRunes))) {
+		if m.does(e, f) {
+			return true
+		}
+	}
+	return false
+}
+
+// byCompanyWord maps a name holding Latin words (split at case changes:
+// "ShareContent" is share, content) to the one entry of the row's company
+// whose id or name before any bracket shares a word of four letters or
+// more, not counting words every SDK name has (sdk, android, ios). The
+// company must name one vendor group: a cell listing several companies
+// says nothing of one SDK.
+func (m *matcher) byCompanyWord(r *SDKRow) *sdkdb.Entry {
+	words := latinWords(clip(r.Name, maxNameRunes))
+	if len(words) == 0 || len(m.companyGroups(r.Company)) != 1 {
+		return nil
+	}
+	var hits []*sdkdb.Entry
+	for e := range m.keys {
+		if !companyMatches(e, r.Company) {
+			continue
+		}
+		id := strings.ReplaceAll(strings.ReplaceAll(e.ID, "sdk", ""), "-", " ")
+		own := latinWords(id + " " + mainPart(e.Name))
+		if slices.ContainsFunc(words, func(w string) bool { return slices.Contains(own, w) }) {
+			hits = append(hits, e)
+		}
+	}
+	return unique(hits)
+}
+
+// latinWords returns the lower-case Latin words of s of four letters or
+// more, split at non-letters and at case changes ("AliyunOSSiOS" → aliyun;
+// "ShareSDK" → share), without the words of platforms and kits.
+func latinWords(s string) []string {
+	var out []string
+	for _, w := range camelWords(s) {
+		w = strings.ToLower(w)
+		if len(w) >= 4 && !slices.Contains(genericLatin, w) && !slices.Contains(out, w) {
+			out = append(out, w)
+		}
+	}
+	return out
+}
+
+// isPlatform reports whether a Latin word names a platform, not a product.
+func isPlatform(w string) bool {
+	return slices.Contains([]string{"ios", "android", "andriod", "harmonyos"}, strings.ToLower(w))
+}
+
+// genericLatin are Latin words of SDK names that say nothing of the product.
+var genericLatin = []string{"android", "andriod", "java", "kotlin", "client", "library", "plugin", "service", "services", "module", "component"}
+
+// camelWords splits s into runs of ASCII letters and digits, and those at
+// case changes: "AliyunOSSiOS" → Aliyun, OSS, iOS; "ShareSDK" → Share, SDK.
+// A lower-case 'i' before capitals stays with them (iOS).
+func camelWords(s string) []string {
+	var out []string
+	rs := []rune(s)
+	start := -1
+	flush := func(i int) {
+		if start >= 0 && i > start {
+			out = append(out, string(rs[start:i]))
+		}
+		start = -1
+	}
+	for i, r := range rs {
+		if !isWord(r) {
+			flush(i)
+			continue
+		}
+		if start < 0 {
+			start = i
+			continue
+		}
+		p := rs[i-1]
+		upper := r >= 'A' && r <= 'Z'
+		switch {
+		case upper && p >= 'a' && p <= 'z' && !(p == 'i' && i-1 == start):
+			flush(i) // aB: a new word at B ("ShareContent")
+			start = i
+		case upper && p >= 'A' && p <= 'Z' && i+1 < len(rs) && rs[i+1] >= 'a' && rs[i+1] <= 'z' && !(i+2 < len(rs) && rs[i+1] == 'i' && rs[i+2] >= 'A' && rs[i+2] <= 'Z'):
+			flush(i) // ABc: a new word at B ("SDKName" → SDK, Name)
+			start = i
+		case !upper && p >= 'A' && p <= 'Z' && r == 'i' && i+1 < len(rs) && rs[i+1] >= 'A' && rs[i+1] <= 'Z':
+			flush(i) // "OSSiOS": iOS starts at i
+			start = i
+		}
+	}
+	flush(len(rs))
+	return out
 }
 
 // byCompanyFunction maps a name made only of function words ("统计SDK") to
@@ -582,12 +731,12 @@ func (m *matcher) listedIDs(r *SDKRow) []string {
 			if k := normName(p); suffix != "" && !strings.HasSuffix(k, suffix) {
 				sub.Name = k + suffix
 			}
-			e, _ := m.matchStages(&sub)
+			e, _ := m.matchEntry(&sub)
 			add(e)
 		}
 	}
 	if fs := splitTopLevel(inner, "/、,，"); len(fs) >= 2 && len(fs) <= maxListed {
-		if e, _ := m.matchStages(&SDKRow{Name: main, Company: r.Company}); e != nil {
+		if e, _ := m.matchEntry(&SDKRow{Name: main, Company: r.Company}); e != nil {
 			pool := []*sdkdb.Entry{e}
 			if fam := m.famOf[e]; fam != "" {
 				pool = m.members[fam]
@@ -610,7 +759,7 @@ const maxListed = 12
 var functions = []struct{ word, marks string }{
 	{"推送", "推送|push"}, {"通道", "推送|push"}, {"统计", "统计|analytics|stat"}, {"分享", "分享|share"}, {"一键登录", "一键登录|认证|auth"},
 	{"登录", "登录|login|account|auth"}, {"支付", "支付|pay"}, {"定位", "定位|location"}, {"地图", "地图|map"},
-	{"广告", "广告|ads"}, {"崩溃", "崩溃|crash|bugly"}, {"客服", "客服|kf"}, {"联运", "联运|game|union"},
+	{"广告", "广告|ads"}, {"崩溃", "崩溃|crash|bugly"}, {"客服", "客服|kf"}, {"联运", "联运|game"},
 	{"游戏", "游戏|game|手游"},
 }
 
@@ -667,6 +816,35 @@ func (m *matcher) byFunction(es []*sdkdb.Entry, text string) *sdkdb.Entry {
 	return pick
 }
 
+// dominantKit returns the entry doing the function the text names more
+// often than any other, when exactly one of es does it; else nil (a purpose
+// of "分享、登录" names two functions once each and is no one kit's).
+func (m *matcher) dominantKit(es []*sdkdb.Entry, text string) *sdkdb.Entry {
+	best, second, pick := 0, 0, -1
+	for _, f := range functionsIn(text) {
+		switch n := strings.Count(text, functions[f].word); {
+		case n > best:
+			best, second, pick = n, best, f
+		case n > second:
+			second = n
+		}
+	}
+	if pick < 0 || best == second {
+		return nil
+	}
+	var hits []*sdkdb.Entry
+	for _, e := range es {
+		if m.does(e, pick) {
+			hits = append(hits, e)
+		}
+	}
+	return unique(hits)
+}
+
+// maxPurposeRunes bounds the part of a purpose read for how often it names
+// a function: a long purpose describes a few functions at length.
+const maxPurposeRunes = 2000
+
 // byBrandFunction maps a name that is a brand alone ("华为SDK", "移动SDK")
 // or a brand and function words ("移动授权登录") to the entry of that brand
 // that does what the name or, failing that, the purpose says ("推送", "登录").
@@ -683,6 +861,8 @@ func (m *matcher) byBrandFunction(c string, r *SDKRow) *sdkdb.Entry {
 	if b == "" {
 		return nil
 	}
+	// A brand's "渠道SDK" in a game's list is its 联运 (channel) SDK: "小米渠道SDK".
+	rest = strings.ReplaceAll(rest, "渠道", "联运")
 	if rest != c && rest != "" && len(functionsIn(rest)) == 0 {
 		// "腾讯图灵盾": the rest of the name is a product, not a function.
 		return nil
@@ -707,6 +887,13 @@ func (m *matcher) byBrandFunction(c string, r *SDKRow) *sdkdb.Entry {
 		sort.Slice(es, func(i, j int) bool { return es[i].ID < es[j].ID })
 		if e := m.byFunction(es, text); e != nil {
 			return e
+		}
+		// Several of the brand's entries do it: the brand and the function
+		// word together may be one entry's alias ("头条 SDK" for 广告 is 头条广告).
+		if fs := functionsIn(text); len(fs) == 1 {
+			if e := unique(m.exact[b+functions[fs[0]].word]); e != nil && contains(es, e) {
+				return e
+			}
 		}
 		var keyed []*sdkdb.Entry
 		for _, e := range es {

@@ -191,11 +191,7 @@ func TestMatchRows(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			e, fam := m.match(&tt.row)
-			id := ""
-			if e != nil {
-				id = e.ID
-			}
-			assert.Equal(t, tt.id, id)
+			assert.Equal(t, tt.id, entryID(e))
 			assert.Equal(t, tt.fam, fam)
 		})
 	}

@@ -44,8 +44,14 @@ func (s *segmenter) tableRecords(t []line, used []bool) (rows []SDKRow, ok bool)
 	}
 	body := t[hdr+1:]
 	nameCol := s.nameColumn(cols, body)
+	recipients := false
 	if nameCol < 0 {
-		return nil, false
+		// A sharing list (第三方共享清单): no SDK column, but who receives
+		// what for what; each recipient is a row of its own, named by its company.
+		if nameCol = sharingColumn(cols); nameCol < 0 {
+			return nil, false
+		}
+		recipients = true
 	}
 	cols = append([]string(nil), cols...)
 	for j := range cols {
@@ -92,7 +98,11 @@ func (s *segmenter) tableRecords(t []line, used []bool) (rows []SDKRow, ok bool)
 		flush()
 		cur = &SDKRow{Name: name, Line: LineRef{s.path, l.No}, Package: packageIn(name)}
 		fillRow(cur, cols, l.cells, nameCol)
-		if cur.Company == "" {
+		if recipients {
+			if cur.Name, cur.Company = splitCompany(name); cur.Company == "" {
+				cur.Company = cur.Name
+			}
+		} else if cur.Company == "" {
 			// Name and company in one cell: "神策分析SDK 神策网络科技（北京）有限公司".
 			cur.Name, cur.Company = splitCompany(name)
 		}
@@ -100,6 +110,21 @@ func (s *segmenter) tableRecords(t []line, used []bool) (rows []SDKRow, ok bool)
 	}
 	flush()
 	return rows, true
+}
+
+// sharingColumn returns the company column of a sharing list's header: a
+// header with a company column, no name column, and a purpose or data
+// column; -1 for any other header.
+func sharingColumn(cols []string) int {
+	if hasField(cols, fieldName) || !hasField(cols, fieldPurpose) && !hasField(cols, fieldData) {
+		return -1
+	}
+	for j, c := range cols {
+		if c == fieldCompany {
+			return j
+		}
+	}
+	return -1
 }
 
 // nameColumn returns the column of SDK names: the one the header calls so,
@@ -197,6 +222,10 @@ func splitCompany(cell string) (name, company string) {
 		}
 		i = strings.LastIndexAny(cell[:i], " \t")
 	}
+	// The company in the brackets that end the cell: "短信服务（某某通信技术有限公司）".
+	if head, inner, ok := trailingBracket(cell); ok && head != "" && companyLike(inner) && !companyLike(head) {
+		return head, inner
+	}
 	// A PDF cell joined without a space: "神策分析SDK神策网络科技（北京）有限公司".
 	if k := strings.LastIndex(strings.ToLower(cell), "sdk"); k > 0 {
 		head, tail := cell[:k+3], strings.TrimSpace(cell[k+3:])
@@ -205,6 +234,32 @@ func splitCompany(cell string) (name, company string) {
 		}
 	}
 	return cell, ""
+}
+
+// trailingBracket splits "head（inner）" at the bracket that closes the
+// text, matching nested brackets ("某某（北京）有限公司" inside); ok is false
+// when the text does not end with a closing bracket that opens in it.
+func trailingBracket(s string) (head, inner string, ok bool) {
+	s = strings.TrimSpace(s)
+	last, size := utf8.DecodeLastRuneInString(s)
+	if last != ')' && last != '）' {
+		return "", "", false
+	}
+	depth := 0
+	for i := len(s) - size; i > 0; {
+		r, n := utf8.DecodeLastRuneInString(s[:i])
+		i -= n
+		switch r {
+		case ')', '）':
+			depth++
+		case '(', '（':
+			if depth == 0 {
+				return strings.TrimSpace(s[:i]), strings.TrimSpace(s[i+n : len(s)-size]), true
+			}
+			depth--
+		}
+	}
+	return "", "", false
 }
 
 // companyLike reports whether a cell names a company ("…有限公司", "Google LLC").

@@ -14,6 +14,9 @@ const (
 	docxNestDepth = 20000
 	// bigDocSize is the size of the large text, HTML and Markdown policies.
 	bigDocSize = 60 << 20
+	// docxNumberings is how many list definitions (of nine levels each) and
+	// numbered paragraphs, one per list, the numbering DOCX has.
+	docxNumberings = 10000
 )
 
 // hostileDocs writes the deep DOCX and the 60 MB policies.
@@ -24,6 +27,7 @@ func (g *gen) hostileDocs() error {
 	}{
 		{"policy/docx-deep-tables.docx", fmt.Sprintf("a DOCX whose body nests %d tables, each in a cell of the one before, with text at every level", docxNestDepth), deepTablesDOCX},
 		{"policy/docx-deep-elements.docx", fmt.Sprintf("a DOCX whose body nests %d w:sdt content controls", 4*docxNestDepth), deepElementsDOCX},
+		{"policy/docx-numbering-flood.docx", fmt.Sprintf("a DOCX of %d list definitions with long level texts and one numbered paragraph in each list", docxNumberings), numberingFloodDOCX},
 		{"policy/big-lines.txt", "60 MB of short key:value lines of SDK blocks", func() ([]byte, error) { return bigText(false), nil }},
 		{"policy/big-one-line.txt", "60 MB on one line without a break", func() ([]byte, error) { return bigText(true), nil }},
 		{"policy/big-cells.html", "a 60 MB HTML table of short cells, millions of rows", bigCellsHTML},
@@ -98,6 +102,34 @@ func deepElementsDOCX() ([]byte, error) {
 	}
 	b.WriteString(`<w:p><w:r><w:t>我们会申请麦克风权限。</w:t></w:r></w:p></w:body></w:document>`)
 	return docxParts(b.Bytes())
+}
+
+// numberingFloodDOCX defines docxNumberings lists in word/numbering.xml,
+// each level's text 90 bytes of placeholders, and numbers one paragraph in
+// each: a reader that keeps every definition and counter, or expands every
+// level text, grows with them.
+func numberingFloodDOCX() ([]byte, error) {
+	var num, doc bytes.Buffer
+	num.WriteString(`<?xml version="1.0" encoding="UTF-8" standalone="yes"?>` + "\n" +
+		`<w:numbering xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main">`)
+	levelText := strings.Repeat("%1%2%3%4%5%6%7%8%9", 5)
+	for i := 0; i < docxNumberings; i++ {
+		fmt.Fprintf(&num, `<w:abstractNum w:abstractNumId="%d">`, i)
+		for l := 0; l < 9; l++ {
+			fmt.Fprintf(&num, `<w:lvl w:ilvl="%d"><w:start w:val="2147483647"/><w:numFmt w:val="chineseCounting"/><w:lvlText w:val="%s"/></w:lvl>`, l, levelText)
+		}
+		num.WriteString(`</w:abstractNum>`)
+	}
+	for i := 0; i < docxNumberings; i++ {
+		fmt.Fprintf(&num, `<w:num w:numId="%d"><w:abstractNumId w:val="%d"/></w:num>`, i+1, i)
+	}
+	num.WriteString(`</w:numbering>`)
+	doc.WriteString(docxHead)
+	for i := 0; i < docxNumberings; i++ {
+		fmt.Fprintf(&doc, `<w:p><w:pPr><w:numPr><w:ilvl w:val="8"/><w:numId w:val="%d"/></w:numPr></w:pPr><w:r><w:t>第三方SDK</w:t></w:r></w:p>`, i+1)
+	}
+	doc.WriteString(`</w:body></w:document>`)
+	return writeZip(append(docxPackageParts(), deflated("word/numbering.xml", num.Bytes()), deflated("word/document.xml", doc.Bytes())))
 }
 
 // bigText is bigDocSize bytes of SDK key:value blocks, one short line each,

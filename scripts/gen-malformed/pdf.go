@@ -36,6 +36,12 @@ const (
 	pdfContentsItems = 200000
 	// pdfManyGlyphs is how many glyphs precede the disclosure of the glyph case.
 	pdfManyGlyphs = 4200000
+	// pdfWrappedPages is how many pages the wrapped-paragraph case has, and
+	// pdfWrappedLines how many lines of 500 glyphs each page shows: every
+	// page stays under the page's glyph limit (256 Ki), all of them together
+	// pass the document's (1 Mi) four times over.
+	pdfWrappedPages = 17
+	pdfWrappedLines = 520
 )
 
 // pdfDisclosure is wording every policy reader must find: it discloses the
@@ -166,6 +172,7 @@ func (g *gen) pdfPolicies() error {
 		{"pdf-shared-content.pdf", "500 pages sharing one content stream of text and 300 MiB of spaces", pdfSharedContentCase},
 		{"pdf-contents-200k.pdf", "page whose /Contents array lists 200,000 streams, disclosure in the last", pdfContents200k},
 		{"pdf-many-glyphs.pdf", "one page of 4.2 million glyphs, then the disclosure", pdfManyGlyphsCase},
+		{"pdf-wrapped-pages.pdf", "17 pages sharing one content stream: the disclosure, then one paragraph of 260,000 Latin glyphs wrapped into 520 lines", pdfWrappedPagesCase},
 		{"pdf-content-limit.pdf", "one page whose only content inflates to 300 MiB of spaces", pdfContentOnlyBomb},
 		{"pdf-library-prints.pdf", "content and fonts that make the PDF library print to stdout and stderr", pdfLibraryPrints},
 		{"pdf-deep-page-tree.pdf", "page tree nested 5,000 levels deep", pdfDeepPageTree},
@@ -299,18 +306,24 @@ func pdfExtendsLoop() []byte {
 }
 
 func pdfSharedContentCase() []byte {
+	const chunk = 1 << 20
+	return sharedContentPages(pdfSharedPages, bombStream(showText(pdfDisclosure, 700), bytes.Repeat([]byte(" "), chunk), pdfSharedContent/chunk, nil))
+}
+
+// sharedContentPages is a document of n pages that all show one content
+// stream (object 5) in the font F1 (object 4).
+func sharedContentPages(n int, content []byte) []byte {
 	d := &pdfDoc{}
 	d.add([]byte("<< /Type /Catalog /Pages 2 0 R >>"))
 	var kids strings.Builder
-	for i := range pdfSharedPages {
+	for i := range n {
 		fmt.Fprintf(&kids, "%d 0 R ", 6+i)
 	}
-	d.add([]byte(fmt.Sprintf("<< /Type /Pages /Kids [%s] /Count %d >>", kids.String(), pdfSharedPages)))
+	d.add([]byte(fmt.Sprintf("<< /Type /Pages /Kids [%s] /Count %d >>", kids.String(), n)))
 	d.add([]byte("<< /Unused true >>"))
 	d.add([]byte(chineseFont))
-	const chunk = 1 << 20
-	d.add(bombStream(showText(pdfDisclosure, 700), bytes.Repeat([]byte(" "), chunk), pdfSharedContent/chunk, nil))
-	for range pdfSharedPages {
+	d.add(content)
+	for range n {
 		d.add([]byte("<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /Font << /F1 4 0 R >> >> /Contents 5 0 R >>"))
 	}
 	return d.bytes()
@@ -337,6 +350,19 @@ func pdfManyGlyphsCase() []byte {
 	prefix := []byte("BT /F1 1 Tf 72 100 Td\n")
 	d.add(bombStream(prefix, line, pdfManyGlyphs/100, append([]byte("ET\n"), showText(pdfDisclosure, 700)...)))
 	return d.bytes()
+}
+
+// pdfWrappedPagesCase is many pages of one long wrapped paragraph each: a
+// reader that joins wrapped lines by copying the text so far spends time
+// quadratic in the paragraph, and must instead reach the document's glyph
+// limit and say so.
+func pdfWrappedPagesCase() []byte {
+	// Lines of 500 glyphs ('a', one byte of text each, so that the glyph
+	// limit comes before the text limit) at 1 pt, 1.2 pt apart: each line
+	// fills the page's width and continues the one above it.
+	line := []byte("<" + strings.Repeat("0061", 500) + "> Tj T*\n")
+	prefix := append(showText(pdfDisclosure, 800), "BT /F1 1 Tf 1.2 TL 72 780 Td\n"...)
+	return sharedContentPages(pdfWrappedPages, bombStream(prefix, line, pdfWrappedLines, []byte("ET\n")))
 }
 
 func pdfContentOnlyBomb() []byte {

@@ -30,16 +30,17 @@ if [ ! -s "$out/demo.pdf" ] || [ "$demo" -nt "$out/demo.pdf" ]; then
   lo --convert-to pdf --outdir "$out" "$profile/demo.html"
 fi
 # The layout fixtures (layouts/, one document per SDK-list layout): HTML
-# sources become DOCX, PDF and LibreOffice's plain text (tables one cell per
-# line); plain-text sources become DOCX and PDF; every PDF also becomes
-# pdftotext's text. Markdown has no LibreOffice filter and is read as is.
+# and flat ODF (.fodt, for what HTML cannot say, such as automatic
+# numbering) sources become DOCX, PDF and LibreOffice's plain text (tables
+# one cell per line); plain-text sources become DOCX and PDF; every PDF also
+# becomes pdftotext's text. Markdown has no LibreOffice filter and is read as is.
 mkdir -p "$out/layouts"
-for src in "$here"/layouts/*.html "$here"/layouts/*.txt; do
+for src in "$here"/layouts/*.html "$here"/layouts/*.fodt "$here"/layouts/*.txt; do
   base=$(basename "$src"); stem=${base%.*}; ext=${base##*.}
   dst="$out/layouts/$stem.$ext"
   [ -s "$dst.pdf" ] && [ "$dst.pdf" -nt "$src" ] && continue
   cp "$src" "$profile/$stem.$ext"
-  if [ "$ext" = html ]; then
+  if [ "$ext" = html ] || [ "$ext" = fodt ]; then
     lo --convert-to 'docx:MS Word 2007 XML' --outdir "$profile/out" "$profile/$stem.$ext"
     lo --convert-to pdf --outdir "$profile/out" "$profile/$stem.$ext"
     lo --convert-to 'txt:Text (encoded):UTF8' --outdir "$profile/out" "$profile/$stem.$ext"

@@ -39,6 +39,7 @@ func TestHostileDocuments(t *testing.T) {
 	}{
 		{"policy/docx-deep-tables.docx", "table nesting exceeds the limit of 16"},
 		{"policy/docx-deep-elements.docx", "XML element nesting exceeds the limit of 1000"},
+		{"policy/docx-numbering-flood.docx", "numbering definitions exceeds the limit of 4096"},
 		{"policy/big-lines.txt", "lines exceeds the limit of 100000"},
 		{"policy/big-one-line.txt", "text bytes exceeds the limit of 8388608"},
 		{"policy/big-cells.html", "lines exceeds the limit of 100000"},

@@ -61,6 +61,9 @@ var pdfCases = []pdfCase{
 	{file: "pdf-contents-200k.pdf", reason: "content streams of one page: 200000 exceeds the limit of 4096"},
 	// The disclosure follows 4.2 million glyphs: it is lost, and says so.
 	{file: "pdf-many-glyphs.pdf", warning: "glyphs on one page exceeds the limit of 262144"},
+	// 17 pages of one wrapped paragraph each: joining the lines is linear,
+	// so the reader reaches the document's glyph limit within its time.
+	{file: "pdf-wrapped-pages.pdf", warning: "glyphs of the document exceeds the limit of 1048576", camera: true},
 	{file: "pdf-content-limit.pdf", reason: "no text read before a limit: page 1: inflated content of all pages exceeds the limit"},
 	// The library prints "DEBUG: …" to stdout in-process; here stdout must stay JSON.
 	{file: "pdf-library-prints.pdf", warning: "malformed content", camera: true},
