@@ -32,6 +32,9 @@ import (
 //     packages above depend on no reader even indirectly;
 //   - pkg/report imports pkg/srcmanifest for the type of the source
 //     manifest's lines, which the CLI reads (--source-root) and SARIF points at;
+//   - pkg/manifest imports pkg/inventory (the types, which import nothing)
+//     so that a component, a meta-data element and the application flags
+//     are defined once, where the decoders fill them and the inventory keeps them;
 //   - internal/testenv and the tests/ packages are test-only and import nothing.
 var allowed = map[string][]string{
 	"pkg/limits":      {},
@@ -39,7 +42,7 @@ var allowed = map[string][]string{
 	"pkg/lazyre":      {},
 	"pkg/isolate":     {"pkg/limits"},
 	"pkg/container":   {"pkg/limits"},
-	"pkg/manifest":    {"pkg/limits"},
+	"pkg/manifest":    {"pkg/limits", "pkg/inventory"},
 	"pkg/dex":         {"pkg/limits"},
 	"sdkdb":           {"pkg/permissions", "pkg/lazyre"},
 	"pkg/native":      {"pkg/limits"},

@@ -1,8 +1,11 @@
 // Package manifest holds one model of AndroidManifest.xml and three decoders
 // for it: binary AXML (as packaged in an APK), text XML (source or merged
 // manifests) and the aapt2 protobuf XmlNode found in Android App Bundles.
-// It is a leaf of the pipeline: it knows nothing of SDKs, policies or reports.
+// It is a leaf of the pipeline: it knows nothing of SDKs, policies or reports,
+// and shares only the inventory's plain element types.
 package manifest
+
+import "github.com/apkaudit/apkaudit/pkg/inventory"
 
 // Manifest is what apkaudit reads from an AndroidManifest.xml, whatever its encoding.
 type Manifest struct {
@@ -53,42 +56,16 @@ type UsesPermission struct {
 	Flags string
 }
 
-// PermissionDef is one <permission> the app defines.
-type PermissionDef struct {
-	Name            string
-	ProtectionLevel string
-}
-
-// Component is one activity, activity-alias, service, receiver or provider.
-type Component struct {
-	// Name is absolute: ".Foo" and "Foo" are resolved against the package.
-	Name string
-	// Alias is true for <activity-alias>; TargetActivity is then its target.
-	Alias          bool
-	TargetActivity string
-	// Exported is nil when the attribute is absent.
-	Exported *bool
-	// Enabled is nil when the attribute is absent.
-	Enabled *bool
-	// Authorities is set for providers (split on ';').
-	Authorities []string
-	// Process is android:process when given.
-	Process string
-}
-
-// MetaData is one <meta-data> element. Value holds android:value or android:resource as text.
-type MetaData struct {
-	Name  string
-	Value string
-	// Parent is the component name the element sits under, "" for <application>.
-	Parent string
-}
-
-// AppFlags are the <application> attributes that matter for an audit. Nil means absent.
-type AppFlags struct {
-	Debuggable            *bool
-	AllowBackup           *bool
-	UsesCleartextTraffic  *bool
-	NetworkSecurityConfig string
-	Name                  string // android:name, the Application class
-}
+// The manifest's elements are the inventory's own types: the decoders fill
+// them and the inventory keeps them as they are, so there is one definition
+// of each.
+type (
+	// PermissionDef is one <permission> the app defines.
+	PermissionDef = inventory.PermissionDef
+	// Component is one activity, activity-alias, service, receiver or provider.
+	Component = inventory.Component
+	// MetaData is one <meta-data> element.
+	MetaData = inventory.MetaData
+	// AppFlags are the <application> attributes that matter for an audit.
+	AppFlags = inventory.AppFlags
+)

@@ -650,13 +650,12 @@ func (b *builder) finish() {
 		inv.App = inventory.App{Package: m.Package, VersionName: m.VersionName, VersionCode: m.VersionCode,
 			MinSDK: m.MinSDK, TargetSDK: m.TargetSDK, CompileSDK: m.CompileSDK, Label: m.Label}
 		inv.Permissions = foldPermissions(m.Permissions)
-		inv.PermissionDefs = convert(m.PermissionDefs, func(p manifest.PermissionDef) inventory.PermissionDef { return inventory.PermissionDef(p) })
-		inv.Components = inventory.Components{Activities: convert(m.Activities, component), Services: convert(m.Services, component),
-			Receivers: convert(m.Receivers, component), Providers: convert(m.Providers, component)}
-		inv.MetaData = convert(m.MetaData, func(d manifest.MetaData) inventory.MetaData { return inventory.MetaData(d) })
+		inv.PermissionDefs = m.PermissionDefs
+		inv.Components = inventory.Components{Activities: m.Activities, Services: m.Services, Receivers: m.Receivers, Providers: m.Providers}
+		inv.MetaData = m.MetaData
 		inv.Queries = m.Queries
 		inv.UsesLibraries = m.UsesLibraries
-		inv.AppFlags = inventory.AppFlags(m.Application)
+		inv.AppFlags = m.Application
 		for _, w := range m.Warnings {
 			inv.Warnings = append(inv.Warnings, inventory.Warning{Source: "AndroidManifest.xml", Message: w})
 		}
@@ -681,17 +680,6 @@ func (b *builder) finish() {
 	sort.SliceStable(inv.Warnings, func(i, j int) bool { return inv.Warnings[i].String() < inv.Warnings[j].String() })
 	sort.Slice(inv.Unanalysed, func(i, j int) bool { return inv.Unanalysed[i].Path < inv.Unanalysed[j].Path })
 }
-
-// convert copies the manifest's values into the inventory's own type.
-func convert[M, T any](in []M, to func(M) T) []T {
-	var out []T
-	for _, v := range in {
-		out = append(out, to(v))
-	}
-	return out
-}
-
-func component(c manifest.Component) inventory.Component { return inventory.Component(c) }
 
 // foldPermissions merges duplicates (keeping the widest maxSdkVersion: 0 = none),
 // attaches platform facts and sorts by name.
