@@ -1,11 +1,16 @@
 package report
 
 import (
+	"bytes"
 	"io"
+	"reflect"
 	"strings"
+	"sync"
 
 	"github.com/clipperhouse/displaywidth"
 	"github.com/olekukonko/tablewriter"
+	"github.com/olekukonko/tablewriter/pkg/twcache"
+	"github.com/olekukonko/tablewriter/pkg/twwidth"
 	"github.com/olekukonko/tablewriter/renderer"
 	"github.com/olekukonko/tablewriter/tw"
 )
@@ -212,22 +217,46 @@ func (t termTable) write(w io.Writer, total int, color bool) error {
 		}
 		return out
 	}
-	tbl := tablewriter.NewTable(w, tableOptions...)
+	d := drawers.Get().(*drawer)
+	defer drawers.Put(d)
+	d.buf.Reset()
+	d.table.Reset()
+	// tablewriter measures with a process-wide East Asian setting it takes
+	// from the locale; ours is fixed (ambiguous characters narrow).
+	twwidth.SetOptions(twwidth.Options{})
 	if len(t.header) > 0 {
-		tbl.Header(layout(t.header, -1))
+		d.table.Header(layout(t.header, -1))
 	}
 	for i, r := range t.rows {
-		if err := tbl.Append(layout(r, i)); err != nil {
+		if err := d.table.Append(layout(r, i)); err != nil {
 			return err
 		}
 	}
-	return tbl.Render()
+	if err := d.table.Render(); err != nil {
+		return err
+	}
+	_, err := w.Write(d.buf.Bytes())
+	return err
 }
+
+// drawer is a tablewriter table kept for reuse with the buffer it draws
+// into: a new tablewriter.Table costs far more than drawing a small table
+// (NewTable allocates a 10240-entry cache), so write reuses them.
+type drawer struct {
+	buf   bytes.Buffer
+	table *tablewriter.Table
+}
+
+var drawers = sync.Pool{New: func() any {
+	d := &drawer{}
+	d.table = tablewriter.NewTable(&d.buf, tableOptions...)
+	return d
+}}
 
 // tableOptions configure tablewriter to draw cells laid out by write as
 // they are: ASCII borders all round, a line under the header and none
 // between rows, one space either side of a cell, left-aligned, no wrapping,
-// trimming or capitalising, and East Asian ambiguous characters narrow.
+// trimming or capitalising.
 var tableOptions = func() []tablewriter.Option {
 	asis := tw.CellConfig{
 		Formatting: tw.CellFormatting{AutoWrap: tw.WrapNone, AutoFormat: tw.Off},
@@ -247,7 +276,9 @@ var tableOptions = func() []tablewriter.Option {
 		tablewriter.WithRowConfig(asis),
 		tablewriter.WithTrimSpace(tw.Off),
 		tablewriter.WithTrimLine(tw.Off),
-		tablewriter.WithEastAsian(tw.Off),
+		// Cells are strings, never Stringers: a one-entry stringer cache
+		// keeps Reset from allocating a full-size one for every table.
+		tablewriter.WithStringerCacheCustom(twcache.NewLRU[reflect.Type, reflect.Value](1)),
 	}
 }()
 
