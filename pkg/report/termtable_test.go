@@ -88,3 +88,35 @@ func TestTermTableLocale(t *testing.T) {
 	assert.Equal(t, want, writeTable(t, tt, 60, false))
 	assert.Equal(t, want, writeTable(t, tt, 60, true), "no style, no colour")
 }
+
+// FuzzTermTable: any cells (sanitised, as every caller does) at any width
+// draw without error into a table whose lines are all as wide as its top
+// border, and whose text is all there.
+func FuzzTermTable(f *testing.F) {
+	f.Add("undisclosed-permission", "隐私政策中友盟统计的条目", "a\nb", uint8(40))
+	f.Add("x\u00ady", "☰ e\u0301", "", uint8(3))
+	f.Fuzz(func(t *testing.T, a, b, c string, w uint8) {
+		row := cleanCells([]string{a, b, c})
+		out := writeTable(t, termTable{header: []string{"A", "列", "C"}, rows: [][]string{row}}, int(w), false)
+		lines := strings.Split(strings.TrimSuffix(out, "\n"), "\n")
+		for _, l := range lines {
+			require.Equal(t, textWidth(lines[0]), textWidth(l), "%q", l)
+		}
+		flat := strings.Map(func(r rune) rune {
+			if r == ' ' || r == '|' || r == '\n' {
+				return -1
+			}
+			return r
+		}, strings.Join(lines[3:len(lines)-1], ""))
+		for _, cell := range row {
+			for _, r := range strings.Map(func(r rune) rune {
+				if r == ' ' || r == '|' || r == '\n' {
+					return -1
+				}
+				return r
+			}, cell) {
+				require.Contains(t, flat, string(r), "%q lost from %q", r, cell)
+			}
+		}
+	})
+}
