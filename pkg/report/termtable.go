@@ -1,17 +1,25 @@
 package report
 
 import (
+	"bytes"
 	"io"
+	"reflect"
 	"strings"
-	"unicode"
+	"sync"
 
-	"golang.org/x/text/width"
+	"github.com/clipperhouse/displaywidth"
+	"github.com/olekukonko/tablewriter"
+	"github.com/olekukonko/tablewriter/pkg/twcache"
+	"github.com/olekukonko/tablewriter/pkg/twwidth"
+	"github.com/olekukonko/tablewriter/renderer"
+	"github.com/olekukonko/tablewriter/tw"
 )
 
 // The terminal's tables: ASCII borders, cells wrapped to fit a width, CJK
 // ideographs and full-width punctuation counted as two columns (East Asian
 // ambiguous characters as one, so the layout is the same in every locale),
-// and optional colour that takes no column.
+// and optional colour that takes no column. We lay the cells out (column
+// widths, wrapping, padding); github.com/olekukonko/tablewriter draws them.
 
 // defaultWidth is the width tables fit when Options.Width is 0: a wide
 // terminal, or a file or log that is read in an editor.
@@ -22,18 +30,14 @@ const defaultWidth = 120
 // the table runs past it.
 const minColumn = 8
 
-// runeWidth is the number of terminal columns r takes.
-func runeWidth(r rune) int {
-	switch {
-	case r == 0x200d || r == 0x200b || r == 0xfeff, unicode.Is(unicode.Mn, r), unicode.Is(unicode.Me, r):
-		return 0
-	}
-	switch width.LookupRune(r).Kind() {
-	case width.EastAsianWide, width.EastAsianFullwidth:
-		return 2
-	}
-	return 1
-}
+// runeWidth is the number of terminal columns r takes, as tablewriter
+// measures it (its twwidth sums displaywidth's width of each rune) with East
+// Asian ambiguous characters narrow: the layout and the engine that draws it
+// must agree on every character, or a padded cell would widen its column.
+func runeWidth(r rune) int { return narrowAmbiguous.Rune(r) }
+
+// narrowAmbiguous is the width measure of runeWidth.
+var narrowAmbiguous = displaywidth.Options{EastAsianWidth: false}
 
 // textWidth is the number of terminal columns s takes.
 func textWidth(s string) int {
@@ -165,7 +169,11 @@ type termTable struct {
 }
 
 // write prints t within total columns (defaultWidth when total is 0), with
-// colour when color is set.
+// colour when color is set. The layout is ours: fitColumns picks the column
+// widths and wrapText breaks each cell to them, every line padded to its
+// column (textWidth), so the engine's own width measure changes nothing.
+// tablewriter draws the result: ASCII borders, a line under the header, no
+// wrapping, trimming or header formatting of its own.
 func (t termTable) write(w io.Writer, total int, color bool) error {
 	n := len(t.header)
 	if n == 0 && len(t.rows) > 0 {
@@ -188,57 +196,91 @@ func (t termTable) write(w io.Writer, total int, color bool) error {
 	}
 	widths := fitColumns(natural, total)
 
-	var b strings.Builder
-	border := func() {
-		b.WriteByte('+')
-		for _, cw := range widths {
-			b.WriteString(strings.Repeat("-", cw+2))
-			b.WriteByte('+')
-		}
-		b.WriteByte('\n')
-	}
-	row := func(cells []string, ri int) {
-		wrapped := make([][]string, n)
-		height := 1
+	// layout is one row's cells, each wrapped to its column and padded to it.
+	layout := func(cells []string, ri int) []string {
+		out := make([]string, n)
 		for i := range n {
 			c := ""
 			if i < len(cells) {
 				c = cells[i]
 			}
-			wrapped[i] = wrapText(c, widths[i])
-			height = max(height, len(wrapped[i]))
-		}
-		for l := range height {
-			b.WriteByte('|')
-			for i := range n {
-				text := ""
-				if l < len(wrapped[i]) {
-					text = wrapped[i][l]
-				}
+			lines := wrapText(c, widths[i])
+			sgr := t.cellStyle(ri, i)
+			for l, text := range lines {
 				pad := strings.Repeat(" ", max(widths[i]-textWidth(text), 0))
-				b.WriteByte(' ')
-				if sgr := t.cellStyle(ri, i); color && sgr != "" && text != "" {
-					b.WriteString(sgr + text + sgrReset)
-				} else {
-					b.WriteString(text)
+				if color && sgr != "" && text != "" {
+					text = sgr + text + sgrReset
 				}
-				b.WriteString(pad + " |")
+				lines[l] = text + pad
 			}
-			b.WriteByte('\n')
+			out[i] = strings.Join(lines, "\n")
 		}
+		return out
 	}
-	border()
+	d := drawers.Get().(*drawer)
+	defer drawers.Put(d)
+	d.buf.Reset()
+	d.table.Reset()
+	// tablewriter measures with a process-wide East Asian setting it takes
+	// from the locale; ours is fixed (ambiguous characters narrow).
+	twwidth.SetOptions(twwidth.Options{})
 	if len(t.header) > 0 {
-		row(t.header, -1)
-		border()
+		d.table.Header(layout(t.header, -1))
 	}
 	for i, r := range t.rows {
-		row(r, i)
+		if err := d.table.Append(layout(r, i)); err != nil {
+			return err
+		}
 	}
-	border()
-	_, err := io.WriteString(w, b.String())
+	if err := d.table.Render(); err != nil {
+		return err
+	}
+	_, err := w.Write(d.buf.Bytes())
 	return err
 }
+
+// drawer is a tablewriter table kept for reuse with the buffer it draws
+// into: a new tablewriter.Table costs far more than drawing a small table
+// (NewTable allocates a 10240-entry cache), so write reuses them.
+type drawer struct {
+	buf   bytes.Buffer
+	table *tablewriter.Table
+}
+
+var drawers = sync.Pool{New: func() any {
+	d := &drawer{}
+	d.table = tablewriter.NewTable(&d.buf, tableOptions...)
+	return d
+}}
+
+// tableOptions configure tablewriter to draw cells laid out by write as
+// they are: ASCII borders all round, a line under the header and none
+// between rows, one space either side of a cell, left-aligned, no wrapping,
+// trimming or capitalising.
+var tableOptions = func() []tablewriter.Option {
+	asis := tw.CellConfig{
+		Formatting: tw.CellFormatting{AutoWrap: tw.WrapNone, AutoFormat: tw.Off},
+		Alignment:  tw.CellAlignment{Global: tw.AlignLeft},
+		Padding:    tw.CellPadding{Global: tw.Padding{Left: " ", Right: " ", Overwrite: true}},
+	}
+	return []tablewriter.Option{
+		tablewriter.WithRenderer(renderer.NewBlueprint(tw.Rendition{
+			Borders: tw.Border{Left: tw.On, Right: tw.On, Top: tw.On, Bottom: tw.On},
+			Symbols: tw.NewSymbols(tw.StyleASCII),
+			Settings: tw.Settings{
+				Separators: tw.Separators{ShowHeader: tw.On, BetweenRows: tw.Off, BetweenColumns: tw.On},
+				Lines:      tw.Lines{ShowTop: tw.On, ShowBottom: tw.On, ShowHeaderLine: tw.On},
+			},
+		})),
+		tablewriter.WithHeaderConfig(asis),
+		tablewriter.WithRowConfig(asis),
+		tablewriter.WithTrimSpace(tw.Off),
+		tablewriter.WithTrimLine(tw.Off),
+		// Cells are strings, never Stringers: a one-entry stringer cache
+		// keeps Reset from allocating a full-size one for every table.
+		tablewriter.WithStringerCacheCustom(twcache.NewLRU[reflect.Type, reflect.Value](1)),
+	}
+}()
 
 func (t termTable) cellStyle(row, col int) string {
 	if t.style == nil || row < 0 {
