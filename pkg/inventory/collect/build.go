@@ -256,7 +256,13 @@ func (b *builder) collectWarnings() {
 
 // read dispatches on the artifact kind; a is the archive Identify opened, nil for non-archives.
 func (b *builder) read(kind container.Kind, a *container.Archive) error {
+	// A bare artifact is read whole: its size (the file's, from fstat) is
+	// checked before a byte is read, so that a sparse or huge file is
+	// refused without being paged into memory.
 	whole := func(what string) ([]byte, error) {
+		if n := b.file.Size(); n > b.opt.Limits.EntrySize {
+			return nil, &limits.LimitError{What: what + " size (limit: EntrySize)", Limit: b.opt.Limits.EntrySize, Value: n}
+		}
 		return limits.ReadAtMost(io.NewSectionReader(b.file, 0, b.file.Size()), b.opt.Limits.EntrySize, what)
 	}
 	switch kind {
@@ -484,7 +490,7 @@ func (b *builder) readManifest(a *container.Archive, e, table *container.Entry) 
 // The readers, as variables so a test can make one panic and prove that the
 // pool's boundary turns that into an error naming the file and the component.
 var (
-	parseDEX      = dex.Parse
+	parseDEX      = dex.ParseMax
 	parseManifest = manifest.Parse
 )
 
@@ -571,9 +577,14 @@ func (b *builder) queueDex(j dexJob) {
 // Counting through *int values found with m[string(bytes)] avoids allocating
 // a string per class: only a new package allocates.
 func (b *builder) scanDex(data []byte, pk map[string]*int, name string) error {
-	f, err := parseDEX(data)
+	f, err := parseDEX(data, b.opt.Limits.DexFiles)
 	if err != nil {
-		return err
+		if !errors.Is(err, limits.ErrLimit) || f == nil {
+			return err
+		}
+		// A 041 container past the DexFiles bound: its first DEX files are
+		// analysed, the rest is reported unanalysed.
+		b.unanalysed(name, err)
 	}
 	if !f.ChecksumOK() {
 		b.warn(name, "DEX checksum does not match its content (modified after it was built)")
