@@ -348,7 +348,14 @@ func (b *builder) readArchive(a *container.Archive, kind container.Kind, prefix 
 	var splits []container.Split
 	if isBundle && prefix == "" {
 		splits = container.Splits(a)
-		b.basePrefix = baseSplit(splits) + "!/"
+		base := baseSplit(splits)
+		if base != "" {
+			var err error
+			if base, err = b.verifyBase(a, splits, base); err != nil {
+				return err
+			}
+		}
+		b.basePrefix = base + "!/"
 	}
 	for _, e := range a.Entries() {
 		name := e.Name
