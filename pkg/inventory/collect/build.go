@@ -68,7 +68,7 @@ func Build(ctx context.Context, f *container.File, opt Options) (*inventory.Inve
 	if f.Size() == 0 {
 		return nil, errors.New("file is empty")
 	}
-	b := &builder{opt: opt, file: f, inv: &inventory.Inventory{Artifact: inventory.Artifact{Path: f.Name, Size: f.Size()}}}
+	b := &builder{opt: opt, file: f, mem: limits.NewMemory(opt.Limits.InFlight), inv: &inventory.Inventory{Artifact: inventory.Artifact{Path: f.Name, Size: f.Size()}}}
 	b.want = sync.OnceValue(func() []string {
 		if opt.WantStrings == nil {
 			return nil
@@ -218,6 +218,8 @@ type builder struct {
 	// archives are the artifact's archive and those nested in it, for their warnings.
 	archives []archiveAt
 	file     *container.File    // the artifact
+	mem      *limits.Memory     // the scan's in-flight budget, shared by every job
+	bufs     bigBufs            // the large inflate buffers no task uses now
 	top      *container.Archive // the artifact's own archive; nil for a bare DEX or manifest
 	dexes    int                // DEX entries queued, for the DexFiles limit
 	// classFiles counts JAR .class files, whose code the code scan does not read.
@@ -263,6 +265,9 @@ func (b *builder) read(kind container.Kind, a *container.Archive) error {
 		if n := b.file.Size(); n > b.opt.Limits.EntrySize {
 			return nil, &limits.LimitError{What: what + " size (limit: EntrySize)", Limit: b.opt.Limits.EntrySize, Value: n}
 		}
+		if err := b.mem.Acquire(b.file.Size(), what); err != nil {
+			return nil, err
+		} // held until the scan ends: the bare artifact is the whole scan
 		return limits.ReadAtMost(io.NewSectionReader(b.file, 0, b.file.Size()), b.opt.Limits.EntrySize, what)
 	}
 	switch kind {
@@ -515,6 +520,13 @@ func (b *builder) readNested(a *container.Archive, e *container.Entry, prefix st
 		b.unanalysed(prefix+e.Name, &limits.LimitError{What: "archive nesting depth", Limit: int64(b.opt.Limits.Depth), Value: int64(depth + 1)})
 		return
 	}
+	if !a.NestedInPlace(e) {
+		// Inflated, the nested archive stays in memory until the scan ends.
+		if err := b.mem.Pin(int64(e.UncompressedSize), "nested archive "+prefix+e.Name); err != nil {
+			b.unanalysed(prefix+e.Name, err)
+			return
+		}
+	}
 	na, err := a.Nested(e)
 	if err != nil {
 		b.unanalysed(prefix+e.Name, err)
@@ -563,12 +575,10 @@ func (b *builder) queueDex(j dexJob) {
 		return
 	}
 	b.tasks = append(b.tasks, task{cost: int64(j.e.UncompressedSize), run: func(w *worker) {
-		data, err := j.a.ReadAll(j.e, w.buf[:0])
+		data, release, err := b.inflate(w, j.a, j.e, j.name)
+		defer release()
 		if j.a == b.top {
 			b.file.Drop(j.e.DataOffset(), int64(j.e.CompressedSize)) // its bytes are in data now
-		}
-		if cap(data) > cap(w.buf) {
-			w.buf = data[:0]
 		}
 		if err != nil {
 			b.unanalysed(j.name, err)
@@ -578,6 +588,85 @@ func (b *builder) queueDex(j dexJob) {
 			b.unanalysed(j.name, err)
 		}
 	}, fail: func(err error) { b.unanalysed(j.name, err) }})
+}
+
+// keepBuf is the largest inflate buffer a worker keeps for its next task;
+// a larger one goes back to the scan's pool of large buffers when its task
+// is done (bigBufs), so that the memory held between tasks stays within the
+// scan's in-flight budget.
+const keepBuf = 32 << 20
+
+// bigBufs are the scan's large inflate buffers not in use. A task that needs
+// one takes the smallest that fits; when none fits, the others are dropped
+// and collected before a new one is allocated, so that dropped buffers do
+// not pile up as garbage beside the new one (under an address-space limit
+// the next allocation would fail before the collector ran).
+type bigBufs struct {
+	mu   sync.Mutex
+	free [][]byte
+}
+
+func (p *bigBufs) get(n int64) []byte {
+	p.mu.Lock()
+	best := -1
+	for i, b := range p.free {
+		if int64(cap(b)) >= n && (best < 0 || cap(b) < cap(p.free[best])) {
+			best = i
+		}
+	}
+	if best >= 0 {
+		b := p.free[best]
+		p.free = append(p.free[:best], p.free[best+1:]...)
+		p.mu.Unlock()
+		return b[:0]
+	}
+	drop := len(p.free) > 0
+	p.free = nil
+	p.mu.Unlock()
+	if drop {
+		runtime.GC()
+	}
+	return make([]byte, 0, n)
+}
+
+func (p *bigBufs) put(b []byte) {
+	p.mu.Lock()
+	p.free = append(p.free, b[:0])
+	p.mu.Unlock()
+}
+
+// inflate reads entry e of a (called name in the artifact) into w's buffer
+// under the scan's in-flight budget (Limits.InFlight), waiting while other
+// jobs hold what it needs. The caller calls release once it is done with
+// data, whatever the error.
+func (b *builder) inflate(w *worker, a *container.Archive, e *container.Entry, name string) (data []byte, release func(), err error) {
+	n := int64(e.UncompressedSize)
+	if e.UncompressedSize > uint64(b.opt.Limits.EntrySize) {
+		n = 0 // ReadAll refuses it before reading a byte
+	}
+	if err := b.mem.Acquire(n, name); err != nil {
+		return nil, func() {}, err
+	}
+	release = func() {
+		if cap(w.buf) > keepBuf {
+			b.bufs.put(w.buf)
+			w.buf = nil
+		}
+		b.mem.Release(n)
+	}
+	if int64(cap(w.buf)) < n {
+		// The bytes are reserved: one allocation, no copies while growing.
+		if n > keepBuf {
+			w.buf = b.bufs.get(n)
+		} else {
+			w.buf = make([]byte, 0, n)
+		}
+	}
+	data, err = a.ReadAll(e, w.buf[:0])
+	if cap(data) > cap(w.buf) {
+		w.buf = data[:0]
+	}
+	return data, release, err
 }
 
 // scanDex parses one DEX image and counts its classes per package into pk.
