@@ -215,7 +215,7 @@ func (g *gen) overlapping() error {
 	if err != nil {
 		return err
 	}
-	if b, err = overlapCopies(b, "classes.dex", "classes%d.dex", overlapDex); err != nil {
+	if b, err = overlapCopies(b, "classes.dex", "bomb/classes%02d.dex", overlapDex); err != nil {
 		return err
 	}
 	return g.write("apk/overlap-dex.apk", fmt.Sprintf("%d overlapping DEX entries, all one real DEX followed by zeros, deflated %d bytes to %d", overlapDex, len(raw), size), b)
