@@ -111,7 +111,33 @@ func (g *gen) lyingBundles() error {
 	if err != nil {
 		return err
 	}
-	return g.write("apk/xapk-no-base.xapk", "XAPK of two config splits (split= in their manifests), one named the base by manifest.json", b)
+	if err := g.write("apk/xapk-no-base.xapk", "XAPK of two config splits (split= in their manifests), one named the base by manifest.json", b); err != nil {
+		return err
+	}
+	return g.baseOverBudget()
+}
+
+// baseOverBudget writes an XAPK whose base APK is deflated and inflates to
+// more than the in-flight budget (limits.InFlight, 128 MiB): the fixture
+// with 140 MB of stored zeros.
+func (g *gen) baseOverBudget() error {
+	base, err := g.fixtureEntries()
+	if err != nil {
+		return err
+	}
+	apk, err := writeZip(append(append([]entry(nil), base...), entry{
+		Header: zip.FileHeader{Name: "assets/pad.bin", Method: zip.Store, Modified: modTime},
+		Data:   make([]byte, 140<<20),
+	}))
+	if err != nil {
+		return err
+	}
+	m := []byte(`{"package_name":"com.example.miitee","split_apks":[{"file":"base.apk","id":"base"}]}`)
+	b, err := writeZip([]entry{deflated("manifest.json", m), deflated("base.apk", apk)})
+	if err != nil {
+		return err
+	}
+	return g.write("apk/xapk-base-over-budget.xapk", fmt.Sprintf("XAPK whose deflated base.apk inflates to %d MB, over the in-flight budget", len(apk)>>20), b)
 }
 
 const (

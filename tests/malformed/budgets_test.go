@@ -72,6 +72,7 @@ var budgetCases = []budgetCase{
 		},
 	},
 	{file: "xapk-no-base.xapk", exit: 2, want: "the bundle holds no base APK"},
+	{file: "xapk-base-over-budget.xapk", exit: 2, want: `the base APK base.apk could not be read: nested archive base.apk: bytes held in memory at once by the scan (limit: InFlight)`},
 }
 
 func TestBudgets(t *testing.T) {

@@ -226,6 +226,8 @@ type builder struct {
 	classFiles int
 	// basePrefix is "base.apk!/" for the base APK of a split bundle, whose manifest is the app's.
 	basePrefix string
+	// baseErr is why the base APK of a split bundle could not be opened.
+	baseErr error
 }
 
 func (b *builder) warn(source, format string, args ...any) {
@@ -403,6 +405,11 @@ func (b *builder) readArchive(a *container.Archive, kind container.Kind, prefix 
 	if isBundle && prefix == "" && b.basePrefix == "!/" {
 		return errors.New("the bundle holds no APK: permissions and components cannot be read")
 	}
+	if isBundle && prefix == "" && b.baseErr != nil {
+		// Fail closed, as for an APK without a manifest: a report without
+		// the base's manifest would claim "no permissions".
+		return fmt.Errorf("the base APK %s could not be read: %w", strings.TrimSuffix(b.basePrefix, "!/"), b.baseErr)
+	}
 	// The app's manifest: the artifact's own, or for a split bundle the base APK's.
 	if prefix == "" && needsManifest(kind) || prefix != "" && prefix == b.basePrefix {
 		if manifestEnt == nil {
@@ -520,15 +527,22 @@ func (b *builder) readNested(a *container.Archive, e *container.Entry, prefix st
 		b.unanalysed(prefix+e.Name, &limits.LimitError{What: "archive nesting depth", Limit: int64(b.opt.Limits.Depth), Value: int64(depth + 1)})
 		return
 	}
+	isBase := prefix+e.Name+"!/" == b.basePrefix
 	if !a.NestedInPlace(e) {
 		// Inflated, the nested archive stays in memory until the scan ends.
 		if err := b.mem.Pin(int64(e.UncompressedSize), "nested archive "+prefix+e.Name); err != nil {
+			if isBase {
+				b.baseErr = err
+			}
 			b.unanalysed(prefix+e.Name, err)
 			return
 		}
 	}
 	na, err := a.Nested(e)
 	if err != nil {
+		if isBase {
+			b.baseErr = err
+		}
 		b.unanalysed(prefix+e.Name, err)
 		return
 	}
