@@ -40,8 +40,14 @@ type source struct {
 	deflate bool
 }
 
+// noInput is what a pooled inflater reads until it is reset for an entry:
+// without it the pool would keep the last entry's input, and with it a
+// whole inflated nested archive, alive.
+var noInput = bytes.NewReader(nil)
+
 func (s *source) release() {
 	if s.fr != nil {
+		_ = s.fr.(flate.Resetter).Reset(noInput, nil)
 		flatePool.Put(s.fr)
 		s.fr = nil
 	}

@@ -136,13 +136,14 @@ func CheckTable(off int64, count, size uint64, total int64) bool {
 // Memory is the in-flight budget of one scan: the bytes it holds in memory
 // at once, shared by all its jobs, so that concurrent inflation does not
 // multiply the bound. A job Acquires what it is about to inflate and
-// Releases it when done; what stays held until the scan ends (an inflated
-// nested archive) is Pinned. It is safe for concurrent use.
+// Releases it when done; what is held while other jobs run on it (an
+// inflated nested archive, while its entries are read) is Pinned and
+// Unpinned. It is safe for concurrent use.
 type Memory struct {
 	mu     sync.Mutex
 	cond   sync.Cond
 	limit  int64
-	pinned int64 // held until the scan ends
+	pinned int64 // held until Unpin, by the walk, while jobs run
 	held   int64 // held by running jobs, released when they finish
 }
 
@@ -178,8 +179,9 @@ func (m *Memory) Release(n int64) {
 	m.cond.Broadcast()
 }
 
-// Pin takes n bytes until the scan ends, without waiting: when they are
-// not free now it returns a *LimitError naming what.
+// Pin takes n bytes until Unpin, without waiting: when they are not free
+// now it returns a *LimitError naming what. Jobs that Acquire while bytes
+// are pinned never wait for them.
 func (m *Memory) Pin(n int64, what string) error {
 	m.mu.Lock()
 	defer m.mu.Unlock()
@@ -188,6 +190,14 @@ func (m *Memory) Pin(n int64, what string) error {
 	}
 	m.pinned += n
 	return nil
+}
+
+// Unpin gives back n bytes taken by Pin, once what held them is released.
+func (m *Memory) Unpin(n int64) {
+	m.mu.Lock()
+	m.pinned -= n
+	m.mu.Unlock()
+	m.cond.Broadcast()
 }
 
 func (m *Memory) err(n int64, what string) error {

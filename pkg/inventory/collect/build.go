@@ -68,7 +68,7 @@ func Build(ctx context.Context, f *container.File, opt Options) (*inventory.Inve
 	if f.Size() == 0 {
 		return nil, errors.New("file is empty")
 	}
-	b := &builder{opt: opt, file: f, mem: limits.NewMemory(opt.Limits.InFlight), inv: &inventory.Inventory{Artifact: inventory.Artifact{Path: f.Name, Size: f.Size()}}}
+	b := &builder{ctx: ctx, opt: opt, file: f, mem: limits.NewMemory(opt.Limits.InFlight), inv: &inventory.Inventory{Artifact: inventory.Artifact{Path: f.Name, Size: f.Size()}}}
 	b.want = sync.OnceValue(func() []string {
 		if opt.WantStrings == nil {
 			return nil
@@ -206,6 +206,7 @@ func readerPanic(p any) error {
 }
 
 type builder struct {
+	ctx    context.Context // the scan's, for the pools of nested archives
 	opt    Options
 	inv    *inventory.Inventory
 	mu     sync.Mutex
@@ -228,6 +229,8 @@ type builder struct {
 	basePrefix string
 	// baseErr is why the base APK of a split bundle could not be opened.
 	baseErr error
+	// gcDue is set once a large inflated nested archive was released.
+	gcDue bool
 }
 
 func (b *builder) warn(source, format string, args ...any) {
@@ -252,9 +255,14 @@ type archiveAt struct {
 // collectWarnings records the warnings of every archive read, once all reading is done.
 func (b *builder) collectWarnings() {
 	for _, at := range b.archives {
-		for _, w := range at.a.Warnings() {
-			b.warn(strings.TrimSuffix(at.prefix, "!/")+"zip", "%s", w)
-		}
+		b.archiveWarnings(at)
+	}
+}
+
+// archiveWarnings records the warnings of one archive, once its reading is done.
+func (b *builder) archiveWarnings(at archiveAt) {
+	for _, w := range at.a.Warnings() {
+		b.warn(strings.TrimSuffix(at.prefix, "!/")+"zip", "%s", w)
 	}
 }
 
@@ -528,8 +536,16 @@ func (b *builder) readNested(a *container.Archive, e *container.Entry, prefix st
 		return
 	}
 	isBase := prefix+e.Name+"!/" == b.basePrefix
-	if !a.NestedInPlace(e) {
-		// Inflated, the nested archive stays in memory until the scan ends.
+	inflated := !a.NestedInPlace(e)
+	if inflated {
+		if b.gcDue {
+			// The bytes of the last large nested archive are garbage now:
+			// collect them, or the next one is allocated beside them, past
+			// an address-space limit.
+			b.gcDue = false
+			runtime.GC()
+		}
+		// Inflated, the nested archive is held in memory while it is read.
 		if err := b.mem.Pin(int64(e.UncompressedSize), "nested archive "+prefix+e.Name); err != nil {
 			if isBase {
 				b.baseErr = err
@@ -537,6 +553,7 @@ func (b *builder) readNested(a *container.Archive, e *container.Entry, prefix st
 			b.unanalysed(prefix+e.Name, err)
 			return
 		}
+		defer b.mem.Unpin(int64(e.UncompressedSize))
 	}
 	na, err := a.Nested(e)
 	if err != nil {
@@ -547,9 +564,33 @@ func (b *builder) readNested(a *container.Archive, e *container.Entry, prefix st
 		return
 	}
 	kind := container.ArchiveKind(na)
+	if !inflated {
+		// Read in place: its tasks run with the artifact's.
+		if err := b.readArchive(na, kind, prefix+e.Name+"!/", depth+1); err != nil {
+			b.unanalysed(prefix+e.Name, err)
+		}
+		return
+	}
+	// Inflated: the archive (and those nested in it) is read to the end now,
+	// its tasks on a pool of their own, its warnings taken, and its bytes
+	// released before the walk goes on, so that nested archives do not pile
+	// up in memory until the scan ends.
+	outer, seen := b.tasks, len(b.archives)
+	b.tasks = nil
 	if err := b.readArchive(na, kind, prefix+e.Name+"!/", depth+1); err != nil {
 		b.unanalysed(prefix+e.Name, err)
 	}
+	inner := b.archives[seen:]
+	b.runTasks(b.ctx, b.tasks)
+	b.runTasks(b.ctx, b.versionTasksOf(inner))
+	for _, at := range inner {
+		b.archiveWarnings(at)
+	}
+	clear(inner) // no reference to the inflated bytes is left
+	b.archives = b.archives[:seen]
+	b.tasks = outer
+	// The next inflated archive collects them first (gcDue).
+	b.gcDue = b.gcDue || e.UncompressedSize > keepBuf
 }
 
 func (b *builder) addClassFile(prefix, name string) {
