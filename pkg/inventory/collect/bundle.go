@@ -30,6 +30,16 @@ func (b *builder) verifyBase(a *container.Archive, splits []container.Split, cla
 		if e == nil {
 			return s
 		}
+		if !a.NestedInPlace(e) {
+			// Inflated to be looked at: held against the in-flight budget,
+			// and collected before the next large inflation (gcDue).
+			n := int64(e.UncompressedSize)
+			if s.err = b.mem.Acquire(n, "nested archive "+p); s.err != nil {
+				return s
+			}
+			defer b.mem.Release(n)
+			b.gcDue = b.gcDue || n > keepBuf
+		}
 		na, err := a.Nested(e)
 		if err != nil {
 			return s
@@ -61,6 +71,11 @@ func (b *builder) verifyBase(a *container.Archive, splits []container.Split, cla
 		s := look(p)
 		if i == 0 {
 			first = s
+			if s.err != nil {
+				// Too large to look at: reading it fails the same way, and
+				// the bundle is reported unreadable naming the limit.
+				return claimed, nil
+			}
 		}
 		if !s.ok || s.split != "" {
 			continue
@@ -88,7 +103,8 @@ func (b *builder) verifyBase(a *container.Archive, splits []container.Split, cla
 // apkClaim is what one APK of a bundle says of itself in its own manifest.
 type apkClaim struct {
 	path, split, pkg string
-	ok               bool // the manifest was read
+	ok               bool  // the manifest was read
+	err              error // the APK could not be inflated within the budget
 }
 
 // lie describes why the claimed base is not one, and which APK is read instead.
