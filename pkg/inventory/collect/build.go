@@ -229,6 +229,9 @@ type builder struct {
 	basePrefix string
 	// baseErr is why the base APK of a split bundle could not be opened.
 	baseErr error
+	// splitNames are the names of a lying bundle's splits, by entry name,
+	// as their own manifests give them.
+	splitNames map[string]string
 	// gcDue is set once a large inflated nested archive was released.
 	gcDue bool
 }
@@ -408,7 +411,11 @@ func (b *builder) readArchive(a *container.Archive, kind container.Kind, prefix 
 		_ = base
 	}
 	for _, s := range splits {
-		b.inv.Splits = append(b.inv.Splits, inventory.Split{Name: s.Name, Base: s.Path+"!/" == b.basePrefix})
+		name := s.Name
+		if n, ok := b.splitNames[s.Path]; ok {
+			name = n // manifest.json lied about it (verifyBase)
+		}
+		b.inv.Splits = append(b.inv.Splits, inventory.Split{Name: name, Base: s.Path+"!/" == b.basePrefix})
 	}
 	if isBundle && prefix == "" && b.basePrefix == "!/" {
 		return errors.New("the bundle holds no APK: permissions and components cannot be read")

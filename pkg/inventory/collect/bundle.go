@@ -83,6 +83,7 @@ func (b *builder) verifyBase(a *container.Archive, splits []container.Split, cla
 		if claimPkg == "" || s.pkg == claimPkg {
 			if i > 0 {
 				b.warn("bundle", "%s", lie(first, claimPkg, p))
+				b.renameSplits(first, p)
 			}
 			return p, nil
 		}
@@ -95,9 +96,19 @@ func (b *builder) verifyBase(a *container.Archive, splits []container.Split, cla
 	}
 	if noSplit.path != claimed {
 		b.warn("bundle", "%s", lie(first, claimPkg, noSplit.path))
+		b.renameSplits(first, noSplit.path)
 	}
 	b.warn("bundle", "manifest.json claims package %q, but the base APK %q declares package %q in its AndroidManifest.xml", claimPkg, noSplit.path, noSplit.pkg)
 	return noSplit.path, nil
+}
+
+// renameSplits names the splits of a lying bundle by their manifests: the
+// real base "base", the claimed one by its split= attribute.
+func (b *builder) renameSplits(claimed apkClaim, real string) {
+	b.splitNames = map[string]string{real: "base"}
+	if claimed.split != "" {
+		b.splitNames[claimed.path] = claimed.split
+	}
 }
 
 // apkClaim is what one APK of a bundle says of itself in its own manifest.
