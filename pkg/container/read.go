@@ -40,8 +40,14 @@ type source struct {
 	deflate bool
 }
 
+// noInput is what a pooled inflater reads until it is reset for an entry:
+// without it the pool would keep the last entry's input, and with it a
+// whole inflated nested archive, alive.
+var noInput = bytes.NewReader(nil)
+
 func (s *source) release() {
 	if s.fr != nil {
+		_ = s.fr.(flate.Resetter).Reset(noInput, nil)
 		flatePool.Put(s.fr)
 		s.fr = nil
 	}
@@ -250,6 +256,13 @@ func (a *Archive) ReadAll(e *Entry, buf []byte) ([]byte, error) {
 	return buf, nil
 }
 
+// NestedInPlace reports whether Nested reads e in place; otherwise it
+// inflates e into memory (e.UncompressedSize bytes, held while the nested
+// archive is used).
+func (a *Archive) NestedInPlace(e *Entry) bool {
+	return stored(e) && e.CompressedSize == e.UncompressedSize
+}
+
 // Nested opens the zip archive stored in entry e (an APK inside an APK or a
 // bundle). A stored entry is read in place, without a copy; a compressed one
 // is inflated into memory under the entry limits. Archives nested more than
@@ -264,14 +277,17 @@ func (a *Archive) Nested(e *Entry) (*Archive, error) {
 	}
 	var r io.ReaderAt
 	var size int64
-	if stored(e) && e.CompressedSize == e.UncompressedSize {
+	if a.NestedInPlace(e) {
 		r, size = io.NewSectionReader(a.r, e.dataOff, int64(e.UncompressedSize)), int64(e.UncompressedSize)
 		if a.mem != nil {
 			r = Mem(a.mem[e.dataOff : e.dataOff+size])
 		}
 	} else {
 		a.total.used.Add(-int64(e.UncompressedSize)) // ReadAll charges it again
-		b, err := a.ReadAll(e, nil)
+		// One allocation of the declared size (within EntrySize, checked
+		// above), not a buffer grown by copies: the nested archive is held
+		// whole while it is read, and growing it would need half as much again.
+		b, err := a.ReadAll(e, make([]byte, 0, e.UncompressedSize))
 		if err != nil {
 			return nil, err
 		}

@@ -128,19 +128,34 @@ type File struct {
 	// after the declared size, for example).
 	Warnings []string
 
-	data  []byte
-	dexes []dexInfo
+	data     []byte
+	dexes    []dexInfo
+	maxFiles int // bound on the DEX files of a 041 container
 }
 
 // Parse parses the DEX image held in data. It checks the headers and the
 // bounds of every table but decodes no string; that is left to the
 // accessors. The File reads data in place (see File for the lifetime rule).
-func Parse(data []byte) (*File, error) {
+func Parse(data []byte) (*File, error) { return ParseMax(data, 0) }
+
+// ParseMax is Parse with the DEX files of a 041 container bounded by
+// maxFiles (0: limits.Default().DexFiles) while the headers are walked.
+// Past the bound it stops and returns the File of the first maxFiles DEX
+// files together with a *limits.LimitError: the caller analyses what was
+// read and reports the rest unanalysed.
+func ParseMax(data []byte, maxFiles int) (*File, error) {
 	if int64(len(data)) > maxImage {
 		return nil, &FormatError{Off: 0, Msg: "image larger than 4 GiB", Val: len(data)}
 	}
-	f := &File{data: data}
+	if maxFiles <= 0 {
+		maxFiles = limits.Default().DexFiles
+	}
+	f := &File{data: data, maxFiles: maxFiles}
 	if err := f.parseHeaders(); err != nil {
+		var le *limits.LimitError
+		if errors.As(err, &le) {
+			return f, err
+		}
 		return nil, err
 	}
 	return f, nil
@@ -279,6 +294,9 @@ func (f *File) parseHeaders() error {
 	for pos := 0; pos < limit; {
 		if limit-pos < headerSizeV41 {
 			return &FormatError{Off: int64(pos), Msg: "truncated DEX header in container", Val: limit - pos}
+		}
+		if len(f.Headers) >= f.maxFiles {
+			return &limits.LimitError{What: "dex: DEX files in the 041 container (the rest is not read)", Limit: int64(f.maxFiles), Value: -1}
 		}
 		hv, err := parseVersion(data, pos)
 		if err != nil {

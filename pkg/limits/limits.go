@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"sync"
 )
 
 // Limits bounds how much work one artifact or document may cause.
@@ -17,6 +18,10 @@ type Limits struct {
 	EntrySize int64
 	// TotalSize is the most uncompressed bytes read from one artifact, nested ones included.
 	TotalSize int64
+	// InFlight is the most inflated bytes one scan holds in memory at once,
+	// across all its jobs: DEX files and libraries being analysed and the
+	// nested archives inflated to be read (see InFlight, the type).
+	InFlight int64
 	// Entries is the most zip entries one archive may list.
 	Entries int
 	// Depth is how deep archives may nest (APK in APK, APKs in a bundle).
@@ -36,6 +41,7 @@ func Default() Limits {
 	return Limits{
 		EntrySize:  512 << 20,
 		TotalSize:  4 << 30,
+		InFlight:   128 << 20,
 		Entries:    200000,
 		Depth:      4,
 		DexFiles:   256,
@@ -53,6 +59,9 @@ func (l Limits) WithDefaults() Limits {
 	}
 	if l.TotalSize <= 0 {
 		l.TotalSize = d.TotalSize
+	}
+	if l.InFlight <= 0 {
+		l.InFlight = d.InFlight
 	}
 	if l.Entries <= 0 {
 		l.Entries = d.Entries
@@ -122,4 +131,75 @@ func CheckTable(off int64, count, size uint64, total int64) bool {
 		return false
 	}
 	return count*size <= uint64(total-off)
+}
+
+// Memory is the in-flight budget of one scan: the bytes it holds in memory
+// at once, shared by all its jobs, so that concurrent inflation does not
+// multiply the bound. A job Acquires what it is about to inflate and
+// Releases it when done; what is held while other jobs run on it (an
+// inflated nested archive, while its entries are read) is Pinned and
+// Unpinned. It is safe for concurrent use.
+type Memory struct {
+	mu     sync.Mutex
+	cond   sync.Cond
+	limit  int64
+	pinned int64 // held until Unpin, by the walk, while jobs run
+	held   int64 // held by running jobs, released when they finish
+}
+
+// NewMemory returns a budget of limit bytes.
+func NewMemory(limit int64) *Memory {
+	m := &Memory{limit: limit}
+	m.cond.L = &m.mu
+	return m
+}
+
+// Acquire takes n bytes, waiting while running jobs hold what n needs. When
+// n can never fit (it exceeds the limit less what is pinned) it returns a
+// *LimitError naming what at once, and takes nothing. A job must hold
+// nothing else while it calls Acquire, so that waiting cannot deadlock.
+func (m *Memory) Acquire(n int64, what string) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.pinned+n > m.limit {
+		return m.err(n, what)
+	}
+	for m.pinned+m.held+n > m.limit {
+		m.cond.Wait()
+	}
+	m.held += n
+	return nil
+}
+
+// Release gives back n bytes taken by Acquire.
+func (m *Memory) Release(n int64) {
+	m.mu.Lock()
+	m.held -= n
+	m.mu.Unlock()
+	m.cond.Broadcast()
+}
+
+// Pin takes n bytes until Unpin, without waiting: when they are not free
+// now it returns a *LimitError naming what. Jobs that Acquire while bytes
+// are pinned never wait for them.
+func (m *Memory) Pin(n int64, what string) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.pinned+m.held+n > m.limit {
+		return m.err(n, what)
+	}
+	m.pinned += n
+	return nil
+}
+
+// Unpin gives back n bytes taken by Pin, once what held them is released.
+func (m *Memory) Unpin(n int64) {
+	m.mu.Lock()
+	m.pinned -= n
+	m.mu.Unlock()
+	m.cond.Broadcast()
+}
+
+func (m *Memory) err(n int64, what string) error {
+	return &LimitError{What: what + ": bytes held in memory at once by the scan (limit: InFlight)", Limit: m.limit, Value: m.pinned + n}
 }

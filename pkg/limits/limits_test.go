@@ -4,7 +4,9 @@ import (
 	"bytes"
 	"errors"
 	"strings"
+	"sync"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -83,4 +85,59 @@ func TestWithDefaults(t *testing.T) {
 	l := Limits{Depth: 2}.WithDefaults()
 	assert.Equal(t, 2, l.Depth)
 	assert.Equal(t, Default().EntrySize, l.EntrySize)
+}
+
+// TestMemory: Acquire waits for running jobs and refuses at once what can
+// never fit; Pin refuses what is not free now; concurrent jobs never hold
+// more than the limit together.
+func TestMemory(t *testing.T) {
+	m := NewMemory(100)
+	require.NoError(t, m.Pin(30, "nested"))
+	for _, tc := range []struct {
+		n    int64
+		pin  bool
+		want string
+	}{
+		{n: 71, want: "a: bytes held in memory at once by the scan (limit: InFlight): 101 exceeds the limit of 100"},
+		{n: 71, pin: true, want: "a: bytes held in memory at once by the scan (limit: InFlight): 101 exceeds the limit of 100"},
+		{n: 70},
+	} {
+		var err error
+		if tc.pin {
+			err = m.Pin(tc.n, "a")
+		} else {
+			err = m.Acquire(tc.n, "a")
+		}
+		if tc.want == "" {
+			require.NoError(t, err)
+			m.Release(tc.n)
+			continue
+		}
+		var le *LimitError
+		require.ErrorAs(t, err, &le)
+		assert.Equal(t, tc.want, err.Error())
+	}
+
+	// 8 jobs of 40 bytes over a free 70: at most one holds at a time.
+	var mu sync.Mutex
+	var now, peak int64
+	var wg sync.WaitGroup
+	for range 8 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			require.NoError(t, m.Acquire(40, "job"))
+			mu.Lock()
+			now += 40
+			peak = max(peak, now)
+			mu.Unlock()
+			time.Sleep(time.Millisecond)
+			mu.Lock()
+			now -= 40
+			mu.Unlock()
+			m.Release(40)
+		}()
+	}
+	wg.Wait()
+	assert.Equal(t, int64(40), peak)
 }

@@ -290,6 +290,9 @@ func (b *builder) start(tag string, attrs []attr) {
 			if attrs[i].ns == "" && attrs[i].name == "package" {
 				b.m.Package = b.text(&attrs[i])
 			}
+			if attrs[i].ns == "" && attrs[i].name == "split" {
+				b.m.Split = b.text(&attrs[i])
+			}
 		}
 		if a := find(attrs, attrVersionCode); a != nil {
 			if n, ok := b.integer(a); ok {

@@ -9,7 +9,10 @@ import "github.com/apkaudit/apkaudit/pkg/inventory"
 
 // Manifest is what apkaudit reads from an AndroidManifest.xml, whatever its encoding.
 type Manifest struct {
-	Package     string
+	Package string
+	// Split is the <manifest split="…"> attribute of a split APK
+	// ("config.arm64_v8a"); empty for a base APK.
+	Split       string
 	VersionName string
 	VersionCode int64
 	// MinSDK, TargetSDK and CompileSDK are 0 when the manifest does not say.

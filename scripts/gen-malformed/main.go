@@ -97,6 +97,7 @@ func run(out string) error {
 		g.simple, g.truncated, g.randomManifest, g.hugeStringPool,
 		g.dexBombs, g.nested, g.dexStringsPastEnd, g.dexBadChecksum,
 		g.policies, g.docxBomb, g.pdfPolicies, g.hostileDocs, g.hostileNames,
+		g.budgets,
 	}
 	for _, s := range steps {
 		if err := s(); err != nil {

@@ -46,6 +46,8 @@ var caseFiles = []string{
 	"policy/pdf-prev-loop.pdf", "policy/pdf-library-prints.pdf", // and the rest of pdfCases
 	"policy/docx-deep-tables.docx", "policy/docx-deep-elements.docx", "policy/big-lines.txt", "policy/big-one-line.txt",
 	"policy/big-cells.html", "policy/big-wide.html", "policy/big-pipes.md",
+	"apk/overlap-nested.apk", "apk/overlap-dex.apk", "apk/dex041-many.apk", "apk/sparse-1g.dex", // budgets.go
+	"apk/xapk-lying-base.xapk", "apk/xapk-no-base.xapk", "apk/xapk-base-over-budget.xapk",
 }
 
 // TestMain builds the binary under test once. The cases are not generated

@@ -531,6 +531,9 @@ func TestBatchOverMalformed(t *testing.T) {
 	for _, c := range artifactCases {
 		unreadable[c.file] = c.reasons != nil
 	}
+	for _, c := range budgetCases {
+		unreadable[c.file] = c.exit == 2
+	}
 
 	r := run(t, 60*time.Second, "batch", dir)
 	for _, p := range contractProblems(r, "") {

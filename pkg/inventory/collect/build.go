@@ -68,7 +68,7 @@ func Build(ctx context.Context, f *container.File, opt Options) (*inventory.Inve
 	if f.Size() == 0 {
 		return nil, errors.New("file is empty")
 	}
-	b := &builder{opt: opt, file: f, inv: &inventory.Inventory{Artifact: inventory.Artifact{Path: f.Name, Size: f.Size()}}}
+	b := &builder{ctx: ctx, opt: opt, file: f, mem: limits.NewMemory(opt.Limits.InFlight), inv: &inventory.Inventory{Artifact: inventory.Artifact{Path: f.Name, Size: f.Size()}}}
 	b.want = sync.OnceValue(func() []string {
 		if opt.WantStrings == nil {
 			return nil
@@ -206,6 +206,7 @@ func readerPanic(p any) error {
 }
 
 type builder struct {
+	ctx    context.Context // the scan's, for the pools of nested archives
 	opt    Options
 	inv    *inventory.Inventory
 	mu     sync.Mutex
@@ -218,12 +219,21 @@ type builder struct {
 	// archives are the artifact's archive and those nested in it, for their warnings.
 	archives []archiveAt
 	file     *container.File    // the artifact
+	mem      *limits.Memory     // the scan's in-flight budget, shared by every job
+	bufs     bigBufs            // the large inflate buffers no task uses now
 	top      *container.Archive // the artifact's own archive; nil for a bare DEX or manifest
 	dexes    int                // DEX entries queued, for the DexFiles limit
 	// classFiles counts JAR .class files, whose code the code scan does not read.
 	classFiles int
 	// basePrefix is "base.apk!/" for the base APK of a split bundle, whose manifest is the app's.
 	basePrefix string
+	// baseErr is why the base APK of a split bundle could not be opened.
+	baseErr error
+	// splitNames are the names of a lying bundle's splits, by entry name,
+	// as their own manifests give them.
+	splitNames map[string]string
+	// gcDue is set once a large inflated nested archive was released.
+	gcDue bool
 }
 
 func (b *builder) warn(source, format string, args ...any) {
@@ -248,15 +258,29 @@ type archiveAt struct {
 // collectWarnings records the warnings of every archive read, once all reading is done.
 func (b *builder) collectWarnings() {
 	for _, at := range b.archives {
-		for _, w := range at.a.Warnings() {
-			b.warn(strings.TrimSuffix(at.prefix, "!/")+"zip", "%s", w)
-		}
+		b.archiveWarnings(at)
+	}
+}
+
+// archiveWarnings records the warnings of one archive, once its reading is done.
+func (b *builder) archiveWarnings(at archiveAt) {
+	for _, w := range at.a.Warnings() {
+		b.warn(strings.TrimSuffix(at.prefix, "!/")+"zip", "%s", w)
 	}
 }
 
 // read dispatches on the artifact kind; a is the archive Identify opened, nil for non-archives.
 func (b *builder) read(kind container.Kind, a *container.Archive) error {
+	// A bare artifact is read whole: its size (the file's, from fstat) is
+	// checked before a byte is read, so that a sparse or huge file is
+	// refused without being paged into memory.
 	whole := func(what string) ([]byte, error) {
+		if n := b.file.Size(); n > b.opt.Limits.EntrySize {
+			return nil, &limits.LimitError{What: what + " size (limit: EntrySize)", Limit: b.opt.Limits.EntrySize, Value: n}
+		}
+		if err := b.mem.Acquire(b.file.Size(), what); err != nil {
+			return nil, err
+		} // held until the scan ends: the bare artifact is the whole scan
 		return limits.ReadAtMost(io.NewSectionReader(b.file, 0, b.file.Size()), b.opt.Limits.EntrySize, what)
 	}
 	switch kind {
@@ -342,7 +366,14 @@ func (b *builder) readArchive(a *container.Archive, kind container.Kind, prefix 
 	var splits []container.Split
 	if isBundle && prefix == "" {
 		splits = container.Splits(a)
-		b.basePrefix = baseSplit(splits) + "!/"
+		base := baseSplit(splits)
+		if base != "" {
+			var err error
+			if base, err = b.verifyBase(a, splits, base); err != nil {
+				return err
+			}
+		}
+		b.basePrefix = base + "!/"
 	}
 	for _, e := range a.Entries() {
 		name := e.Name
@@ -380,10 +411,19 @@ func (b *builder) readArchive(a *container.Archive, kind container.Kind, prefix 
 		_ = base
 	}
 	for _, s := range splits {
-		b.inv.Splits = append(b.inv.Splits, inventory.Split{Name: s.Name, Base: s.Path+"!/" == b.basePrefix})
+		name := s.Name
+		if n, ok := b.splitNames[s.Path]; ok {
+			name = n // manifest.json lied about it (verifyBase)
+		}
+		b.inv.Splits = append(b.inv.Splits, inventory.Split{Name: name, Base: s.Path+"!/" == b.basePrefix})
 	}
 	if isBundle && prefix == "" && b.basePrefix == "!/" {
 		return errors.New("the bundle holds no APK: permissions and components cannot be read")
+	}
+	if isBundle && prefix == "" && b.baseErr != nil {
+		// Fail closed, as for an APK without a manifest: a report without
+		// the base's manifest would claim "no permissions".
+		return fmt.Errorf("the base APK %s could not be read: %w", strings.TrimSuffix(b.basePrefix, "!/"), b.baseErr)
 	}
 	// The app's manifest: the artifact's own, or for a split bundle the base APK's.
 	if prefix == "" && needsManifest(kind) || prefix != "" && prefix == b.basePrefix {
@@ -484,7 +524,7 @@ func (b *builder) readManifest(a *container.Archive, e, table *container.Entry) 
 // The readers, as variables so a test can make one panic and prove that the
 // pool's boundary turns that into an error naming the file and the component.
 var (
-	parseDEX      = dex.Parse
+	parseDEX      = dex.ParseMax
 	parseManifest = manifest.Parse
 )
 
@@ -502,15 +542,62 @@ func (b *builder) readNested(a *container.Archive, e *container.Entry, prefix st
 		b.unanalysed(prefix+e.Name, &limits.LimitError{What: "archive nesting depth", Limit: int64(b.opt.Limits.Depth), Value: int64(depth + 1)})
 		return
 	}
+	isBase := prefix+e.Name+"!/" == b.basePrefix
+	inflated := !a.NestedInPlace(e)
+	if inflated {
+		if b.gcDue {
+			// The bytes of the last large nested archive are garbage now:
+			// collect them, or the next one is allocated beside them, past
+			// an address-space limit.
+			b.gcDue = false
+			runtime.GC()
+		}
+		// Inflated, the nested archive is held in memory while it is read.
+		if err := b.mem.Pin(int64(e.UncompressedSize), "nested archive "+prefix+e.Name); err != nil {
+			if isBase {
+				b.baseErr = err
+			}
+			b.unanalysed(prefix+e.Name, err)
+			return
+		}
+		defer b.mem.Unpin(int64(e.UncompressedSize))
+	}
 	na, err := a.Nested(e)
 	if err != nil {
+		if isBase {
+			b.baseErr = err
+		}
 		b.unanalysed(prefix+e.Name, err)
 		return
 	}
 	kind := container.ArchiveKind(na)
+	if !inflated {
+		// Read in place: its tasks run with the artifact's.
+		if err := b.readArchive(na, kind, prefix+e.Name+"!/", depth+1); err != nil {
+			b.unanalysed(prefix+e.Name, err)
+		}
+		return
+	}
+	// Inflated: the archive (and those nested in it) is read to the end now,
+	// its tasks on a pool of their own, its warnings taken, and its bytes
+	// released before the walk goes on, so that nested archives do not pile
+	// up in memory until the scan ends.
+	outer, seen := b.tasks, len(b.archives)
+	b.tasks = nil
 	if err := b.readArchive(na, kind, prefix+e.Name+"!/", depth+1); err != nil {
 		b.unanalysed(prefix+e.Name, err)
 	}
+	inner := b.archives[seen:]
+	b.runTasks(b.ctx, b.tasks)
+	b.runTasks(b.ctx, b.versionTasksOf(inner))
+	for _, at := range inner {
+		b.archiveWarnings(at)
+	}
+	clear(inner) // no reference to the inflated bytes is left
+	b.archives = b.archives[:seen]
+	b.tasks = outer
+	// The next inflated archive collects them first (gcDue).
+	b.gcDue = b.gcDue || e.UncompressedSize > keepBuf
 }
 
 func (b *builder) addClassFile(prefix, name string) {
@@ -550,12 +637,10 @@ func (b *builder) queueDex(j dexJob) {
 		return
 	}
 	b.tasks = append(b.tasks, task{cost: int64(j.e.UncompressedSize), run: func(w *worker) {
-		data, err := j.a.ReadAll(j.e, w.buf[:0])
+		data, release, err := b.inflate(w, j.a, j.e, j.name)
+		defer release()
 		if j.a == b.top {
 			b.file.Drop(j.e.DataOffset(), int64(j.e.CompressedSize)) // its bytes are in data now
-		}
-		if cap(data) > cap(w.buf) {
-			w.buf = data[:0]
 		}
 		if err != nil {
 			b.unanalysed(j.name, err)
@@ -567,13 +652,97 @@ func (b *builder) queueDex(j dexJob) {
 	}, fail: func(err error) { b.unanalysed(j.name, err) }})
 }
 
+// keepBuf is the largest inflate buffer a worker keeps for its next task;
+// a larger one goes back to the scan's pool of large buffers when its task
+// is done (bigBufs), so that the memory held between tasks stays within the
+// scan's in-flight budget.
+const keepBuf = 32 << 20
+
+// bigBufs are the scan's large inflate buffers not in use. A task that needs
+// one takes the smallest that fits; when none fits, the others are dropped
+// and collected before a new one is allocated, so that dropped buffers do
+// not pile up as garbage beside the new one (under an address-space limit
+// the next allocation would fail before the collector ran).
+type bigBufs struct {
+	mu   sync.Mutex
+	free [][]byte
+}
+
+func (p *bigBufs) get(n int64) []byte {
+	p.mu.Lock()
+	best := -1
+	for i, b := range p.free {
+		if int64(cap(b)) >= n && (best < 0 || cap(b) < cap(p.free[best])) {
+			best = i
+		}
+	}
+	if best >= 0 {
+		b := p.free[best]
+		p.free = append(p.free[:best], p.free[best+1:]...)
+		p.mu.Unlock()
+		return b[:0]
+	}
+	drop := len(p.free) > 0
+	p.free = nil
+	p.mu.Unlock()
+	if drop {
+		runtime.GC()
+	}
+	return make([]byte, 0, n)
+}
+
+func (p *bigBufs) put(b []byte) {
+	p.mu.Lock()
+	p.free = append(p.free, b[:0])
+	p.mu.Unlock()
+}
+
+// inflate reads entry e of a (called name in the artifact) into w's buffer
+// under the scan's in-flight budget (Limits.InFlight), waiting while other
+// jobs hold what it needs. The caller calls release once it is done with
+// data, whatever the error.
+func (b *builder) inflate(w *worker, a *container.Archive, e *container.Entry, name string) (data []byte, release func(), err error) {
+	n := int64(e.UncompressedSize)
+	if e.UncompressedSize > uint64(b.opt.Limits.EntrySize) {
+		n = 0 // ReadAll refuses it before reading a byte
+	}
+	if err := b.mem.Acquire(n, name); err != nil {
+		return nil, func() {}, err
+	}
+	release = func() {
+		if cap(w.buf) > keepBuf {
+			b.bufs.put(w.buf)
+			w.buf = nil
+		}
+		b.mem.Release(n)
+	}
+	if int64(cap(w.buf)) < n {
+		// The bytes are reserved: one allocation, no copies while growing.
+		if n > keepBuf {
+			w.buf = b.bufs.get(n)
+		} else {
+			w.buf = make([]byte, 0, n)
+		}
+	}
+	data, err = a.ReadAll(e, w.buf[:0])
+	if cap(data) > cap(w.buf) {
+		w.buf = data[:0]
+	}
+	return data, release, err
+}
+
 // scanDex parses one DEX image and counts its classes per package into pk.
 // Counting through *int values found with m[string(bytes)] avoids allocating
 // a string per class: only a new package allocates.
 func (b *builder) scanDex(data []byte, pk map[string]*int, name string) error {
-	f, err := parseDEX(data)
+	f, err := parseDEX(data, b.opt.Limits.DexFiles)
 	if err != nil {
-		return err
+		if !errors.Is(err, limits.ErrLimit) || f == nil {
+			return err
+		}
+		// A 041 container past the DexFiles bound: its first DEX files are
+		// analysed, the rest is reported unanalysed.
+		b.unanalysed(name, err)
 	}
 	if !f.ChecksumOK() {
 		b.warn(name, "DEX checksum does not match its content (modified after it was built)")

@@ -41,8 +41,8 @@ func build(t testing.TB, path string, opt Options) (*inventory.Inventory, error)
 // boundary and reported with the file and the component, never as a crash.
 func TestReaderPanicsBecomeErrors(t *testing.T) {
 	t.Run("dex", func(t *testing.T) {
-		defer func(f func([]byte) (*dex.File, error)) { parseDEX = f }(parseDEX)
-		parseDEX = func([]byte) (*dex.File, error) { panic("index out of range [7] with length 3") }
+		defer func(f func([]byte, int) (*dex.File, error)) { parseDEX = f }(parseDEX)
+		parseDEX = func([]byte, int) (*dex.File, error) { panic("index out of range [7] with length 3") }
 		inv, err := build(t, fixture(t, "miitee.apk"), Options{})
 		require.NoError(t, err, "one DEX failing is partial analysis, not an unreadable artifact")
 		require.Len(t, inv.Unanalysed, 2)

@@ -66,10 +66,8 @@ func (b *builder) queueNative(libs []nativeEntry) {
 			continue
 		}
 		b.tasks = append(b.tasks, task{cost: int64(l.e.UncompressedSize), run: func(w *worker) {
-			data, err := l.a.ReadAll(l.e, w.buf[:0])
-			if cap(data) > cap(w.buf) {
-				w.buf = data[:0]
-			}
+			data, release, err := b.inflate(w, l.a, l.e, l.name)
+			defer release()
 			if err != nil {
 				b.warn(l.name, "native library not read: %v", err)
 				return

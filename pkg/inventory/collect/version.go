@@ -23,13 +23,16 @@ var classRoots = []string{"", "classes/", "BOOT-INF/classes/"}
 // archive of the artifact: a file to read, a .class file to parse. They run
 // after the walk, when the catalogue has long been loaded, and each reads one
 // small entry.
-func (b *builder) versionTasks() []task {
+func (b *builder) versionTasks() []task { return b.versionTasksOf(b.archives) }
+
+// versionTasksOf is versionTasks for the given archives only.
+func (b *builder) versionTasksOf(archives []archiveAt) []task {
 	q := b.wantVersions()
 	if len(q.Files) == 0 && len(q.Constants) == 0 {
 		return nil
 	}
 	var tasks []task
-	for _, at := range b.archives {
+	for _, at := range archives {
 		for _, name := range q.Files {
 			if e := at.a.Lookup(name); e != nil {
 				tasks = append(tasks, task{cost: 1, run: func(*worker) { b.readVersionText(at, e) }})
