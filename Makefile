@@ -60,6 +60,8 @@ tables:
 ## policy documents and the malformed cases.
 fixtures: policy-docs malformed
 	bash testdata/fixtures/build.sh testdata/fixtures/apk miitee miitee-v2 packed
+	@# A config split (issue 12: a bundle that names it as its base): apart, so batches of fixtures/apk keep their counts.
+	bash testdata/fixtures/build.sh testdata/fixtures/split miitee-config
 	@# Code evidence (issue 16): kept apart so the tests that batch testdata/fixtures/apk keep their counts.
 	bash testdata/fixtures/build.sh testdata/fixtures/code codereads codeloader codereflect
 	bash testdata/fixtures/build.sh testdata/demo demo

@@ -12,7 +12,7 @@ import (
 const (
 	// configRel is a real configuration split of the fixture, built by
 	// testdata/fixtures/build.sh with aapt from testdata/fixtures/src/miitee-config.
-	configRel = "testdata/fixtures/apk/miitee-config.apk"
+	configRel = "testdata/fixtures/split/miitee-config.apk"
 	// dex041Headers is how many DEX headers the 041 container case holds:
 	// far past limits.DexFiles (256).
 	dex041Headers = 100000

@@ -11,6 +11,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/apkaudit/apkaudit/internal/testenv"
 	"github.com/apkaudit/apkaudit/pkg/container"
 	"github.com/apkaudit/apkaudit/pkg/inventory"
 )
@@ -25,7 +26,7 @@ func xapkOf(t *testing.T, manifest string, apks ...[2]string) []byte {
 	_, err = w.Write([]byte(manifest))
 	require.NoError(t, err)
 	for _, a := range apks {
-		data, err := os.ReadFile(fixture(t, a[1]))
+		data, err := os.ReadFile(testenv.RepoRoot(t, "testdata", "fixtures", a[1]))
 		require.NoError(t, err)
 		w, err := zw.CreateHeader(&zip.FileHeader{Name: a[0], Method: zip.Store})
 		require.NoError(t, err)
@@ -50,11 +51,11 @@ func TestVerifyBase(t *testing.T) {
 		apks           [][2]string
 		wantErr, warn  string
 	}{
-		{name: "lying", manifest: lying, apks: [][2]string{{"config.apk", "miitee-config.apk"}, {"app.apk", "miitee.apk"}},
+		{name: "lying", manifest: lying, apks: [][2]string{{"config.apk", "split/miitee-config.apk"}, {"app.apk", "apk/miitee.apk"}},
 			warn: `the bundle names "config.apk" as the base APK, but its AndroidManifest.xml declares split="config.xxhdpi": it is a split, not the base; "app.apk"`},
-		{name: "other package", manifest: otherPkg, apks: [][2]string{{"app.apk", "miitee.apk"}},
+		{name: "other package", manifest: otherPkg, apks: [][2]string{{"app.apk", "apk/miitee.apk"}},
 			warn: `manifest.json claims package "com.example.other", but the base APK "app.apk" declares package "com.example.miitee"`},
-		{name: "no base", manifest: noBase, apks: [][2]string{{"config.apk", "miitee-config.apk"}}, wantErr: "the bundle holds no base APK"},
+		{name: "no base", manifest: noBase, apks: [][2]string{{"config.apk", "split/miitee-config.apk"}}, wantErr: "the bundle holds no base APK"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			data := xapkOf(t, tc.manifest, tc.apks...)
