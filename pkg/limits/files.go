@@ -19,8 +19,6 @@ const (
 	SkipDoneSize = 256 << 20
 	// CatalogueSize is the largest --sdkdb catalogue file.
 	CatalogueSize = 16 << 20
-	// SourceManifestSize is the largest --manifest-source file.
-	SourceManifestSize = 16 << 20
 )
 
 // ErrNotRegular is matched by every *NotRegularError.
