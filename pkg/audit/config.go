@@ -69,7 +69,7 @@ func ParseConfig(data []byte) (*Config, error) {
 	case err != nil:
 		return nil, fmt.Errorf("config: %w", err)
 	default:
-		return nil, fmt.Errorf("config: line %d: a second YAML document (after ---); a config file holds one", next.Line)
+		return nil, fmt.Errorf("config: line %d: a second YAML document starts here (---): a config file holds one", next.Line)
 	}
 	c.Severity = map[string]Severity{}
 	for rule, name := range c.RawSeverity {

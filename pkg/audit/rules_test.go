@@ -105,8 +105,8 @@ func TestConfigOneDocument(t *testing.T) {
 		{"one", "fail-on: medium\n", ""},
 		{"leading marker", "---\nfail-on: medium\n", ""},
 		{"end marker", "fail-on: medium\n...\n", ""},
-		{"second", "fail-on: medium\n---\nfail-on: info\n", "config: line 3: a second YAML document (after ---); a config file holds one"},
-		{"second waivers", "fail-on: medium\n---\nwaivers: []\n", "config: line 3: a second YAML document (after ---); a config file holds one"},
+		{"second", "fail-on: medium\n---\nfail-on: info\n", "config: line 2: a second YAML document starts here (---): a config file holds one"},
+		{"second waivers", "fail-on: medium\n---\nwaivers: []\n", "config: line 2: a second YAML document starts here (---): a config file holds one"},
 		{"second broken", "fail-on: medium\n---\n[\n", "config: yaml: line 3: did not find expected node content"},
 	}
 	for _, tt := range tests {
