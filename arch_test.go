@@ -21,6 +21,8 @@ import (
 //   - pkg/report imports sdkdb for the evidence kinds and to render sdkdb
 //     list and show through the same renderers as every other command;
 //   - pkg/doctext and pkg/policy import pkg/limits for the policy-size bounds;
+//   - sdkdb and pkg/audit import pkg/limits to open and bound their files
+//     (catalogue, config, baseline) as every input is (limits.ReadFileAtMost);
 //   - pkg/classfile imports pkg/dex (issue 13's reader of JAR class files
 //     shares the DEX reader's descriptor and value helpers);
 //   - pkg/audit imports pkg/piapi (a table, like pkg/permissions) to know
@@ -44,7 +46,7 @@ var allowed = map[string][]string{
 	"pkg/container":   {"pkg/limits"},
 	"pkg/manifest":    {"pkg/limits", "pkg/inventory"},
 	"pkg/dex":         {"pkg/limits"},
-	"sdkdb":           {"pkg/permissions", "pkg/lazyre"},
+	"sdkdb":           {"pkg/permissions", "pkg/lazyre", "pkg/limits"},
 	"pkg/native":      {"pkg/limits"},
 	"pkg/classfile":   {"pkg/dex"},
 	"pkg/piapi":       {},
@@ -55,7 +57,7 @@ var allowed = map[string][]string{
 	"pkg/inventory/collect":     {"pkg/inventory", "pkg/container", "pkg/manifest", "pkg/dex", "pkg/native", "pkg/classfile", "pkg/permissions", "pkg/limits", "pkg/piapi"},
 	"pkg/sdk":                   {"pkg/inventory", "sdkdb"},
 	"pkg/policy":                {"pkg/doctext", "pkg/permissions", "sdkdb", "pkg/limits", "pkg/lazyre"},
-	"pkg/audit":                 {"pkg/inventory", "pkg/sdk", "pkg/policy", "pkg/permissions", "pkg/piapi", "sdkdb"},
+	"pkg/audit":                 {"pkg/inventory", "pkg/sdk", "pkg/policy", "pkg/permissions", "pkg/piapi", "sdkdb", "pkg/limits"},
 	"pkg/diff":                  {"pkg/inventory", "pkg/sdk"},
 	"pkg/scan":                  {"pkg/audit", "pkg/diff", "pkg/inventory", "pkg/inventory/collect", "pkg/sdk", "pkg/policy", "pkg/doctext", "pkg/container", "pkg/limits", "sdkdb"},
 	"pkg/report":                {"pkg/audit", "pkg/diff", "pkg/inventory", "pkg/sdk", "pkg/policy", "sdkdb", "pkg/srcmanifest"},

@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
-	"os"
 	"reflect"
 	"sort"
 	"strconv"
@@ -16,10 +15,11 @@ import (
 	"gopkg.in/yaml.v3"
 
 	"github.com/apkaudit/apkaudit/pkg/lazyre"
+	"github.com/apkaudit/apkaudit/pkg/limits"
 )
 
 // MaxFileSize bounds one catalogue file; the embedded files are a few hundred KiB in all.
-const MaxFileSize = 16 << 20
+const MaxFileSize = limits.CatalogueSize
 
 // Error is a problem that stops a catalogue file from loading, with its position.
 type Error struct {
@@ -79,17 +79,9 @@ func Load(fsys fs.FS) (*Catalogue, error) {
 
 // LoadFile reads one catalogue file from disk, as given to --sdkdb.
 func LoadFile(name string) (*Catalogue, error) {
-	f, err := os.Open(name)
+	b, err := limits.ReadFileAtMost(name, MaxFileSize, "catalogue file size")
 	if err != nil {
 		return nil, fmt.Errorf("sdkdb: %w", err)
-	}
-	defer f.Close()
-	b, err := io.ReadAll(io.LimitReader(f, MaxFileSize+1))
-	if err != nil {
-		return nil, &Error{File: name, Msg: err.Error()}
-	}
-	if len(b) > MaxFileSize {
-		return nil, &Error{File: name, Msg: fmt.Sprintf("larger than %d bytes", MaxFileSize)}
 	}
 	return build([]source{{name, b}})
 }

@@ -6,12 +6,13 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
 	"sort"
 	"strings"
 	"time"
 
 	"gopkg.in/yaml.v3"
+
+	"github.com/apkaudit/apkaudit/pkg/limits"
 )
 
 // Config is the content of .apkaudit.yaml.
@@ -42,7 +43,7 @@ type Waiver struct {
 
 // LoadConfig reads and validates a config file.
 func LoadConfig(path string) (*Config, error) {
-	data, err := os.ReadFile(path)
+	data, err := limits.ReadFileAtMost(path, limits.ConfigSize, "config file size")
 	if err != nil {
 		return nil, err
 	}
@@ -59,6 +60,16 @@ func ParseConfig(data []byte) (*Config, error) {
 	dec.KnownFields(true)
 	if err := dec.Decode(&c); err != nil && !errors.Is(err, io.EOF) {
 		return nil, fmt.Errorf("config: %w", err)
+	}
+	// A second document would be ignored silently: its waivers, severities
+	// and policies would not apply. It is an error instead.
+	var next yaml.Node
+	switch err := dec.Decode(&next); {
+	case errors.Is(err, io.EOF):
+	case err != nil:
+		return nil, fmt.Errorf("config: %w", err)
+	default:
+		return nil, fmt.Errorf("config: line %d: a second YAML document starts here (---): a config file holds one", next.Line)
 	}
 	c.Severity = map[string]Severity{}
 	for rule, name := range c.RawSeverity {
@@ -171,7 +182,7 @@ func NewBaseline(f []Finding) *Baseline {
 
 // LoadBaseline reads a baseline file.
 func LoadBaseline(path string) (*Baseline, error) {
-	data, err := os.ReadFile(path)
+	data, err := limits.ReadFileAtMost(path, limits.BaselineSize, "baseline file size")
 	if err != nil {
 		return nil, err
 	}

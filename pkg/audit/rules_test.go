@@ -97,3 +97,28 @@ func TestConfigKeyTypos(t *testing.T) {
 	_, err := ParseConfig([]byte("fail-on: medium\nwaivers:\n  - {rule: undisclosed-sdk, subject: x, reason: y, expires: 2030-01-01, owner: me}\n"))
 	assert.NoError(t, err)
 }
+
+// TestConfigOneDocument: a second YAML document in a config file is an
+// error naming its line, since its settings would otherwise not apply.
+func TestConfigOneDocument(t *testing.T) {
+	tests := []struct{ name, yaml, wantErr string }{
+		{"one", "fail-on: medium\n", ""},
+		{"leading marker", "---\nfail-on: medium\n", ""},
+		{"end marker", "fail-on: medium\n...\n", ""},
+		{"second", "fail-on: medium\n---\nfail-on: info\n", "config: line 2: a second YAML document starts here (---): a config file holds one"},
+		{"second waivers", "fail-on: medium\n---\nwaivers: []\n", "config: line 2: a second YAML document starts here (---): a config file holds one"},
+		{"second broken", "fail-on: medium\n---\n[\n", "config: yaml: line 3: did not find expected node content"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			c, err := ParseConfig([]byte(tt.yaml))
+			if tt.wantErr == "" {
+				require.NoError(t, err)
+				assert.Equal(t, "medium", c.FailOn)
+				return
+			}
+			require.Error(t, err)
+			assert.Equal(t, tt.wantErr, err.Error())
+		})
+	}
+}

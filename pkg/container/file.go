@@ -3,7 +3,6 @@ package container
 import (
 	"crypto/sha256"
 	"encoding/hex"
-	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -34,10 +33,10 @@ type File struct {
 	f       *os.File           // nil after NewFile
 }
 
-// Open opens the named file for reading. It refuses a directory and
-// anything else that is not a regular file. The caller must Close it.
+// Open opens the named file for reading (limits.OpenRegular: it refuses a
+// directory, FIFO, socket or device without blocking). The caller must Close it.
 func Open(name string) (*File, error) {
-	f, err := os.Open(name)
+	f, err := limits.OpenRegular(name)
 	if err != nil {
 		return nil, err
 	}
@@ -45,14 +44,6 @@ func Open(name string) (*File, error) {
 	if err != nil {
 		f.Close()
 		return nil, err
-	}
-	switch {
-	case st.IsDir():
-		f.Close()
-		return nil, errors.New("is a directory")
-	case !st.Mode().IsRegular():
-		f.Close()
-		return nil, fmt.Errorf("is not a regular file (%s)", st.Mode().Type())
 	}
 	r, release, drop := mapFile(f, st.Size())
 	file := &File{Name: name, r: r, size: st.Size(), drop: drop, release: release, f: f}

@@ -65,10 +65,11 @@ func TestMappedHashAndDrops(t *testing.T) {
 
 // TestOpenRefuses: Open reads regular files only, and Close after NewFile does nothing.
 func TestOpenRefuses(t *testing.T) {
-	_, err := Open(t.TempDir())
-	require.EqualError(t, err, "is a directory")
+	dir := t.TempDir()
+	_, err := Open(dir)
+	require.EqualError(t, err, dir+": is a directory")
 	_, err = Open("/dev/null")
-	require.ErrorContains(t, err, "is not a regular file")
+	require.EqualError(t, err, "/dev/null: not a regular file (character device)")
 	_, err = Open(filepath.Join(t.TempDir(), "missing.apk"))
 	require.ErrorIs(t, err, os.ErrNotExist)
 

@@ -22,7 +22,6 @@ package doctext
 import (
 	"errors"
 	"fmt"
-	"os"
 	"strings"
 	"unicode/utf8"
 
@@ -128,12 +127,12 @@ func unreadable(format string, args ...any) error {
 // and extracts it with Extract. Every error names the file.
 func ReadFile(path string, lim limits.Limits) (*Document, error) {
 	lim = lim.WithDefaults()
-	f, err := os.Open(path)
+	f, err := limits.OpenRegular(path)
 	if err != nil {
 		return nil, fmt.Errorf("doctext: %w", err)
 	}
 	defer f.Close()
-	if st, err := f.Stat(); err == nil && st.Mode().IsRegular() && st.Size() > lim.PolicySize {
+	if st, err := f.Stat(); err == nil && st.Size() > lim.PolicySize {
 		return nil, &limits.LimitError{What: "doctext: " + path + ": document size", Limit: lim.PolicySize, Value: st.Size()}
 	}
 	data, err := limits.ReadAtMost(f, lim.PolicySize, "doctext: "+path+": document size")

@@ -5,12 +5,12 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
 	"strings"
 
 	"github.com/apkaudit/apkaudit/pkg/container"
 	"github.com/apkaudit/apkaudit/pkg/doctext"
 	"github.com/apkaudit/apkaudit/pkg/inventory/collect"
+	"github.com/apkaudit/apkaudit/pkg/limits"
 )
 
 // Mistake is an input given where another kind belongs: the likely slip
@@ -74,13 +74,13 @@ func isURL(p string) bool {
 // artifactKind is the artifact kind the file at p holds, "" when it holds
 // none (or cannot be read: the reader then says why).
 func artifactKind(p string) string {
-	f, err := os.Open(p)
+	f, err := limits.OpenRegular(p)
 	if err != nil {
 		return ""
 	}
 	defer f.Close()
 	st, err := f.Stat()
-	if err != nil || !st.Mode().IsRegular() {
+	if err != nil {
 		return ""
 	}
 	k, err := container.Sniff(f, st.Size())
@@ -98,7 +98,7 @@ func artifactKind(p string) string {
 // artifact: PDF, HTML, Markdown, or text that speaks of a privacy policy;
 // "" otherwise.
 func policyKind(p string) string {
-	f, err := os.Open(p)
+	f, err := limits.OpenRegular(p)
 	if err != nil {
 		return ""
 	}

@@ -108,14 +108,7 @@ func Parse(r io.Reader, name string) (*Manifest, error) {
 
 // Open parses the source manifest at path, which must be a regular file.
 func Open(path string) (*Manifest, error) {
-	fi, err := os.Stat(path)
-	if err != nil {
-		return nil, err
-	}
-	if !fi.Mode().IsRegular() {
-		return nil, fmt.Errorf("%s: not a regular file", path)
-	}
-	f, err := os.Open(path)
+	f, err := limits.OpenRegular(path)
 	if err != nil {
 		return nil, err
 	}
