@@ -191,6 +191,9 @@ func decodeFile(name string, data []byte) ([]*Entry, string, error) {
 	default:
 		return nil, "", &Error{File: name, Line: root.Line, Msg: "want a list of entries or a mapping {version, entries}"}
 	}
+	if err := checkCounts(name, list); err != nil {
+		return nil, "", err
+	}
 	var entries []*Entry
 	var errs []error
 	for _, n := range list.Content {
@@ -202,6 +205,55 @@ func decodeFile(name string, data []byte) ([]*Entry, string, error) {
 		entries = append(entries, e)
 	}
 	return entries, version, errors.Join(errs...)
+}
+
+// checkCounts holds the entry list of one file to the catalogue's limits
+// (limits.CatalogueEntries and the alias and item caps) before anything is
+// decoded, so that the matchers built from the catalogue stay small.
+func checkCounts(name string, list *yaml.Node) error {
+	if n := len(list.Content); n > limits.CatalogueEntries {
+		return &Error{File: name, Line: list.Content[limits.CatalogueEntries].Line,
+			Msg: (&limits.LimitError{What: "catalogue entries", Limit: limits.CatalogueEntries, Value: int64(n)}).Error()}
+	}
+	total := 0
+	for _, e := range list.Content {
+		if e.Kind != yaml.MappingNode {
+			continue // decodeEntry names it
+		}
+		if n := scalars(e, limits.CatalogueEntryItems+1); n > limits.CatalogueEntryItems {
+			return &Error{File: name, Line: e.Line,
+				Msg: (&limits.LimitError{What: "values in one catalogue entry", Limit: limits.CatalogueEntryItems, Value: -1}).Error()}
+		}
+		aliases := 0
+		for i := 0; i+1 < len(e.Content); i += 2 {
+			if k := e.Content[i].Value; k == "aliases" || k == "vendor_aliases" {
+				aliases += len(e.Content[i+1].Content)
+			}
+		}
+		if aliases > limits.CatalogueEntryAliases {
+			return &Error{File: name, Line: e.Line,
+				Msg: (&limits.LimitError{What: "aliases of one catalogue entry", Limit: limits.CatalogueEntryAliases, Value: int64(aliases)}).Error()}
+		}
+		if total += aliases; total > limits.CatalogueAliases {
+			return &Error{File: name, Line: e.Line,
+				Msg: (&limits.LimitError{What: "catalogue aliases", Limit: limits.CatalogueAliases, Value: -1}).Error()}
+		}
+	}
+	return nil
+}
+
+// scalars counts the scalar nodes under n, stopping once it has counted max.
+func scalars(n *yaml.Node, max int) int {
+	if n.Kind == yaml.ScalarNode {
+		return 1
+	}
+	c := 0
+	for _, k := range n.Content {
+		if c += scalars(k, max-c); c >= max {
+			return c
+		}
+	}
+	return c
 }
 
 // decodeEntry strictly decodes one entry node and records where its fields are.
@@ -300,6 +352,23 @@ func lineError(name, msg string) *Error {
 		return &Error{File: name, Line: line, Msg: m[2]}
 	}
 	return &Error{File: name, Msg: msg}
+}
+
+// WithinLimits reports whether the catalogue c, as merged from several
+// files, stays within limits.CatalogueEntries and limits.CatalogueAliases,
+// which each file is also held to when it loads.
+func WithinLimits(c *Catalogue) error {
+	aliases := 0
+	for _, e := range c.Entries {
+		aliases += len(e.Aliases) + len(e.VendorAliases)
+	}
+	switch {
+	case len(c.Entries) > limits.CatalogueEntries:
+		return &limits.LimitError{What: "catalogue entries, all files together", Limit: limits.CatalogueEntries, Value: int64(len(c.Entries))}
+	case aliases > limits.CatalogueAliases:
+		return &limits.LimitError{What: "catalogue aliases, all files together", Limit: limits.CatalogueAliases, Value: int64(aliases)}
+	}
+	return nil
 }
 
 // Merge returns a catalogue holding base's entries with those of extra laid

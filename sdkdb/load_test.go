@@ -1,6 +1,7 @@
 package sdkdb
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -9,6 +10,7 @@ import (
 	"testing"
 	"testing/fstest"
 
+	"github.com/apkaudit/apkaudit/pkg/limits"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -254,4 +256,55 @@ func TestEvidenceNamesZh(t *testing.T) {
 		assert.NotEqual(t, k.Evidence, EvidenceNameZh(k.Evidence), k.Evidence)
 	}
 	assert.Equal(t, "no-such-kind", EvidenceNameZh("no-such-kind"))
+}
+
+// TestLoadLimits: a catalogue over a count limit is refused before its
+// entries are decoded, with the limit named and the line of the entry that
+// crossed it; one at the limits loads; a merge of files each within the
+// limits is held to them as a whole.
+func TestLoadLimits(t *testing.T) {
+	entries := func(n, aliases int) string {
+		var b strings.Builder
+		for i := range n {
+			fmt.Fprintf(&b, "- id: e-%d\n  aliases: [", i)
+			for j := range aliases {
+				if j > 0 {
+					b.WriteString(", ")
+				}
+				fmt.Fprintf(&b, "a%d-%d", i, j)
+			}
+			b.WriteString("]\n")
+		}
+		return b.String()
+	}
+	tests := []struct {
+		name string
+		yaml string
+		want string // substring of the error; "" loads
+	}{
+		{"entries at the limit", entries(limits.CatalogueEntries, 1), ""},
+		{"one entry too many", entries(limits.CatalogueEntries+1, 0), fmt.Sprintf("x.yaml:%d: catalogue entries: %d exceeds the limit of %d", 2*limits.CatalogueEntries+1, limits.CatalogueEntries+1, limits.CatalogueEntries)},
+		{"aliases of one entry at the limit", entries(1, limits.CatalogueEntryAliases), ""},
+		{"one alias too many in an entry", entries(1, limits.CatalogueEntryAliases+1), "x.yaml:1: aliases of one catalogue entry: 257 exceeds the limit of 256"},
+		{"too many aliases in all", entries(limits.CatalogueAliases/100+1, 100), "catalogue aliases exceeds the limit of 25000"},
+		{"too many values in one entry", "- id: x\n  signals:\n    classes: [" + strings.Repeat("a.B, ", limits.CatalogueEntryItems) + "a.B]\n", "x.yaml:1: values in one catalogue entry exceeds the limit of 4000"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			c, err := Load(fstest.MapFS{"x.yaml": {Data: []byte(tt.yaml)}})
+			if tt.want == "" {
+				require.NoError(t, err)
+				assert.NoError(t, WithinLimits(c))
+				return
+			}
+			require.Error(t, err)
+			assert.Contains(t, err.Error(), tt.want)
+		})
+	}
+
+	half, err := Load(fstest.MapFS{"x.yaml": {Data: []byte(entries(limits.CatalogueEntries/2+1, 0))}})
+	require.NoError(t, err)
+	other, err := Load(fstest.MapFS{"y.yaml": {Data: []byte(strings.ReplaceAll(entries(limits.CatalogueEntries/2+1, 0), "id: e-", "id: f-"))}})
+	require.NoError(t, err)
+	assert.ErrorContains(t, WithinLimits(Merge(half, other)), "catalogue entries, all files together: 5002 exceeds the limit of 5000")
 }

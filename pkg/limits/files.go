@@ -17,8 +17,25 @@ const (
 	BaselineSize = 64 << 20
 	// SkipDoneSize is the largest --skip-done JSONL file.
 	SkipDoneSize = 256 << 20
-	// CatalogueSize is the largest --sdkdb catalogue file.
-	CatalogueSize = 16 << 20
+	// CatalogueSize is the largest --sdkdb catalogue file: thirteen times
+	// the embedded catalogue (310 KB for 334 entries), and small enough that
+	// decoding the worst YAML of that size stays far inside 1 GiB.
+	CatalogueSize = 4 << 20
+)
+
+// Caps on a catalogue's content, counted before its entries are decoded, so
+// that a file under CatalogueSize cannot make matching slow: the embedded
+// catalogue has 334 entries, at most 22 aliases in one and 1,815 in all.
+const (
+	// CatalogueEntries is the most entries one catalogue load may hold.
+	CatalogueEntries = 5000
+	// CatalogueEntryAliases is the most aliases and vendor aliases of one entry.
+	CatalogueEntryAliases = 256
+	// CatalogueAliases is the most aliases and vendor aliases of all entries of one load.
+	CatalogueAliases = 25000
+	// CatalogueEntryItems is the most scalars (names, list items, signal values)
+	// one entry may hold.
+	CatalogueEntryItems = 4000
 )
 
 // ErrNotRegular is matched by every *NotRegularError.

@@ -28,7 +28,10 @@ type matcher struct {
 	keys     map[*sdkdb.Entry][]string // every key of an entry
 	bare     map[string][]*sdkdb.Entry // keys with their brand prefix removed ("tencentliteav" → "liteav")
 	fuzzy    []fuzzyKey                // non-ambiguous aliases of weight >= 4, longest first
-	brands   []string                  // longest first
+	// brandSet holds the brands (brandWords and short vendor names), and
+	// longestBrand the length of the longest, for splitBrand and namesBrand.
+	brandSet     map[string]bool
+	longestBrand int
 	brandOf  map[*sdkdb.Entry]string   // folded vendor, aliases and names, for brand checks
 	families map[string]*sdkdb.Entry   // normalised family key → representative
 	famOf    map[*sdkdb.Entry]string   // representative → family
@@ -211,15 +214,10 @@ func newMatcher(c *sdkdb.Catalogue) *matcher {
 			m.pkgs = append(m.pkgs, pkgKey{strings.ToLower(p), e})
 		}
 	}
+	m.brandSet = brands
 	for b := range brands {
-		m.brands = append(m.brands, b)
+		m.longestBrand = max(m.longestBrand, len(b))
 	}
-	sort.Slice(m.brands, func(i, j int) bool {
-		if len(m.brands[i]) != len(m.brands[j]) {
-			return len(m.brands[i]) > len(m.brands[j])
-		}
-		return m.brands[i] < m.brands[j]
-	})
 	for e, keys := range m.keys {
 		for _, k := range keys {
 			if b, rest := m.splitBrand(k); b != "" {
@@ -372,10 +370,13 @@ func (m *matcher) hasBrand(e *sdkdb.Entry, b string) bool {
 }
 
 // splitBrand returns the brand prefix of c and the rest, or "", c.
+// The brand is the longest of m.brandSet that is a proper prefix of c, found
+// by looking up c's prefixes (a brand is at most twelve bytes) rather than
+// by testing every brand.
 func (m *matcher) splitBrand(c string) (string, string) {
-	for _, b := range m.brands {
-		if len(c) > len(b) && strings.HasPrefix(c, b) {
-			return b, c[len(b):]
+	for n := min(len(c)-1, m.longestBrand); n > 0; n-- {
+		if m.brandSet[c[:n]] {
+			return c[:n], c[n:]
 		}
 	}
 	return "", c
@@ -850,13 +851,8 @@ const maxPurposeRunes = 2000
 // that does what the name or, failing that, the purpose says ("推送", "登录").
 func (m *matcher) byBrandFunction(c string, r *SDKRow) *sdkdb.Entry {
 	b, rest := m.splitBrand(c)
-	if b == "" {
-		for _, x := range m.brands {
-			if c == x {
-				b = x
-				break
-			}
-		}
+	if b == "" && m.brandSet[c] {
+		b = c
 	}
 	if b == "" {
 		return nil

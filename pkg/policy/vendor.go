@@ -3,6 +3,7 @@ package policy
 import (
 	"slices"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/apkaudit/apkaudit/sdkdb"
 )
@@ -21,6 +22,10 @@ import (
 // when they share a vendor name or vendor alias, or when a short vendor alias
 // of one (a brand: 腾讯, 阿里巴巴, 字节跳动) is part of a vendor name of the
 // other (腾讯云计算(北京)有限责任公司).
+
+// maxBrandBytes bounds a brand's length, and so the search for the brands
+// a vendor name holds: the longest of the catalogue is "volcengine" (10 bytes).
+const maxBrandBytes = 40
 
 // vendorName is one normalised vendor name or alias and its group.
 type vendorName struct {
@@ -62,13 +67,44 @@ func (m *matcher) groupVendors(c *sdkdb.Catalogue) {
 			union(e, es[0])
 		}
 	}
-	for _, brand := range order {
-		if !isBrand(brand) {
+	// A brand joins every vendor name that companyNames says names it.
+	// Instead of testing each pair, which grows with the square of the
+	// catalogue, each name is searched for the brands it holds (through the
+	// set of brand prefixes) and each brand for the names it holds: the work
+	// grows with the total length of the names.
+	brands, prefixes := map[string]bool{}, map[string]bool{}
+	for _, k := range order {
+		if isBrand(k) {
+			brands[k] = true
+			for j := 1; j <= len(k); j++ {
+				prefixes[k[:j]] = true
+			}
+		}
+	}
+	for _, k := range order {
+		for i := 0; i < len(k); i++ {
+			if !utf8.RuneStart(k[i]) {
+				continue
+			}
+			for j := i + 1; j <= len(k) && prefixes[k[i:j]]; j++ {
+				if b := k[i:j]; brands[b] && b != k && (j == len(k) || utf8.RuneStart(k[j])) && wholeWord(k, i, j) {
+					union(names[k][0], names[b][0])
+				}
+			}
+		}
+	}
+	for _, b := range order {
+		if !brands[b] {
 			continue
 		}
-		for _, k := range order {
-			if k != brand && companyNames(k, brand) {
-				union(names[k][0], names[brand][0])
+		for i := 0; i < len(b); i++ {
+			if !utf8.RuneStart(b[i]) {
+				continue
+			}
+			for j := i + 1; j <= len(b); j++ {
+				if s := b[i:j]; s != b && (j == len(b) || utf8.RuneStart(b[j])) && names[s] != nil && weight(s) >= 4 {
+					union(names[s][0], names[b][0])
+				}
 			}
 		}
 	}
@@ -91,9 +127,9 @@ func (m *matcher) groupVendors(c *sdkdb.Catalogue) {
 
 // isBrand reports whether a normalised vendor alias is a brand (腾讯, 阿里巴巴,
 // Google) rather than a legal name: at most four Han runes, or one Latin
-// word, and no company suffix.
+// word of at most maxBrandBytes, and no company suffix.
 func isBrand(k string) bool {
-	if strings.HasSuffix(k, "公司") || strings.Contains(k, "有限") {
+	if len(k) > maxBrandBytes || strings.HasSuffix(k, "公司") || strings.Contains(k, "有限") {
 		return false
 	}
 	if strings.IndexFunc(k, isHan) >= 0 {
@@ -145,9 +181,14 @@ func (m *matcher) contradicted(e *sdkdb.Entry, company string) bool {
 // ("小米 PUSH SDK" written by the aggregator 每日互动 is still Xiaomi's).
 func (m *matcher) namesBrand(e *sdkdb.Entry, name string) bool {
 	n := normName(clip(name, maxNameRunes))
-	for _, b := range m.brands {
-		if i := strings.Index(n, b); i >= 0 && wholeWord(n, i, i+len(b)) && m.hasBrand(e, b) {
-			return true
+	for i := 0; i < len(n); i++ {
+		if !utf8.RuneStart(n[i]) {
+			continue
+		}
+		for j := i + 1; j <= min(len(n), i+m.longestBrand); j++ {
+			if b := n[i:j]; m.brandSet[b] && (j == len(n) || utf8.RuneStart(n[j])) && wholeWord(n, i, j) && m.hasBrand(e, b) {
+				return true
+			}
 		}
 	}
 	return false

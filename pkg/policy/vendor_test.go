@@ -1,6 +1,7 @@
 package policy
 
 import (
+	"fmt"
 	"testing"
 
 	"github.com/apkaudit/apkaudit/sdkdb"
@@ -80,4 +81,73 @@ func TestVendorGroups(t *testing.T) {
 	for _, p := range apart {
 		assert.NotEqual(t, m.group[byID[p[0]]], m.group[byID[p[1]]], "%s and %s are apart", p[0], p[1])
 	}
+}
+
+// TestGroupVendorsIsThePairwiseDefinition: the indexed grouping of
+// groupVendors puts two entries in one group exactly when the definition,
+// tested pair by pair (companyNames of every vendor name against every
+// brand), does, on the embedded catalogue and on a generated one whose
+// names hold brands at every position, inside Latin words and as parts.
+func TestGroupVendorsIsThePairwiseDefinition(t *testing.T) {
+	cat, err := sdkdb.Embedded()
+	require.NoError(t, err)
+	gen := &sdkdb.Catalogue{}
+	vendors := []string{"星河", "星河云", "北京星河科技有限公司", "Acme", "AcmeSoft Inc", "acme cloud ltd", "上海月光网络有限公司", "月光", "光网", "Acmesoft", "Zeta", "Zetaware GmbH"}
+	for i, v := range vendors {
+		gen.Entries = append(gen.Entries, &sdkdb.Entry{ID: fmt.Sprintf("g-%d", i), Vendor: v})
+	}
+	for _, c := range []*sdkdb.Catalogue{cat, gen} {
+		m := &matcher{}
+		m.groupVendors(c)
+		want := pairwiseGroups(c)
+		for _, a := range c.Entries {
+			for _, b := range c.Entries {
+				assert.Equal(t, want[a] == want[b], m.group[a] == m.group[b], "%s (%s) and %s (%s)", a.ID, a.Vendor, b.ID, b.Vendor)
+			}
+		}
+	}
+}
+
+// pairwiseGroups is the grouping of vendor.go's comment, computed by testing
+// every pair: entries sharing a vendor name, and brands joined to every name
+// that names them. It returns each entry's group representative.
+func pairwiseGroups(c *sdkdb.Catalogue) map[*sdkdb.Entry]*sdkdb.Entry {
+	parent := map[*sdkdb.Entry]*sdkdb.Entry{}
+	var find func(e *sdkdb.Entry) *sdkdb.Entry
+	find = func(e *sdkdb.Entry) *sdkdb.Entry {
+		if parent[e] == e {
+			return e
+		}
+		return find(parent[e])
+	}
+	names := map[string][]*sdkdb.Entry{}
+	for _, e := range c.Entries {
+		parent[e] = e
+		for _, v := range append([]string{e.Vendor}, e.VendorAliases...) {
+			if k := normCompany(v); k != "" {
+				names[k] = append(names[k], e)
+			}
+		}
+	}
+	union := func(a, b *sdkdb.Entry) { parent[find(a)] = find(b) }
+	for _, es := range names {
+		for _, e := range es[1:] {
+			union(e, es[0])
+		}
+	}
+	for b := range names {
+		if !isBrand(b) {
+			continue
+		}
+		for k := range names {
+			if k != b && companyNames(k, b) {
+				union(names[k][0], names[b][0])
+			}
+		}
+	}
+	out := map[*sdkdb.Entry]*sdkdb.Entry{}
+	for _, e := range c.Entries {
+		out[e] = find(e)
+	}
+	return out
 }

@@ -263,9 +263,12 @@ func (g *globals) loadCatalogue() (*sdkdb.Catalogue, error) {
 	for _, f := range append(append([]string{}, g.config.Catalogues...), g.sdkdbFiles...) {
 		extra, err := sdkdb.LoadFile(f)
 		if err != nil {
-			return nil, fmt.Errorf("%s: %w", f, err)
+			return nil, err // it names the file
 		}
 		c = sdkdb.Merge(c, extra)
+	}
+	if err := sdkdb.WithinLimits(c); err != nil {
+		return nil, fmt.Errorf("sdkdb: %w", err)
 	}
 	return c, nil
 }

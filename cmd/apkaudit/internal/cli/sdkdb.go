@@ -73,7 +73,7 @@ or a privacy-policy URL. Errors exit 2; warnings are printed and exit 0.`,
 			for _, f := range args {
 				c, err := sdkdb.LoadFile(f)
 				if err != nil {
-					return fmt.Errorf("%s: %w", f, err)
+					return err // it names the file
 				}
 				problems = append(problems, sdkdb.Validate(c)...)
 			}

@@ -1,0 +1,52 @@
+package limits
+
+import (
+	"fmt"
+	"os"
+	"os/exec"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// TestFitRuntime runs this test binary again under prlimit --as and checks
+// the soft heap limit FitRuntime sets there: runtimeShare of the ceiling,
+// none when GOMEMLIMIT is set.
+func TestFitRuntime(t *testing.T) {
+	if os.Getenv("LIMITS_FIT_CHILD") != "" {
+		fmt.Printf("soft=%d\n", FitRuntime())
+		return
+	}
+	prlimit, err := exec.LookPath("prlimit")
+	if err != nil {
+		t.Skip("prlimit (util-linux) is not installed")
+	}
+	const as = 3 << 30
+	tests := []struct {
+		name string
+		env  []string
+		want int64
+	}{
+		{"under RLIMIT_AS", nil, share(as)},
+		{"GOMEMLIMIT is the user's", []string{"GOMEMLIMIT=2GiB"}, 0},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			cmd := exec.Command(prlimit, "--as="+strconv.Itoa(as), "--", os.Args[0], "-test.run=^TestFitRuntime$")
+			cmd.Env = append(append(os.Environ(), "LIMITS_FIT_CHILD=1"), tt.env...)
+			out, err := cmd.CombinedOutput()
+			require.NoError(t, err, "%s", out)
+			_, after, ok := strings.Cut(string(out), "soft=")
+			require.True(t, ok, "%s", out)
+			n, err := strconv.ParseInt(strings.Fields(after)[0], 10, 64)
+			require.NoError(t, err)
+			assert.Equal(t, tt.want, n)
+		})
+	}
+}
+
+// share is runtimeShare of n, truncated as FitRuntime truncates it.
+func share(n int64) int64 { return int64(float64(n) * runtimeShare) }

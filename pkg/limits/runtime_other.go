@@ -1,0 +1,9 @@
+//go:build !linux
+
+package limits
+
+import "math"
+
+// memoryCeiling: outside Linux apkaudit reads no ceiling; the runtime's
+// default (no soft limit) stands.
+func memoryCeiling() int64 { return math.MaxInt64 }
