@@ -46,6 +46,9 @@ type pdfResult struct {
 // b's document. A child that dies or runs out of time is an unreadable
 // document whose reason says so.
 func extractPDFContained(b *builder, data []byte, lim limits.Limits) error {
+	if err := pdfChainLoop(data); err != nil {
+		return err // the library would spin on it until the child's time limit
+	}
 	head, err := json.Marshal(pdfRequest{PolicySize: lim.PolicySize, PDFPages: lim.PDFPages})
 	if err != nil {
 		return err

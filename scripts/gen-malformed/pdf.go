@@ -168,6 +168,9 @@ func (g *gen) pdfPolicies() error {
 		{"pdf-operand-flood.pdf", "content stream: text, then 40 Mi operands and one operator (deflated)", pdfOperandFlood},
 		{"pdf-unclosed-array.pdf", "content stream: text, then an array never closed", pdfUnclosedArray},
 		{"pdf-prev-loop.pdf", "xref table whose /Prev points at itself", pdfPrevLoop},
+		{"pdf-prev-loop-2.pdf", "two xref sections whose /Prev point at each other (an incremental update)", pdfPrevLoop2},
+		{"pdf-incremental.pdf", "control: an incremental update whose /Prev is the first section, no loop", pdfIncremental},
+		{"pdf-xref-stream-prev-loop.pdf", "xref stream whose /Prev points at itself", pdfXrefStreamPrevLoop},
 		{"pdf-extends-loop.pdf", "object stream that /Extends itself, asked for an object it lacks", pdfExtendsLoop},
 		{"pdf-shared-content.pdf", "500 pages sharing one content stream of text and 300 MiB of spaces", pdfSharedContentCase},
 		{"pdf-contents-200k.pdf", "page whose /Contents array lists 200,000 streams, disclosure in the last", pdfContents200k},
@@ -296,6 +299,36 @@ func pdfPrevLoop() []byte {
 	b := d.bytes()
 	xref := bytes.LastIndex(b, []byte("xref\n0 "))
 	return bytes.Replace(b, []byte("/Root 1 0 R "), []byte(fmt.Sprintf("/Root 1 0 R /Prev %d ", xref)), 1)
+}
+
+// pdfPrevLoop2 appends an incremental update whose xref section's /Prev is
+// the first section, and points the first section's /Prev at the update.
+func pdfPrevLoop2() []byte {
+	d := onePage("5 0 R")
+	d.add(pdfStream("", showText(pdfDisclosure, 700), false))
+	b := d.bytes()
+	first := bytes.LastIndex(b, []byte("xref\n0 "))
+	second := len(b) + len("/Prev 0000000000 ")
+	b = bytes.Replace(b, []byte("/Root 1 0 R "), []byte(fmt.Sprintf("/Root 1 0 R /Prev %010d ", second)), 1)
+	return fmt.Appendf(b, "xref\n0 1\n0000000000 65535 f \ntrailer\n<< /Size 6 /Root 1 0 R /Prev %d >>\nstartxref\n%d\n%%%%EOF\n", first, second)
+}
+
+// pdfIncremental appends an empty incremental update to the one-page PDF:
+// a /Prev chain of two sections that ends, as editors write it.
+func pdfIncremental() []byte {
+	d := onePage("5 0 R")
+	d.add(pdfStream("", showText(pdfDisclosure, 700), false))
+	b := d.bytes()
+	first := bytes.LastIndex(b, []byte("xref\n0 "))
+	return fmt.Appendf(b, "xref\n0 1\n0000000000 65535 f \ntrailer\n<< /Size 6 /Root 1 0 R /Prev %d >>\nstartxref\n%d\n%%%%EOF\n", first, len(b))
+}
+
+// pdfXrefStreamPrevLoop is the object-stream PDF whose xref stream names
+// itself as the previous section.
+func pdfXrefStreamPrevLoop() []byte {
+	b := fontInObjectStream("<< /Type /ObjStm /N 1 /First 4 /Length 22 >>\nstream\n4 0 << /Type /Font >>\nendstream")
+	xref := bytes.Index(b, []byte("7 0 obj\n<< /Type /XRef"))
+	return bytes.Replace(b, []byte("/Type /XRef "), []byte(fmt.Sprintf("/Type /XRef /Prev %d ", xref)), 1)
 }
 
 // pdfExtendsLoop's object stream, which should hold the font, holds only

@@ -1,0 +1,117 @@
+package doctext
+
+import (
+	"bytes"
+	"strconv"
+
+	"github.com/apkaudit/apkaudit/pkg/lazyre"
+)
+
+// Loops in a PDF's chains of references. The PDF library follows an xref
+// section's /Prev and an object stream's /Extends without remembering where
+// it has been, so a chain that comes back on itself keeps it busy until the
+// child's processor-time limit. Both chains live in dictionaries written
+// directly in the file (an xref section's trailer or xref-stream dictionary;
+// a stream's dictionary, which can never be inside an object stream), so
+// they can be followed in the raw bytes, before the library sees the file.
+
+// maxPDFChain bounds how many links of one chain are followed.
+const maxPDFChain = 4096
+
+var (
+	startxrefRe = lazyre.New(`startxref\s+(\d{1,19})`)
+	prevRe      = lazyre.New(`/Prev\s+(\d{1,19})`)
+	objHeadRe   = lazyre.New(`(\d{1,10})\s+\d{1,5}\s+obj\b`)
+	extendsRe   = lazyre.New(`/Extends\s+(\d{1,10})\s+\d{1,5}\s+R`)
+)
+
+// pdfChainLoop returns an unreadable-document error when the file's last
+// /Prev chain or an /Extends chain comes back to a link it has passed, and
+// nil otherwise (a chain that breaks off is the library's to report).
+func pdfChainLoop(data []byte) error {
+	if i := bytes.LastIndex(data, []byte("startxref")); i >= 0 {
+		if m := startxrefRe().FindSubmatch(data[i:min(len(data), i+64)]); m != nil {
+			seen := map[int64]bool{}
+			for off, _ := strconv.ParseInt(string(m[1]), 10, 64); off >= 0 && off < int64(len(data)); {
+				if seen[off] {
+					return unreadable("pdf: the cross-reference sections' /Prev chain loops back to offset %d", off)
+				}
+				if len(seen) == maxPDFChain {
+					return unreadable("pdf: the cross-reference sections' /Prev chain is longer than %d", maxPDFChain)
+				}
+				seen[off] = true
+				next, ok := prevOf(data, off)
+				if !ok {
+					break
+				}
+				off = next
+			}
+		}
+	}
+	extends := map[int64]int64{}
+	for at := 0; ; {
+		i := bytes.Index(data[at:], []byte("/ObjStm"))
+		if i < 0 {
+			break
+		}
+		i += at
+		at = i + len("/ObjStm")
+		// The object header is the last "N G obj" before the type, the
+		// dictionary runs to its stream.
+		head := data[max(0, i-4096):i]
+		heads := objHeadRe().FindAllSubmatchIndex(head, -1)
+		if len(heads) == 0 {
+			continue
+		}
+		last := heads[len(heads)-1]
+		num, _ := strconv.ParseInt(string(head[last[2]:last[3]]), 10, 64)
+		dict := data[max(0, i-4096)+last[1] : min(len(data), i+4096)]
+		if end := bytes.Index(dict, []byte("stream")); end >= 0 {
+			dict = dict[:end]
+		}
+		if m := extendsRe().FindSubmatch(dict); m != nil {
+			extends[num], _ = strconv.ParseInt(string(m[1]), 10, 64)
+		}
+	}
+	for start := range extends {
+		seen := map[int64]bool{}
+		for n, ok := start, true; ok; n, ok = extends[n] {
+			if seen[n] {
+				return unreadable("pdf: the object streams' /Extends chain loops back to object %d", n)
+			}
+			if len(seen) == maxPDFChain {
+				return unreadable("pdf: the object streams' /Extends chain is longer than %d", maxPDFChain)
+			}
+			seen[n] = true
+		}
+	}
+	return nil
+}
+
+// prevOf reads the /Prev of the xref section at off: in the trailer after
+// a classic table, or in the dictionary of an xref stream.
+func prevOf(data []byte, off int64) (int64, bool) {
+	rest := data[off:]
+	var dict []byte
+	if bytes.HasPrefix(rest, []byte("xref")) {
+		i := bytes.Index(rest, []byte("trailer"))
+		if i < 0 {
+			return 0, false
+		}
+		dict = rest[i:min(len(rest), i+4096)]
+		if j := bytes.Index(dict, []byte("startxref")); j >= 0 {
+			dict = dict[:j]
+		}
+	} else {
+		dict = rest[:min(len(rest), 4096)]
+		if j := bytes.Index(dict, []byte("stream")); j >= 0 {
+			dict = dict[:j]
+		}
+	}
+	m := prevRe().FindSubmatch(dict)
+	if m == nil {
+		return 0, false
+	}
+	n, err := strconv.ParseInt(string(m[1]), 10, 64)
+	return n, err == nil
+}
