@@ -45,4 +45,3 @@ func cgroupMemoryMax() int64 {
 	}
 	return 0
 }
-

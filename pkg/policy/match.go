@@ -23,18 +23,18 @@ var brandWords = []string{
 
 // matcher maps SDK-list rows and prose to catalogue entries.
 type matcher struct {
-	exact    map[string][]*sdkdb.Entry // non-ambiguous alias and name keys
-	ambig    map[string][]*sdkdb.Entry // ambiguous ('?') aliases, without the '?'
-	keys     map[*sdkdb.Entry][]string // every key of an entry
-	bare     map[string][]*sdkdb.Entry // keys with their brand prefix removed ("tencentliteav" → "liteav")
-	fuzzy    []fuzzyKey                // non-ambiguous aliases of weight >= 4, longest first
+	exact map[string][]*sdkdb.Entry // non-ambiguous alias and name keys
+	ambig map[string][]*sdkdb.Entry // ambiguous ('?') aliases, without the '?'
+	keys  map[*sdkdb.Entry][]string // every key of an entry
+	bare  map[string][]*sdkdb.Entry // keys with their brand prefix removed ("tencentliteav" → "liteav")
+	fuzzy []fuzzyKey                // non-ambiguous aliases of weight >= 4, longest first
 	// brandSet holds the brands (brandWords and short vendor names), and
 	// longestBrand the length of the longest, for splitBrand and namesBrand.
 	brandSet     map[string]bool
 	longestBrand int
-	brandOf  map[*sdkdb.Entry]string   // folded vendor, aliases and names, for brand checks
-	families map[string]*sdkdb.Entry   // normalised family key → representative
-	famOf    map[*sdkdb.Entry]string   // representative → family
+	brandOf      map[*sdkdb.Entry]string // folded vendor, aliases and names, for brand checks
+	families     map[string]*sdkdb.Entry // normalised family key → representative
+	famOf        map[*sdkdb.Entry]string // representative → family
 	// named maps a representative chosen by id (FAMILY-core, FAMILY …) to its
 	// family: a row naming it stands for the whole family.
 	named    map[*sdkdb.Entry]string
