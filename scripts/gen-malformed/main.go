@@ -88,7 +88,7 @@ func run(out string) error {
 			return fmt.Errorf("%w (run it from the repository root, as make malformed does)", err)
 		}
 	}
-	for _, d := range []string{"apk", "policy"} {
+	for _, d := range []string{"apk", "policy", "sdkdb"} {
 		if err := os.MkdirAll(filepath.Join(out, d), 0o755); err != nil {
 			return err
 		}
@@ -97,7 +97,7 @@ func run(out string) error {
 		g.simple, g.truncated, g.randomManifest, g.hugeStringPool,
 		g.dexBombs, g.nested, g.dexStringsPastEnd, g.dexBadChecksum,
 		g.policies, g.docxBomb, g.pdfPolicies, g.hostileDocs, g.hostileNames,
-		g.budgets,
+		g.budgets, g.catalogues,
 	}
 	for _, s := range steps {
 		if err := s(); err != nil {

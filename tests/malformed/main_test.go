@@ -48,6 +48,7 @@ var caseFiles = []string{
 	"policy/big-cells.html", "policy/big-wide.html", "policy/big-pipes.md",
 	"apk/overlap-nested.apk", "apk/overlap-dex.apk", "apk/dex041-many.apk", "apk/sparse-1g.dex", // budgets.go
 	"apk/xapk-lying-base.xapk", "apk/xapk-no-base.xapk", "apk/xapk-base-over-budget.xapk",
+	"sdkdb/aliases-flood.yaml", "sdkdb/entries-over.yaml", "sdkdb/at-limits.yaml", // catalogue.go
 }
 
 // TestMain builds the binary under test once. The cases are not generated
