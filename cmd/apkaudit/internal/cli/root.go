@@ -183,7 +183,8 @@ build embeds that the policy does not disclose, SDK rows without the fields
 regulators require, and stale disclosures.
 
 Exit codes: 0 no finding at or above --fail-on, 1 findings at or above it,
-2 usage error or unreadable input.`,
+2 usage error or unreadable input; 130 (SIGINT) or 143 (SIGTERM) when a
+signal stopped the run, 128 + the signal as Unix tools do.`,
 		Version:       "-", // --version prints versionText (the template below)
 		SilenceUsage:  true,
 		SilenceErrors: true,
