@@ -111,12 +111,17 @@ func (g *globals) openOutput(flag, path string, appendLines bool) (io.WriteClose
 		return nil, err
 	}
 	if appendLines {
-		// Read and write: endTorn reads the last byte.
+		// Read and write: endTorn reads the last byte. A file that may only
+		// be written is appended to without that look.
 		f, err := os.OpenFile(path, os.O_CREATE|os.O_RDWR|os.O_APPEND, 0o644)
+		readable := err == nil
+		if errors.Is(err, fs.ErrPermission) {
+			f, err = os.OpenFile(path, os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o644)
+		}
 		if err != nil {
 			return nil, err
 		}
-		return &lineFile{f: f}, nil
+		return &lineFile{f: f, readable: readable}, nil
 	}
 	return openReplace(path)
 }
@@ -214,7 +219,10 @@ func (r *replaceFile) Abort() {
 // whole line and one write(2), taken under an exclusive advisory lock
 // (flock on Linux and macOS, see lockFile), so that two batches appending
 // to one file (shards on one machine) never interleave or tear their lines.
-type lineFile struct{ f *os.File }
+type lineFile struct {
+	f        *os.File
+	readable bool // opened read-write, so endTorn can look at the last byte
+}
 
 // Write appends p, one whole line, with one write under the lock.
 func (l *lineFile) Write(p []byte) (int, error) {
@@ -245,6 +253,9 @@ func (l *lineFile) endTorn(tornAt, size int64) (cut bool, err error) {
 	st, err := l.f.Stat()
 	if err != nil {
 		return false, err
+	}
+	if !st.Mode().IsRegular() || !l.readable {
+		return false, nil // /dev/stdout, a pipe: nothing to mend
 	}
 	if tornAt >= 0 && st.Size() == size && tornAt < size {
 		if err := l.f.Truncate(tornAt); err != nil {

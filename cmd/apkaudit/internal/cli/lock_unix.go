@@ -25,7 +25,13 @@ func lockFile(f *os.File) (unlock func(), err error) {
 	}); err != nil {
 		return nil, err
 	}
-	if ferr != nil {
+	switch ferr {
+	case nil:
+	case syscall.EINVAL, syscall.ENOTSUP, syscall.ENOLCK:
+		// A file system without flock (some network ones): each line is
+		// still one whole write with O_APPEND.
+		return func() {}, nil
+	default:
 		return nil, ferr
 	}
 	return func() {
