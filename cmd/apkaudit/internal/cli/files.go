@@ -36,6 +36,9 @@ type inputFile struct {
 	appendable bool
 }
 
+// inputWordsZh are the Chinese of the inputFile.what that are not flags.
+var inputWordsZh = map[string]string{"the input": "输入文件", "the artifact": "构建文件"}
+
 // addInputs records paths as files the command reads (what names them in
 // errors), so that openOutput refuses to write over them.
 func (g *globals) addInputs(what string, appendable bool, paths ...string) {
@@ -56,12 +59,16 @@ func (g *globals) checkNotInput(flag, path string, appendLines bool) error {
 		if appendLines && in.appendable || !sameFile(path, in.path) {
 			continue
 		}
-		name := in.what + " " + in.path
-		if in.path == path {
-			name = in.what
+		en, zh := in.what, in.what
+		if w, ok := inputWordsZh[in.what]; ok {
+			zh = w
 		}
-		return usagef("%s %s is the same file as %s: refusing to overwrite an input (write the report elsewhere)",
-			"%s %s 与 %s 是同一个文件：不会覆盖输入文件（请把报告写到别处）", flag, path, name)
+		if in.path != path {
+			en, zh = en+" "+in.path, zh+" "+in.path
+		}
+		return &usageError{
+			fmt.Sprintf("%s %s is the same file as %s: refusing to overwrite an input (write the report elsewhere)", flag, path, en),
+			fmt.Sprintf("%s %s 与 %s 是同一个文件：不会覆盖输入文件（请把报告写到别处）", flag, path, zh)}
 	}
 	return nil
 }

@@ -94,6 +94,12 @@ func TestOutputsNeverOverwriteInputs(t *testing.T) {
 		})
 	}
 
+	t.Run("in Chinese", func(t *testing.T) {
+		code, _, stderr := run(t, "inspect", apk, "-o", link, "--lang", "zh")
+		assert.Equal(t, ExitError, code)
+		assert.Contains(t, stderr, "与 输入文件 "+apk+" 是同一个文件：不会覆盖输入文件")
+	})
+
 	t.Run("batch resumes into its --skip-done file", func(t *testing.T) {
 		code, _, stderr := run(t, "batch", apk, "--output", done, "--skip-done", done, "--quiet")
 		assert.Equal(t, ExitOK, code, stderr)
