@@ -88,7 +88,8 @@ type Item struct {
 	Path   string
 	Result *audit.Result
 	Err    error
-	// Total is how many artifacts the batch scans (after the shard and SkipDone).
+	// Total is how many items the batch emits: artifacts and skipped files,
+	// after the shard and SkipDone.
 	Total int
 }
 
@@ -100,8 +101,11 @@ type Item struct {
 // write each item whole. An unreadable artifact is an Item with Err, never
 // the end of the batch.
 //
-// Batch returns an error when its inputs cannot be listed or the policy
-// cannot be read (before any item), when emit fails (no item follows), or
+// Files a walk skips (see FindArtifacts) are Items with Err too, emitted
+// first. Batch returns an error when its inputs cannot be listed, hold no
+// artifact and nothing skipped (ErrNoArtifacts), the SkipDone file cannot
+// be read (ReadDone), Start fails, or the policy cannot be read (before any
+// item), when emit fails (no item follows), or
 // when ctx is cancelled: then no new artifact starts, the scans in flight
 // stop, and the items they would have given are not emitted, so everything
 // emitted stays whole and a resumed batch scans the rest.
