@@ -50,13 +50,13 @@ func (g *globals) addInputs(what string, appendable bool, paths ...string) {
 }
 
 // checkNotInput refuses an output (flag names it: --output, --write-baseline)
-// that is the same file as an input: the same device and inode, or the same
-// path once symlinks are resolved (so an output that does not exist yet is
-// still caught when its path is an input's). An append output may be an
-// appendable input.
+// that is the same file as an input (file.is): the same device and inode,
+// or, for an input that does not exist either, the same path once symlinks
+// are resolved. An append output may be an appendable input.
 func (g *globals) checkNotInput(flag, path string, appendLines bool) error {
+	out := fileAt(path)
 	for _, in := range g.inputs {
-		if appendLines && in.appendable || !sameFile(path, in.path) {
+		if appendLines && in.appendable || !out.is(in.path) {
 			continue
 		}
 		en, zh := in.what, in.what
@@ -73,16 +73,34 @@ func (g *globals) checkNotInput(flag, path string, appendLines bool) error {
 	return nil
 }
 
-// sameFile reports whether paths a and b name one file: the same device
-// and inode, or, for paths that do not exist, the same path once symlinks
-// are resolved. It is the one test of "same file" for outputs and inputs.
-func sameFile(a, b string) bool {
-	sa, errA := os.Stat(a)
-	sb, errB := os.Stat(b)
-	if errA == nil && errB == nil {
-		return os.SameFile(sa, sb)
+// sameFile reports whether paths a and b name one file (fileAt).
+func sameFile(a, b string) bool { return fileAt(a).is(b) }
+
+// A file is a path as sameFile compares it: its stat, when it exists.
+type file struct {
+	path string
+	st   fs.FileInfo // nil when it does not exist (or cannot be stat'ed)
+}
+
+func fileAt(path string) file {
+	st, _ := os.Stat(path)
+	return file{path, st}
+}
+
+// is reports whether the file at path is f: the same device and inode when
+// both exist; when neither does, the same path once symlinks are resolved;
+// when only one does, no. It is the one test of "same file" for outputs
+// and inputs, and costs one stat per input, so that the thousands of
+// artifacts of a batch are checked in a moment.
+func (f file) is(path string) bool {
+	st, _ := os.Stat(path)
+	switch {
+	case f.st != nil && st != nil:
+		return os.SameFile(f.st, st)
+	case f.st != nil || st != nil:
+		return false
 	}
-	return realPath(a) == realPath(b)
+	return realPath(f.path) == realPath(path)
 }
 
 // realPath is path made absolute with its symlinks resolved; for a path
