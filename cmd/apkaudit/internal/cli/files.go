@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -152,7 +153,8 @@ func (g *globals) openOutput(flag, path string, appendLines bool) (io.WriteClose
 }
 
 // openReplace opens a temporary file beside path that replaces path when
-// closed. An existing path keeps its permission bits (a new one gets 0644)
+// closed. An existing path keeps its permission bits (a new one gets 0644
+// less the umask, as with a plain create)
 // and a symlink keeps pointing where it did: the file it names is replaced.
 // What is not a regular file (/dev/stdout, a FIFO) is written in place; a
 // directory the user may not create files in, where path itself is
@@ -164,7 +166,7 @@ func openReplace(path string) (io.WriteCloser, error) {
 			target = r
 		}
 	}
-	perm := fs.FileMode(0o644)
+	keep := fs.FileMode(0) // the mode of the file replaced; 0: a new one
 	if st, err := os.Stat(target); err == nil {
 		switch {
 		case st.IsDir():
@@ -172,9 +174,9 @@ func openReplace(path string) (io.WriteCloser, error) {
 		case !st.Mode().IsRegular():
 			return os.OpenFile(target, os.O_WRONLY, 0)
 		}
-		perm = st.Mode().Perm()
+		keep = st.Mode().Perm()
 	}
-	tmp, err := os.CreateTemp(filepath.Dir(target), "."+filepath.Base(target)+".*.tmp")
+	tmp, err := createTemp(target)
 	if errors.Is(err, fs.ErrPermission) {
 		if f, ferr := os.OpenFile(target, os.O_WRONLY|os.O_TRUNC, 0); ferr == nil {
 			return f, nil
@@ -183,12 +185,28 @@ func openReplace(path string) (io.WriteCloser, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", path, unwrapPath(err))
 	}
-	if err := tmp.Chmod(perm); err != nil {
-		tmp.Close()
-		os.Remove(tmp.Name())
-		return nil, fmt.Errorf("%s: %w", path, unwrapPath(err))
+	if keep != 0 {
+		if err := tmp.Chmod(keep); err != nil {
+			tmp.Close()
+			os.Remove(tmp.Name())
+			return nil, fmt.Errorf("%s: %w", path, unwrapPath(err))
+		}
 	}
 	return &replaceFile{File: tmp, path: path, target: target}, nil
+}
+
+// createTemp creates a new file ".NAME.RANDOM.tmp" beside target, with mode
+// 0644 less the umask as any new report gets (os.CreateTemp's is 0600).
+func createTemp(target string) (*os.File, error) {
+	dir, base := filepath.Split(target)
+	for range 100 {
+		name := filepath.Join(dir, "."+base+"."+strconv.FormatUint(rand.Uint64(), 36)+".tmp")
+		f, err := os.OpenFile(name, os.O_CREATE|os.O_EXCL|os.O_WRONLY, 0o644)
+		if !errors.Is(err, fs.ErrExist) {
+			return f, err
+		}
+	}
+	return nil, errors.New("cannot create a temporary file beside it")
 }
 
 // unwrapPath is the reason of a *fs.PathError or *os.LinkError, whose own
