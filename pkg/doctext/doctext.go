@@ -129,7 +129,7 @@ func ReadFile(path string, lim limits.Limits) (*Document, error) {
 	lim = lim.WithDefaults()
 	f, err := limits.OpenRegular(path)
 	if err != nil {
-		return nil, fmt.Errorf("doctext: %w", err)
+		return nil, err // names the file and, for a FIFO or device, what it is
 	}
 	defer f.Close()
 	if st, err := f.Stat(); err == nil && st.Size() > lim.PolicySize {

@@ -45,8 +45,9 @@ func batchDir(t *testing.T) string {
 
 func TestFindArtifacts(t *testing.T) {
 	dir := batchDir(t)
-	got, err := scan.FindArtifacts([]string{dir, filepath.Join(dir, "README.txt")})
+	got, skipped, err := scan.FindArtifacts([]string{dir, filepath.Join(dir, "README.txt")})
 	require.NoError(t, err)
+	assert.Empty(t, skipped)
 	var rel []string
 	for _, p := range got {
 		r, _ := filepath.Rel(dir, p)
@@ -55,7 +56,7 @@ func TestFindArtifacts(t *testing.T) {
 	sort.Strings(rel)
 	assert.Equal(t, []string{"README.txt", "miitee.apk", "notes.apk", "sub/packed.apk", "v2.bin"}, rel,
 		"by content in a directory (and names that claim an artifact); a file named is taken as it is")
-	_, err = scan.FindArtifacts([]string{filepath.Join(dir, "missing")})
+	_, _, err = scan.FindArtifacts([]string{filepath.Join(dir, "missing")})
 	require.ErrorIs(t, err, os.ErrNotExist)
 }
 

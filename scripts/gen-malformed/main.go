@@ -9,7 +9,8 @@
 //
 //	go run ./scripts/gen-malformed OUTDIR
 //
-// Artifacts go to OUTDIR/apk/, policy documents to OUTDIR/policy/, and
+// Artifacts go to OUTDIR/apk/, policy documents to OUTDIR/policy/, batch
+// outputs and other inputs to OUTDIR/jsonl/ and OUTDIR/inputs/, and
 // OUTDIR/cases.txt lists every file with its size and what it is.
 package main
 
@@ -97,7 +98,7 @@ func run(out string) error {
 		g.simple, g.truncated, g.randomManifest, g.hugeStringPool,
 		g.dexBombs, g.nested, g.dexStringsPastEnd, g.dexBadChecksum,
 		g.policies, g.docxBomb, g.pdfPolicies, g.hostileDocs, g.hostileNames,
-		g.budgets, g.catalogues,
+		g.budgets, g.catalogues, g.outputs,
 	}
 	for _, s := range steps {
 		if err := s(); err != nil {

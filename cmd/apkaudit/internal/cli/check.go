@@ -3,7 +3,6 @@ package cli
 import (
 	"encoding/json"
 	"errors"
-	"fmt"
 	"io"
 
 	"github.com/spf13/cobra"
@@ -40,7 +39,7 @@ Waivers in .apkaudit.yaml and a --baseline keep reviewed findings in the report
 			}
 			if baseline != "" {
 				if opt.Baseline, err = audit.LoadBaseline(baseline); err != nil {
-					return fmt.Errorf("%s: %w", baseline, err)
+					return &scan.InputError{Path: baseline, Err: err}
 				}
 			}
 			opt.StrictWaivers = strictWaivers
@@ -49,7 +48,7 @@ Waivers in .apkaudit.yaml and a --baseline keep reviewed findings in the report
 				return err
 			}
 			if writeBaseline != "" {
-				err := g.writeTo(writeBaseline, func(w io.Writer) error {
+				err := g.writeTo("--write-baseline", writeBaseline, func(w io.Writer) error {
 					data, _ := json.MarshalIndent(audit.NewBaseline(r.Findings), "", "  ")
 					_, err := w.Write(append(data, '\n'))
 					return err

@@ -9,14 +9,17 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"runtime"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"syscall"
 	"time"
 
 	"github.com/spf13/cobra"
 
 	"github.com/apkaudit/apkaudit/pkg/audit"
+	"github.com/apkaudit/apkaudit/pkg/limits"
 	"github.com/apkaudit/apkaudit/pkg/report"
 	"github.com/apkaudit/apkaudit/pkg/scan"
 	"github.com/apkaudit/apkaudit/sdkdb"
@@ -35,7 +38,10 @@ var errFindings = audit.ErrThresholdReached
 // Run executes apkaudit with args and returns the exit code. It is the root
 // of the command's goroutine, so a panic inside a command becomes exit code 2
 // with one line on stderr. SIGINT and SIGTERM cancel the command's context:
-// a batch then stops with every line written so far whole.
+// a batch then stops with every line written so far whole, and a command
+// that a signal stopped exits 128 + the signal's number (130 for SIGINT,
+// 143 for SIGTERM), as Unix tools do, with one stderr line saying it was
+// interrupted. A second signal ends the process at once.
 func Run(args []string, stdout, stderr io.Writer) (code int) {
 	defer func() {
 		if p := recover(); p != nil {
@@ -50,7 +56,7 @@ func Run(args []string, stdout, stderr io.Writer) (code int) {
 		defer func() { _ = recover() }()
 		_, _ = sdkdb.Embedded()
 	}()
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	ctx, caught, stop := notifySignals(context.Background())
 	defer stop()
 	g := &globals{stdout: stdout, stderr: stderr, now: time.Now}
 	root := newRoot(g)
@@ -58,7 +64,17 @@ func Run(args []string, stdout, stderr io.Writer) (code int) {
 	root.SetOut(stdout)
 	root.SetErr(stderr)
 	err := root.ExecuteContext(ctx)
+	sig := caught()
 	switch {
+	case sig != 0 && err != nil:
+		if err.Error() == context.Canceled.Error() {
+			err = fmt.Errorf("interrupted by %s", signalName(sig))
+		} else {
+			err = fmt.Errorf("interrupted by %s; %w", signalName(sig), err)
+		}
+		zh := g.lang == "zh" || g.lang == "" && langFromArgs(args, localeLang()) == "zh"
+		fmt.Fprintln(stderr, "apkaudit: "+oneLine(errorText(err, zh)))
+		return 128 + int(sig)
 	case err == nil:
 		return ExitOK
 	case errors.Is(err, errFindings):
@@ -68,6 +84,48 @@ func Run(args []string, stdout, stderr io.Writer) (code int) {
 		fmt.Fprintln(stderr, "apkaudit: "+oneLine(errorText(err, zh)))
 		return ExitError
 	}
+}
+
+// notifySignals returns ctx cancelled on the first SIGINT or SIGTERM, a
+// func that tells which signal that was (0 for none), and stop, which
+// stops listening. After the first signal the default action is restored,
+// so a second one ends the process at once.
+func notifySignals(parent context.Context) (ctx context.Context, caught func() syscall.Signal, stop func()) {
+	ctx, cancel := context.WithCancel(parent)
+	ch := make(chan os.Signal, 1)
+	signal.Notify(ch, os.Interrupt, syscall.SIGTERM)
+	var got atomic.Int32
+	quit := make(chan struct{})
+	go func() {
+		select {
+		case s := <-ch:
+			if n, ok := s.(syscall.Signal); ok {
+				got.Store(int32(n))
+			}
+			signal.Stop(ch)
+			cancel()
+		case <-quit:
+		}
+	}()
+	var once sync.Once
+	return ctx, func() syscall.Signal { return syscall.Signal(got.Load()) }, func() {
+		once.Do(func() {
+			signal.Stop(ch)
+			close(quit)
+			cancel()
+		})
+	}
+}
+
+// signalName is "SIGINT" or "SIGTERM".
+func signalName(s syscall.Signal) string {
+	switch s {
+	case syscall.SIGINT:
+		return "SIGINT"
+	case syscall.SIGTERM:
+		return "SIGTERM"
+	}
+	return s.String()
 }
 
 // oneLine is s as one line of stderr: line breaks joined, and every control,
@@ -87,6 +145,7 @@ type globals struct {
 	lang        string
 	sdkdbFiles  []string
 	configFile  string
+	configPath  string // the config file read: --config, else .apkaudit.yaml when present
 	failOn      string
 	quiet       bool
 	noTimestamp bool
@@ -99,7 +158,8 @@ type globals struct {
 
 	config  *audit.Config
 	cat     func() (*sdkdb.Catalogue, error)
-	outputs []output // where the command's report goes, checked by load
+	outputs []output    // where the command's report goes, checked by load
+	inputs  []inputFile // what the command reads, which openOutput never overwrites
 }
 
 // reportAnnotation marks a command with the report.Command its output is:
@@ -123,12 +183,17 @@ build embeds that the policy does not disclose, SDK rows without the fields
 regulators require, and stale disclosures.
 
 Exit codes: 0 no finding at or above --fail-on, 1 findings at or above it,
-2 usage error or unreadable input.`,
+2 usage error or unreadable input; 130 (SIGINT) or 143 (SIGTERM) when a
+signal stopped the run, 128 + the signal as Unix tools do.`,
 		Version:       "-", // --version prints versionText (the template below)
 		SilenceUsage:  true,
 		SilenceErrors: true,
-		PersistentPreRunE: func(cmd *cobra.Command, _ []string) error {
-			return g.load(cmd)
+		PersistentPreRunE: func(cmd *cobra.Command, args []string) error {
+			if err := g.load(cmd); err != nil {
+				return err
+			}
+			g.collectInputs(cmd, args)
+			return nil
 		},
 	}
 	f := root.PersistentFlags()
@@ -141,7 +206,7 @@ Exit codes: 0 no finding at or above --fail-on, 1 findings at or above it,
 	f.BoolVarP(&g.quiet, "quiet", "q", false, "no progress or notes on stderr")
 	f.BoolVar(&g.noTimestamp, "no-timestamp", false, "leave timestamps out of reports (byte-identical output)")
 	f.BoolVar(&g.noColor, "no-color", false, "no colour in the table on a terminal (NO_COLOR=1 does the same)")
-	f.IntVar(&g.jobs, "jobs", 0, "DEX files (or artifacts in batch) processed at once (default: number of CPUs)")
+	f.IntVar(&g.jobs, "jobs", 0, fmt.Sprintf("DEX files (or artifacts in batch) processed at once (default: number of CPUs; at most %d, 4 per CPU)", maxJobs()))
 	f.StringVar(&g.sourceRoot, "source-root", "", "repository root DIR: SARIF paths are relative to it, and findings point at the src/main/AndroidManifest.xml under it (default: the working directory, no manifest)")
 	f.IntVar(&g.maxBytes, "max-bytes", 60000, "the most a Markdown report holds (a comment's limit; GitHub's is 65,536): past it the lowest-severity findings are left out, with a note; 0 for no limit")
 	f.StringVar(&g.manifestSource, "manifest-source", "", "the app's source AndroidManifest.xml FILE, whose lines build-side findings point at")
@@ -159,6 +224,9 @@ Exit codes: 0 no finding at or above --fail-on, 1 findings at or above it,
 // error here, before any file is read.
 func (g *globals) load(cmd *cobra.Command) error {
 	if _, err := report.Lookup(g.format); err != nil {
+		return err
+	}
+	if err := g.capJobs(); err != nil {
 		return err
 	}
 	if c, ok := cmd.Annotations[reportAnnotation]; ok {
@@ -191,6 +259,7 @@ func (g *globals) load(cmd *cobra.Command) error {
 		}
 	}
 	g.config = &audit.Config{}
+	g.configPath = path
 	if path != "" {
 		c, err := audit.LoadConfig(path)
 		if err != nil {
@@ -208,6 +277,48 @@ func (g *globals) load(cmd *cobra.Command) error {
 		return usagef("--fail-on %q: want high, medium, low, info or none", "--fail-on %q：只能是 high、medium、low、info 或 none", g.failOn)
 	}
 	return nil
+}
+
+// maxJobs is the most --jobs apkaudit runs at once: 4 per CPU. More would
+// only start goroutines that wait for a core (or, with a huge number, run
+// the process out of memory before any work is done).
+func maxJobs() int { return 4 * runtime.NumCPU() }
+
+// capJobs refuses a negative --jobs and caps a large one at maxJobs, with
+// a note. It is the one place --jobs is checked: inspect, check and diff
+// (DEX files at once) and batch (artifacts at once) all read g.jobs after it.
+func (g *globals) capJobs() error {
+	switch m := maxJobs(); {
+	case g.jobs < 0:
+		return usagef("--jobs %d: want a positive number (0 or none for the number of CPUs)",
+			"--jobs %d：必须是正数（0 或不指定则为 CPU 数）", g.jobs)
+	case g.jobs > m:
+		g.note("--jobs %d: capped at %d (4 per CPU)", g.jobs, m)
+		g.jobs = m
+	}
+	return nil
+}
+
+// collectInputs records the files the command reads (addInputs), which no
+// output may overwrite: its arguments (artifacts, policy documents,
+// catalogue files), --policy (or the config's policies), --config (or
+// .apkaudit.yaml), --baseline, --sdkdb (and the config's catalogues),
+// --manifest-source, and --skip-done, which only a batch's own lines may
+// be appended to. Batch adds the artifacts it finds in directories.
+func (g *globals) collectInputs(cmd *cobra.Command, args []string) {
+	g.addInputs("the input", false, args...)
+	if p, err := cmd.Flags().GetStringArray("policy"); err == nil {
+		g.addInputs("--policy", false, g.policyFiles(p)...)
+	}
+	g.addInputs("--config", false, g.configPath)
+	g.addInputs("--sdkdb", false, append(append([]string{}, g.config.Catalogues...), g.sdkdbFiles...)...)
+	g.addInputs("--manifest-source", false, g.manifestSource)
+	if p, err := cmd.Flags().GetString("baseline"); err == nil {
+		g.addInputs("--baseline", false, p)
+	}
+	if p, err := cmd.Flags().GetString("skip-done"); err == nil {
+		g.addInputs("--skip-done", true, p)
+	}
 }
 
 // langFromArgs is the --lang of args, for an error found before the flags
@@ -263,7 +374,14 @@ func (g *globals) loadCatalogue() (*sdkdb.Catalogue, error) {
 	for _, f := range append(append([]string{}, g.config.Catalogues...), g.sdkdbFiles...) {
 		extra, err := sdkdb.LoadFile(f)
 		if err != nil {
-			return nil, err // it names the file
+			var nr *limits.NotRegularError
+			switch {
+			case errors.As(err, &nr):
+				return nil, nr // "FILE: not a regular file (FIFO)"
+			case strings.Contains(err.Error(), f):
+				return nil, err // the catalogue's errors name the file and line
+			}
+			return nil, &scan.InputError{Path: f, Err: err}
 		}
 		c = sdkdb.Merge(c, extra)
 	}
