@@ -41,8 +41,10 @@ var errFindings = audit.ErrThresholdReached
 // a batch then stops with every line written so far whole, and a command
 // that a signal stopped exits 128 + the signal's number (130 for SIGINT,
 // 143 for SIGTERM), as Unix tools do, with one stderr line saying it was
-// interrupted. A second signal ends the process at once.
+// interrupted. A second signal ends the process at once. Under a memory
+// ceiling the Go heap is held below it first (limits.FitRuntime).
 func Run(args []string, stdout, stderr io.Writer) (code int) {
+	limits.FitRuntime() // under prlimit or a container's memory.max, collect before the ceiling
 	defer func() {
 		if p := recover(); p != nil {
 			fmt.Fprintf(stderr, "apkaudit: internal error: %v\n", p)
