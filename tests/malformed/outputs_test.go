@@ -5,7 +5,6 @@ package malformed_test
 import (
 	"bufio"
 	"bytes"
-	"crypto/sha256"
 	"encoding/json"
 	"fmt"
 	"net"
@@ -19,6 +18,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/apkaudit/apkaudit/internal/testenv"
 )
 
 // The output classes of issue 12: inputs that are not files, outputs that
@@ -44,22 +45,6 @@ func runBounded(t *testing.T, file string, args ...string) result {
 		t.Errorf("%s\n%v", p, r)
 	}
 	return r
-}
-
-func fileSum(t *testing.T, path string) string {
-	t.Helper()
-	b, err := os.ReadFile(path)
-	require.NoError(t, err)
-	return fmt.Sprintf("%x", sha256.Sum256(b))
-}
-
-func copyTo(t *testing.T, src, dst string) string {
-	t.Helper()
-	b, err := os.ReadFile(src)
-	require.NoError(t, err)
-	require.NoError(t, os.MkdirAll(filepath.Dir(dst), 0o755))
-	require.NoError(t, os.WriteFile(dst, b, 0o644))
-	return dst
 }
 
 // specials makes a FIFO, a socket and a directory in dir and returns them
@@ -118,13 +103,13 @@ func TestInputsThatAreNotFiles(t *testing.T) {
 func TestOutputsSpareInputs(t *testing.T) {
 	needSetup(t)
 	dir := t.TempDir()
-	apk := copyTo(t, filepath.Join(repo, fixtureRel), filepath.Join(dir, "app.apk"))
-	pol := copyTo(t, filepath.Join(repo, demoPolicy), filepath.Join(dir, "privacy.html"))
-	cfg := copyTo(t, filepath.Join(cases, "inputs", "apkaudit.yaml"), filepath.Join(dir, "apkaudit.yaml"))
-	base := copyTo(t, filepath.Join(cases, "inputs", "baseline.json"), filepath.Join(dir, "baseline.json"))
-	cat := copyTo(t, filepath.Join(cases, "inputs", "catalogue.yaml"), filepath.Join(dir, "catalogue.yaml"))
+	apk := testenv.CopyFile(t, filepath.Join(repo, fixtureRel), filepath.Join(dir, "app.apk"))
+	pol := testenv.CopyFile(t, filepath.Join(repo, demoPolicy), filepath.Join(dir, "privacy.html"))
+	cfg := testenv.CopyFile(t, filepath.Join(cases, "inputs", "apkaudit.yaml"), filepath.Join(dir, "apkaudit.yaml"))
+	base := testenv.CopyFile(t, filepath.Join(cases, "inputs", "baseline.json"), filepath.Join(dir, "baseline.json"))
+	cat := testenv.CopyFile(t, filepath.Join(cases, "inputs", "catalogue.yaml"), filepath.Join(dir, "catalogue.yaml"))
 	walked := filepath.Join(dir, "apks")
-	found := copyTo(t, filepath.Join(repo, fixtureRel), filepath.Join(walked, "found.apk"))
+	found := testenv.CopyFile(t, filepath.Join(repo, fixtureRel), filepath.Join(walked, "found.apk"))
 	link := filepath.Join(dir, "report.apk")
 	require.NoError(t, os.Symlink("app.apk", link))
 
@@ -145,11 +130,11 @@ func TestOutputsSpareInputs(t *testing.T) {
 		{"batch-o-policy", pol, []string{"batch", apk, "--policy", pol, "--output", pol}},
 	} {
 		t.Run(c.name, func(t *testing.T) {
-			before := fileSum(t, c.input)
+			before := testenv.SHA256(t, c.input)
 			r := runBounded(t, "", c.args...)
 			assert.Equal(t, 2, r.exit, "%v", r)
 			assert.Contains(t, string(r.stderr), "refusing to overwrite an input", "%v", r)
-			assert.Equal(t, before, fileSum(t, c.input), "the input is unchanged")
+			assert.Equal(t, before, testenv.SHA256(t, c.input), "the input is unchanged")
 		})
 	}
 	entries, err := os.ReadDir(dir)
@@ -174,8 +159,8 @@ func TestBatchWalksLinksAndReportsSkips(t *testing.T) {
 	needSetup(t)
 	dir := t.TempDir()
 	real := filepath.Join(dir, "real")
-	copyTo(t, filepath.Join(repo, fixtureRel), filepath.Join(real, "app.apk"))
-	copyTo(t, filepath.Join(repo, fixtureRel), filepath.Join(dir, "elsewhere", "linked.apk"))
+	testenv.CopyFile(t, filepath.Join(repo, fixtureRel), filepath.Join(real, "app.apk"))
+	testenv.CopyFile(t, filepath.Join(repo, fixtureRel), filepath.Join(dir, "elsewhere", "linked.apk"))
 	require.NoError(t, os.Symlink("../elsewhere/linked.apk", filepath.Join(real, "linked.apk")))
 	require.NoError(t, os.Symlink("/nonexistent/gone.apk", filepath.Join(real, "dangling.apk")))
 	require.NoError(t, os.Mkdir(filepath.Join(real, "sub"), 0o755))
@@ -222,7 +207,7 @@ func TestSkipDoneTornCases(t *testing.T) {
 	fixture := filepath.Join(repo, fixtureRel)
 	for _, name := range []string{"torn-last.jsonl", "torn-last-newline.jsonl"} {
 		t.Run(name, func(t *testing.T) {
-			out := copyTo(t, filepath.Join(cases, "jsonl", name), filepath.Join(t.TempDir(), name))
+			out := testenv.CopyFile(t, filepath.Join(cases, "jsonl", name), filepath.Join(t.TempDir(), name))
 			r := runBounded(t, "", "batch", fixture, "--fail-on", "none", "--output", out, "--skip-done", out)
 			assert.Equal(t, 0, r.exit, "%v", r)
 			assert.Contains(t, string(r.stderr), name+": its last line is torn")
@@ -232,12 +217,12 @@ func TestSkipDoneTornCases(t *testing.T) {
 		})
 	}
 	t.Run("torn-middle.jsonl", func(t *testing.T) {
-		out := copyTo(t, filepath.Join(cases, "jsonl", "torn-middle.jsonl"), filepath.Join(t.TempDir(), "torn-middle.jsonl"))
-		before := fileSum(t, out)
+		out := testenv.CopyFile(t, filepath.Join(cases, "jsonl", "torn-middle.jsonl"), filepath.Join(t.TempDir(), "torn-middle.jsonl"))
+		before := testenv.SHA256(t, out)
 		r := runBounded(t, out, "batch", fixture, "--output", out, "--skip-done", out)
 		assert.Equal(t, 2, r.exit, "%v", r)
 		assert.Contains(t, string(r.stderr), "line 1 is not a whole JSON line")
-		assert.Equal(t, before, fileSum(t, out))
+		assert.Equal(t, before, testenv.SHA256(t, out))
 	})
 }
 
@@ -247,7 +232,7 @@ func TestShardsShareOneOutput(t *testing.T) {
 	needSetup(t)
 	dir := t.TempDir()
 	for i := range 16 {
-		copyTo(t, filepath.Join(repo, fixtureRel), filepath.Join(dir, "apks", fmt.Sprintf("app-%02d.apk", i)))
+		testenv.CopyFile(t, filepath.Join(repo, fixtureRel), filepath.Join(dir, "apks", fmt.Sprintf("app-%02d.apk", i)))
 	}
 	out := filepath.Join(dir, "all.jsonl")
 	var cmds []*exec.Cmd

@@ -5,7 +5,6 @@ package cli
 import (
 	"bytes"
 	"context"
-	"crypto/sha256"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -24,31 +23,14 @@ import (
 	"github.com/apkaudit/apkaudit/internal/testenv"
 )
 
-// copyFile copies src to dst and returns dst.
-func copyFile(t *testing.T, src, dst string) string {
-	t.Helper()
-	b, err := os.ReadFile(src)
-	require.NoError(t, err)
-	require.NoError(t, os.MkdirAll(filepath.Dir(dst), 0o755))
-	require.NoError(t, os.WriteFile(dst, b, 0o644))
-	return dst
-}
-
-func sum(t *testing.T, path string) string {
-	t.Helper()
-	b, err := os.ReadFile(path)
-	require.NoError(t, err)
-	return fmt.Sprintf("%x", sha256.Sum256(b))
-}
-
 // TestOutputsNeverOverwriteInputs: an --output or --write-baseline that is
 // one of the command's inputs — by path, through a symlink, or found by
 // batch in a directory — is refused before anything is written: exit 2,
 // one line naming the file, the input byte for byte as it was.
 func TestOutputsNeverOverwriteInputs(t *testing.T) {
 	dir := t.TempDir()
-	apk := copyFile(t, demo(t, "demo.apk"), filepath.Join(dir, "demo.apk"))
-	pol := copyFile(t, demo(t, "privacy-policy.html"), filepath.Join(dir, "policy.html"))
+	apk := testenv.CopyFile(t, demo(t, "demo.apk"), filepath.Join(dir, "demo.apk"))
+	pol := testenv.CopyFile(t, demo(t, "privacy-policy.html"), filepath.Join(dir, "policy.html"))
 	cfg := filepath.Join(dir, "apkaudit.yaml")
 	require.NoError(t, os.WriteFile(cfg, []byte("fail-on: none\n"), 0o644))
 	base := filepath.Join(dir, "baseline.json")
@@ -57,9 +39,9 @@ func TestOutputsNeverOverwriteInputs(t *testing.T) {
 	require.NoError(t, os.WriteFile(cat, []byte("- id: example-inhouse\n  name: In-house\n  vendor: 小鹿科技有限公司\n  category: platform\n  signals:\n    dex_packages: [cn.example.inhouse]\n"), 0o644))
 	link := filepath.Join(dir, "link.apk")
 	require.NoError(t, os.Symlink(apk, link))
-	src := copyFile(t, testenv.RepoRoot(t, "testdata", "fixtures", "src", "packed", "AndroidManifest.xml"), filepath.Join(dir, "AndroidManifest.xml"))
+	src := testenv.CopyFile(t, testenv.RepoRoot(t, "testdata", "fixtures", "src", "packed", "AndroidManifest.xml"), filepath.Join(dir, "AndroidManifest.xml"))
 	walked := filepath.Join(dir, "apks")
-	inDir := copyFile(t, demo(t, "demo.apk"), filepath.Join(walked, "found.apk"))
+	inDir := testenv.CopyFile(t, demo(t, "demo.apk"), filepath.Join(walked, "found.apk"))
 	done := filepath.Join(dir, "done.jsonl")
 	require.NoError(t, os.WriteFile(done, nil, 0o644))
 
@@ -86,11 +68,11 @@ func TestOutputsNeverOverwriteInputs(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			before := sum(t, tt.input)
+			before := testenv.SHA256(t, tt.input)
 			code, _, stderr := run(t, tt.args...)
 			assert.Equal(t, ExitError, code, stderr)
 			assert.Contains(t, stderr, "refusing to overwrite an input")
-			assert.Equal(t, before, sum(t, tt.input), "the input is untouched")
+			assert.Equal(t, before, testenv.SHA256(t, tt.input), "the input is untouched")
 		})
 	}
 
@@ -221,8 +203,8 @@ func TestLineFileConcurrent(t *testing.T) {
 // torn line in the middle is an error naming the file and the line.
 func TestSkipDoneTorn(t *testing.T) {
 	dir := t.TempDir()
-	a := copyFile(t, demo(t, "demo.apk"), filepath.Join(dir, "a.apk"))
-	b := copyFile(t, demo(t, "demo.apk"), filepath.Join(dir, "b.apk"))
+	a := testenv.CopyFile(t, demo(t, "demo.apk"), filepath.Join(dir, "a.apk"))
+	b := testenv.CopyFile(t, demo(t, "demo.apk"), filepath.Join(dir, "b.apk"))
 	out := filepath.Join(dir, "out.jsonl")
 	code, _, stderr := run(t, "batch", a, "--output", out, "--fail-on", "none")
 	require.Equal(t, ExitOK, code, stderr)
@@ -246,11 +228,11 @@ func TestSkipDoneTorn(t *testing.T) {
 
 	mid := filepath.Join(dir, "mid.jsonl")
 	require.NoError(t, os.WriteFile(mid, []byte("{\"path\":\"x\", \"err\n"+lines[0]+"\n"), 0o644))
-	before := sum(t, mid)
+	before := testenv.SHA256(t, mid)
 	code, _, stderr = run(t, "batch", a, "--output", mid, "--skip-done", mid)
 	assert.Equal(t, ExitError, code)
 	assert.Contains(t, stderr, "mid.jsonl: line 1 is not a whole JSON line")
-	assert.Equal(t, before, sum(t, mid))
+	assert.Equal(t, before, testenv.SHA256(t, mid))
 
 	// An output (not the --skip-done file) that does not end with a newline
 	// gets one before the first line, so no line is glued onto its tail.
