@@ -775,7 +775,7 @@ func (b *builder) scanDex(data []byte, pk map[string]*int, name string) error {
 		return err
 	}
 	b.readDexConstants(f, name)
-	code, codeErr := scanCalls(f)
+	code, codeErr := scanCalls(f, b.opt.Jobs)
 	b.addCode(code, codeErr == nil)
 	if codeErr != nil {
 		b.unanalysed(name, codeErr)
