@@ -83,8 +83,8 @@ type scanned struct {
 }
 
 // inspect reads the artifact and matches its SDKs, without rules. The
-// matcher is built while the archive is opened and inflated; DEX parsing asks
-// it for wanted string constants only when it needs them.
+// matcher is built on the scan pool while the largest DEX is inflated; DEX
+// parsing asks it for wanted string constants only when it needs them.
 func inspect(ctx context.Context, path string, opt Options) (scanned, error) {
 	catalogue := sync.OnceValues(func() (*sdkdb.Catalogue, error) {
 		if opt.Catalogue != nil || opt.LoadCatalogue == nil {
@@ -99,7 +99,6 @@ func inspect(ctx context.Context, path string, opt Options) (scanned, error) {
 		}
 		return sdk.NewMatcher(c)
 	})
-	goSafe("the catalogue", func() error { matcher(); return nil }) // built while the archive is read
 	f, err := container.Open(path)
 	if err != nil {
 		if m := artifactMistake(path, err); m != nil {
@@ -112,6 +111,8 @@ func inspect(ctx context.Context, path string, opt Options) (scanned, error) {
 		Limits: opt.Limits, Jobs: opt.Jobs, NoCode: opt.NoCode, KeepClasses: opt.KeepClasses,
 		WantStrings:  func() []string { return matcher().WantStrings() },
 		WantVersions: func() inventory.VersionQuery { return matcher().VersionQuery() },
+		// Built on the pool beside the largest DEX, while it is inflated.
+		Prepare: func() { matcher() },
 	})
 	if err != nil {
 		if ctx.Err() != nil {

@@ -46,6 +46,13 @@ type Options struct {
 	// .class files, files from every archive, once the walk is done. Nil asks
 	// for none; library manifests' versionName is recorded regardless.
 	WantVersions func() inventory.VersionQuery
+	// Prepare, when not nil, runs once on the scan pool, after the largest
+	// tasks have started, once the artifact is open: the caller prepares there what
+	// WantStrings and WantVersions return (the SDK matcher), so that neither
+	// the open nor the largest DEX waits or shares a core with it. A panic
+	// in it is dropped; its caller meets it again when it uses what Prepare
+	// built.
+	Prepare func()
 }
 
 // ErrUnreadable is matched by errors for inputs that are no artifact apkaudit can read.
@@ -84,11 +91,10 @@ func Build(ctx context.Context, f *container.File, opt Options) (*inventory.Inve
 	// Telling the kind and walking the archives queue the reading tasks;
 	// they run on the pool themselves, so that their faults are recovered.
 	var err error
-	b.runTasks(ctx, []task{
-		{cost: 1, run: func(*worker) { err = b.open() }, fail: func(e error) { err = e }},
-		// The permission table is parsed on another worker while the archive is opened.
-		{run: func(*worker) { permissions.Lookup("") }},
-	})
+	// The artifact is opened alone, so that its largest DEX starts as soon
+	// as the central directory is read; the rest of the start-up work runs
+	// beside it (task.beside).
+	b.runTasks(ctx, []task{{cost: 1, run: func(*worker) { err = b.open() }, fail: func(e error) { err = e }}})
 	if err == nil {
 		err = ctx.Err()
 	}
@@ -102,6 +108,11 @@ func Build(ctx context.Context, f *container.File, opt Options) (*inventory.Inve
 			b.inv.Artifact.SHA256 = sum
 		}
 	}, fail: func(err error) { b.warn("apkaudit", "SHA-256 not computed: %v", err) }})
+	// The permission table, for the manifest's permissions once every task is done.
+	b.tasks = append(b.tasks, task{beside: true, run: func(*worker) { permissions.Lookup("") }})
+	if opt.Prepare != nil {
+		b.tasks = append(b.tasks, task{beside: true, run: func(*worker) { opt.Prepare() }, fail: func(error) {}})
+	}
 	b.runTasks(ctx, b.tasks)
 	// Version files and class constants, looked up in every archive the walk opened.
 	b.runTasks(ctx, b.versionTasks())
@@ -137,6 +148,10 @@ type task struct {
 	// that can no longer be read, a reader bug); nil reports the panic as a
 	// warning.
 	fail func(error)
+	// beside tasks start once each worker has started one of the largest
+	// tasks, whatever their cost: start-up work that the scan needs only
+	// later, taken by the first worker done, not by the largest DEX's.
+	beside bool
 }
 
 // worker is the state one pool goroutine reuses across tasks: one inflate buffer
@@ -151,6 +166,7 @@ type worker struct {
 func (b *builder) runTasks(ctx context.Context, tasks []task) {
 	b.tasks = nil
 	sort.SliceStable(tasks, func(i, j int) bool { return tasks[i].cost > tasks[j].cost })
+	tasks = besideFirst(tasks, b.opt.Jobs)
 	n := min(b.opt.Jobs, len(tasks))
 	ch := make(chan task)
 	var wg sync.WaitGroup
@@ -178,6 +194,22 @@ dispatch:
 	}
 	close(ch)
 	wg.Wait()
+}
+
+// besideFirst moves the beside tasks of tasks, sorted by cost, to just
+// after the first n other tasks (one for each worker), keeping their order.
+func besideFirst(tasks []task, n int) []task {
+	var beside, rest []task
+	for _, t := range tasks {
+		if t.beside {
+			beside = append(beside, t)
+		} else {
+			rest = append(rest, t)
+		}
+	}
+	n = min(n, len(rest))
+	out := make([]task, 0, len(tasks))
+	return append(append(append(out, rest[:n]...), beside...), rest[n:]...)
 }
 
 // runTask runs t at the root of a pool goroutine, turning a panic into
