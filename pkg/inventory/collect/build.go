@@ -114,6 +114,9 @@ func Build(ctx context.Context, f *container.File, opt Options) (*inventory.Inve
 		b.tasks = append(b.tasks, task{beside: true, run: func(*worker) { opt.Prepare() }, fail: func(error) {}})
 	}
 	b.runTasks(ctx, b.tasks)
+	if b.readErr != nil {
+		return nil, b.readErr
+	}
 	// Version files and class constants, looked up in every archive the walk opened.
 	b.runTasks(ctx, b.versionTasks())
 	if err := ctx.Err(); err != nil {
@@ -266,6 +269,9 @@ type builder struct {
 	splitNames map[string]string
 	// gcDue is set once a large inflated nested archive was released.
 	gcDue bool
+	// readErr is why a bare DEX artifact could not be read (its task runs
+	// in the main round).
+	readErr error
 }
 
 func (b *builder) warn(source, format string, args ...any) {
@@ -333,15 +339,21 @@ func (b *builder) read(kind container.Kind, a *container.Archive) error {
 		if b.opt.NoCode {
 			return nil
 		}
-		data, err := whole("dex")
-		if err != nil {
-			return err
-		}
-		pk := map[string]*int{}
-		if err := b.scanDex(data, pk, path.Base(b.inv.Artifact.Path)); err != nil {
-			return err
-		}
-		b.mergePackages(pk)
+		// Scanned in the main round, beside the start-up work (task.beside),
+		// as an archive's DEX entries are; its error is the artifact's.
+		b.tasks = append(b.tasks, task{cost: b.file.Size(), run: func(*worker) {
+			data, err := whole("dex")
+			if err != nil {
+				b.readErr = err
+				return
+			}
+			pk := map[string]*int{}
+			if err := b.scanDex(data, pk, path.Base(b.inv.Artifact.Path)); err != nil {
+				b.readErr = err
+				return
+			}
+			b.mergePackages(pk)
+		}, fail: func(err error) { b.readErr = err }})
 		return nil
 	case container.KindELF:
 		return b.readBareNative()
