@@ -161,7 +161,18 @@ type task struct {
 // (a fresh buffer per DEX costs page faults) and its own package counts.
 type worker struct {
 	buf []byte
-	pk  map[string]*int
+	// free frees buf (container.NewBuffer): when the worker replaces it and
+	// when the worker ends. Nothing refers to buf's bytes between tasks.
+	free func()
+	pk   map[string]*int
+}
+
+// setBuf makes buf, freed by free, the worker's inflate buffer, freeing the last one.
+func (w *worker) setBuf(buf []byte, free func()) {
+	if w.free != nil {
+		w.free()
+	}
+	w.buf, w.free = buf, free
 }
 
 // runTasks runs tasks on opt.Jobs workers, largest cost first, and starts no
@@ -184,6 +195,7 @@ func (b *builder) runTasks(ctx context.Context, tasks []task) {
 			for t := range ch {
 				b.runTask(t, w)
 			}
+			w.setBuf(nil, nil)
 			b.mergePackages(w.pk)
 		}()
 	}
@@ -756,21 +768,21 @@ func (b *builder) inflate(w *worker, a *container.Archive, e *container.Entry, n
 	release = func() {
 		if cap(w.buf) > keepBuf {
 			b.bufs.put(w.buf)
-			w.buf = nil
+			w.buf, w.free = nil, nil // the pool's now
 		}
 		b.mem.Release(n)
 	}
 	if int64(cap(w.buf)) < n {
 		// The bytes are reserved: one allocation, no copies while growing.
 		if n > keepBuf {
-			w.buf = b.bufs.get(n)
+			w.setBuf(b.bufs.get(n), nil)
 		} else {
-			w.buf = make([]byte, 0, n)
+			w.setBuf(container.NewBuffer(int(n)))
 		}
 	}
 	data, err = a.ReadAll(e, w.buf[:0])
 	if cap(data) > cap(w.buf) {
-		w.buf = data[:0]
+		w.setBuf(data[:0], nil)
 	}
 	return data, release, err
 }
