@@ -1,6 +1,7 @@
 package container
 
 import (
+	"hash/crc32"
 	"os"
 	"regexp"
 	"runtime"
@@ -51,4 +52,16 @@ func anonHugeKB(t *testing.T) int {
 	require.NotNil(t, m)
 	kb, _ := strconv.Atoi(string(m[1]))
 	return kb
+}
+
+// TestChecksumIEEE: the CRC-32 in bounded calls is crc32.ChecksumIEEE, for
+// lengths around the call size.
+func TestChecksumIEEE(t *testing.T) {
+	b := make([]byte, 3*hashWrite+17)
+	for i := range b {
+		b[i] = byte(i * 7)
+	}
+	for _, n := range []int{0, 1, hashWrite - 1, hashWrite, hashWrite + 1, len(b)} {
+		assert.Equal(t, crc32.ChecksumIEEE(b[:n]), checksumIEEE(b[:n]), "%d bytes", n)
+	}
 }
