@@ -250,7 +250,7 @@ func (a *Archive) ReadAll(e *Entry, buf []byte) ([]byte, error) {
 		}
 	}
 	buf = buf[:n]
-	if err := a.finish(e, s, int64(n), crc32.ChecksumIEEE(buf)); err != io.EOF {
+	if err := a.finish(e, s, int64(n), checksumIEEE(buf)); err != io.EOF {
 		return buf, err
 	}
 	return buf, nil
@@ -308,4 +308,18 @@ func clampInt64(v uint64) int64 {
 		return 1<<63 - 1
 	}
 	return int64(v)
+}
+
+// checksumIEEE is crc32.ChecksumIEEE of b in calls of at most hashWrite
+// bytes: the assembly cannot be preempted, and a garbage collection's
+// stop-the-world phase would wait for a whole DEX's checksum while every
+// other goroutine stood still.
+func checksumIEEE(b []byte) uint32 {
+	var crc uint32
+	for len(b) > 0 {
+		n := min(len(b), hashWrite)
+		crc = crc32.Update(crc, crc32.IEEETable, b[:n])
+		b = b[n:]
+	}
+	return crc
 }

@@ -5,6 +5,8 @@ import (
 	"encoding/binary"
 	"fmt"
 	"slices"
+	"sync"
+	"sync/atomic"
 )
 
 // A Hit is one target reached from one class: Count instructions in the
@@ -96,6 +98,121 @@ func (f *File) ScanCode(q *Query) (*CodeScan, error) {
 		errs = &FormatError{Off: w.malformed.Off, Msg: w.malformed.Msg, Val: fmt.Sprintf("%d methods", scan.Stats.Malformed)}
 	}
 	return scan.sorted(), errs
+}
+
+// chunkClasses is how many class definitions one task of ScanCodeJobs
+// walks, and minParallelScan the smallest image it splits (below it the
+// walk takes well under a millisecond, less than a helper costs). They are
+// variables so that tests can split the fixtures class by class.
+var (
+	chunkClasses    = 256
+	minParallelScan = 1 << 20
+)
+
+// ScanCodeJobs is ScanCode on up to jobs goroutines, the caller's among
+// them: the classes are walked in chunks of chunkClasses, taken in turn by
+// whichever goroutine is free, and the chunks' hits, counts and first
+// malformed method are put together in class order, so the result is
+// ScanCode's. When a chunk fails (a format error, the work budget, a
+// panic), the chunks are dropped and ScanCode runs instead, so the partial
+// result and the error are ScanCode's too; the budget, shared by the
+// chunks, still bounds the work before that to the image's.
+func (f *File) ScanCodeJobs(q *Query, jobs int) (*CodeScan, error) {
+	if jobs > 1 && len(f.data) >= minParallelScan {
+		if scan, ok, err := f.scanParallel(q, jobs); ok {
+			return scan, err
+		}
+	}
+	return f.ScanCode(q)
+}
+
+// codeChunk is one task of scanParallel and what it found.
+type codeChunk struct {
+	k, from, to int
+	hits        []Hit
+	stats       CodeStats
+	malformed   *FormatError
+}
+
+// scanParallel is ScanCodeJobs's split walk; ok is false when a chunk failed.
+func (f *File) scanParallel(q *Query, jobs int) (scan *CodeScan, ok bool, err error) {
+	rs := make([]*resolved, len(f.dexes))
+	var chunks []codeChunk
+	for k := range f.dexes {
+		r, err := f.resolve(k, q)
+		if err != nil {
+			return nil, false, nil
+		}
+		rs[k] = r
+		for from := 0; from < f.dexes[k].classN; from += chunkClasses {
+			chunks = append(chunks, codeChunk{k: k, from: from, to: min(from+chunkClasses, f.dexes[k].classN)})
+		}
+	}
+	budget := int64(newWork(f).left)
+	var next, spent atomic.Int64
+	var failed atomic.Bool
+	run := func() {
+		defer func() {
+			if recover() != nil {
+				failed.Store(true)
+			}
+		}()
+		w := newWalker(f)
+		for !failed.Load() {
+			i := int(next.Add(1) - 1)
+			if i >= len(chunks) {
+				return
+			}
+			c := &chunks[i]
+			// The chunk may spend what the others have left; the sum is
+			// checked once it is done.
+			left := budget - spent.Load()
+			w.budget, w.malformed = &work{left: int(left)}, nil
+			part := &CodeScan{}
+			r := rs[c.k]
+			err := w.walkClasses(c.k, c.from, c.to, r, &part.Stats, func(class uint32, events []eventCount) error {
+				return part.addClass(f, c.k, q, r, class, events)
+			})
+			if err != nil || spent.Add(left-int64(w.budget.left)) > budget {
+				failed.Store(true)
+				return
+			}
+			c.hits, c.stats, c.malformed = part.Hits, part.Stats, w.malformed
+		}
+	}
+	var wg sync.WaitGroup
+	for range min(jobs, len(chunks)) - 1 {
+		wg.Go(run)
+	}
+	run()
+	wg.Wait()
+	if failed.Load() {
+		return nil, false, nil
+	}
+	scan = &CodeScan{}
+	var malformed *FormatError
+	for i := range chunks {
+		c := &chunks[i]
+		scan.Hits = append(scan.Hits, c.hits...)
+		scan.Stats.add(c.stats)
+		if malformed == nil {
+			malformed = c.malformed
+		}
+	}
+	if malformed != nil {
+		err = &FormatError{Off: malformed.Off, Msg: malformed.Msg, Val: fmt.Sprintf("%d methods", scan.Stats.Malformed)}
+	}
+	return scan.sorted(), true, err
+}
+
+// add adds the counts of o to s.
+func (s *CodeStats) add(o CodeStats) {
+	s.Classes += o.Classes
+	s.Methods += o.Methods
+	s.CodeUnits += o.CodeUnits
+	s.Instructions += o.Instructions
+	s.Invokes += o.Invokes
+	s.Malformed += o.Malformed
 }
 
 // addClass turns the events of one class into hits.
@@ -214,12 +331,17 @@ type walker struct {
 
 func newWalker(f *File) *walker { return &walker{f: f, budget: newWork(f)} }
 
-// walkDex walks every class of DEX k and calls emit with the distinct
-// events of each class that has any, sorted by key.
+// walkDex walks every class of DEX k (walkClasses over all of them).
 func (w *walker) walkDex(k int, r *resolved, st *CodeStats, emit func(class uint32, events []eventCount) error) error {
+	return w.walkClasses(k, 0, w.f.dexes[k].classN, r, st, emit)
+}
+
+// walkClasses walks the class definitions from..to-1 of DEX k and calls
+// emit with the distinct events of each class that has any, sorted by key.
+func (w *walker) walkClasses(k, from, to int, r *resolved, st *CodeStats, emit func(class uint32, events []eventCount) error) error {
 	f := w.f
 	d := &f.dexes[k]
-	for i := range d.classN {
+	for i := from; i < to; i++ {
 		p := d.classOff + classDefSize*i
 		class := binary.LittleEndian.Uint32(f.data[p:])
 		off := int(binary.LittleEndian.Uint32(f.data[p+24:]))

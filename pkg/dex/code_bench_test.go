@@ -20,7 +20,16 @@ import (
 func BenchmarkScanCode(b *testing.B) {
 	data, _ := largestAppiumDex(b)
 	_, q := tableQuery(b)
-	benchScan(b, [][]byte{data}, q)
+	benchScan(b, [][]byte{data}, q, 1)
+}
+
+// BenchmarkScanCodeJobs is BenchmarkScanCode split over two goroutines
+// (ScanCodeJobs), as pkg/inventory walks a large DEX: wall time, with both
+// cores free.
+func BenchmarkScanCodeJobs(b *testing.B) {
+	data, _ := largestAppiumDex(b)
+	_, q := tableQuery(b)
+	benchScan(b, [][]byte{data}, q, 2)
 }
 
 // synthetic holds the DEX entries of the synthetic APK, built once per run.
@@ -109,7 +118,7 @@ func syntheticDexes(b *testing.B) ([][]byte, []*zip.File) {
 func BenchmarkScanCodeSynthetic(b *testing.B) {
 	dexes, _ := syntheticDexes(b)
 	_, q := tableQuery(b)
-	benchScan(b, dexes, q)
+	benchScan(b, dexes, q, 1)
 }
 
 // BenchmarkInflateSynthetic is the yardstick for BenchmarkScanCodeSynthetic:
@@ -146,7 +155,7 @@ func inflateInto(b *testing.B, e *zip.File, buf []byte) {
 	}
 }
 
-func benchScan(b *testing.B, dexes [][]byte, q *Query) {
+func benchScan(b *testing.B, dexes [][]byte, q *Query, jobs int) {
 	var size int64
 	for _, d := range dexes {
 		size += int64(len(d))
@@ -163,7 +172,7 @@ func benchScan(b *testing.B, dexes [][]byte, q *Query) {
 			if err != nil {
 				b.Fatal(err)
 			}
-			s, err := f.ScanCode(q)
+			s, err := f.ScanCodeJobs(q, jobs)
 			if err != nil {
 				b.Fatal(err)
 			}

@@ -1,10 +1,12 @@
 package dex
 
 import (
+	"archive/zip"
 	"bufio"
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -443,6 +445,7 @@ func TestScanCodeHostile(t *testing.T) {
 			require.Error(t, err)
 			require.True(t, errors.Is(err, ErrFormat), "%v", err)
 			require.NotNil(t, scan)
+			requireSameScanJobs(t, f, q)
 			if tc.fatal != "" {
 				assert.Contains(t, err.Error(), tc.fatal)
 				return
@@ -496,6 +499,82 @@ func TestScanCodeWorkBudget(t *testing.T) {
 	_, err = f.ScanCode(q)
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), "work budget exhausted")
+	requireSameScanJobs(t, f, q)
+}
+
+// requireSameScanJobs asserts that ScanCodeJobs, split class by class over
+// two and three goroutines, returns what ScanCode does: hits, counts and
+// error, partial results of a failed scan included.
+func requireSameScanJobs(t *testing.T, f *File, q *Query) {
+	t.Helper()
+	defer func(c, m int) { chunkClasses, minParallelScan = c, m }(chunkClasses, minParallelScan)
+	want, wantErr := f.ScanCode(q)
+	for _, chunk := range []int{1, 3, 256} {
+		for _, jobs := range []int{2, 3} {
+			chunkClasses, minParallelScan = chunk, 0
+			got, err := f.ScanCodeJobs(q, jobs)
+			require.Equal(t, want, got, "%d classes a chunk, %d jobs", chunk, jobs)
+			if wantErr == nil {
+				require.NoError(t, err)
+			} else {
+				require.EqualError(t, err, wantErr.Error())
+			}
+		}
+	}
+}
+
+// TestScanCodeJobs: the split walk of ScanCodeJobs finds what ScanCode
+// finds, in real DEX files (the fixtures, a DEX 041 container of two, and
+// every DEX of the appium APK when the external corpus is present). The
+// hostile images of TestScanCodeHostile and TestScanCodeWorkBudget are
+// compared there.
+func TestScanCodeJobs(t *testing.T) {
+	_, q := tableQuery(t)
+	images := map[string][]byte{
+		"container": codeContainer(t, fixture(t, "classes039.dex"), fixture(t, "code039.dex")),
+	}
+	for _, name := range []string{"code039.dex", "classes039.dex", "second039.dex", "classes035.dex"} {
+		images[name] = fixture(t, name)
+	}
+	// Methods cut short in the first and the last class with code: the
+	// error names the first of them, and counts both.
+	cut := slices.Clone(fixture(t, "code039.dex"))
+	items := codeItems(t, cut)
+	for _, it := range []codeRef{items[0], items[len(items)-1]} {
+		for _, at := range insnOffsets(cut, it.code) {
+			if opWidth(cut[at]) > 1 { // insns_size ends inside this instruction
+				binary.LittleEndian.PutUint32(cut[it.code+12:], uint32((at-it.code-codeItemHeader)/2+1))
+				break
+			}
+		}
+	}
+	images["two methods cut short"] = cut
+	if ext := externalCorpus(t); ext != "" {
+		zr, err := zip.OpenReader(filepath.Join(ext, "npm", "appium-uiautomator2-server-v10.6.6.apk"))
+		require.NoError(t, err)
+		defer zr.Close()
+		for _, e := range zr.File {
+			if strings.HasSuffix(e.Name, ".dex") {
+				rc, err := e.Open()
+				require.NoError(t, err)
+				b, err := io.ReadAll(rc)
+				rc.Close()
+				require.NoError(t, err)
+				images["appium/"+e.Name] = b
+			}
+		}
+	}
+	for name, b := range images {
+		t.Run(name, func(t *testing.T) {
+			f, err := Parse(b)
+			require.NoError(t, err)
+			requireSameScanJobs(t, f, q)
+			if name == "two methods cut short" {
+				_, err := f.ScanCode(q)
+				require.ErrorContains(t, err, "(2 methods)")
+			}
+		})
+	}
 }
 
 // codeContainer lays real DEX images end to end as one DEX 041 container,

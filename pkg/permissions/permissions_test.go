@@ -90,7 +90,10 @@ func TestAllAndPrivacy(t *testing.T) {
 	priv := Privacy()
 	require.Len(t, priv, 73)
 	dangerous, sensitive, withSynonyms := 0, 0, 0
-	for _, p := range priv {
+	for i, p := range priv {
+		if i > 0 {
+			assert.Less(t, priv[i-1].Name, p.Name)
+		}
 		if len(p.Synonyms) > 0 {
 			withSynonyms++
 		}
@@ -139,5 +142,16 @@ func TestEmbeddedMatchesShared(t *testing.T) {
 		require.NoError(t, err)
 		assert.True(t, string(want) == string(got), "data/%s differs from the shared reference: run go generate ./pkg/permissions", name)
 		assert.True(t, strings.HasPrefix(string(got), "# "), "data/%s lost its attribution header", name)
+	}
+}
+
+// BenchmarkParseTables parses the two embedded tables, as the first Lookup
+// of every scan does (on the scan pool, beside the largest DEX).
+func BenchmarkParseTables(b *testing.B) {
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := parse(allTSV, privacyTSV); err != nil {
+			b.Fatal(err)
+		}
 	}
 }

@@ -3,7 +3,7 @@ package permissions
 import (
 	_ "embed"
 	"fmt"
-	"sort"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -140,11 +140,19 @@ func parse(all, privacy string) (*table, error) {
 		info.Synonyms = syn
 		t.privacy = append(t.privacy, *info)
 	}
-	for _, info := range t.byName {
-		t.all = append(t.all, *info)
+	// Sorted as names, not as Info values: swapping 200-byte structs through
+	// sort.Slice's reflection was a third of the parse, which every scan
+	// pays once.
+	names := make([]string, 0, len(t.byName))
+	for name := range t.byName {
+		names = append(names, name)
 	}
-	sort.Slice(t.all, func(i, j int) bool { return t.all[i].Name < t.all[j].Name })
-	sort.Slice(t.privacy, func(i, j int) bool { return t.privacy[i].Name < t.privacy[j].Name })
+	slices.Sort(names)
+	t.all = make([]Info, 0, len(names))
+	for _, name := range names {
+		t.all = append(t.all, *t.byName[name])
+	}
+	slices.SortStableFunc(t.privacy, func(a, b Info) int { return strings.Compare(a.Name, b.Name) })
 	return t, nil
 }
 

@@ -222,3 +222,44 @@ func TestDiffErrorOrder(t *testing.T) {
 	require.NoError(t, err)
 	assert.NotEmpty(t, r.Diff.AddedSDKs, "miitee-v2 adds an SDK")
 }
+
+// TestCheckErrorOrder: the policy is read on the scan pool beside the
+// artifact's largest DEX, or after the scan when the artifact did not open;
+// either way a policy error wins over an artifact error, as when the two
+// were read in turn, and a good policy is read whatever the artifact.
+func TestCheckErrorOrder(t *testing.T) {
+	apk := testenv.Fixture(t, "miitee.apk")
+	policy := seed(t, "002_8cf391e277f1a318.txt")
+	dir := t.TempDir()
+	notAPK := filepath.Join(dir, "notes.bin")
+	require.NoError(t, os.WriteFile(notAPK, []byte("not an artifact at all"), 0o644))
+	dexFile := filepath.Join(dir, "classes.dex")
+	require.NoError(t, os.WriteFile(dexFile, []byte("dex\n035\x00 cut short"), 0o644))
+	missingPolicy := filepath.Join(dir, "missing-policy.html")
+	tests := []struct {
+		name, artifact, policy string
+		wantIn                 string // the path the error names; "" for no error
+	}{
+		{"both good", apk, policy, ""},
+		{"bad policy, good APK", apk, missingPolicy, missingPolicy},
+		{"bad policy, unreadable artifact", notAPK, missingPolicy, missingPolicy},
+		{"bad policy, broken DEX", dexFile, missingPolicy, missingPolicy},
+		{"good policy, unreadable artifact", notAPK, policy, notAPK},
+		{"good policy, broken DEX", dexFile, policy, dexFile},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			r, err := scan.Check(context.Background(), tc.artifact, []string{tc.policy}, options(t))
+			if tc.wantIn == "" {
+				require.NoError(t, err)
+				require.NotNil(t, r.Disclosure)
+				assert.NotEmpty(t, r.Disclosure.SDKs)
+				return
+			}
+			require.Error(t, err)
+			var ie *scan.InputError
+			require.ErrorAs(t, err, &ie)
+			assert.Equal(t, tc.wantIn, ie.Path, "%v", err)
+		})
+	}
+}

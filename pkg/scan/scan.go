@@ -83,9 +83,13 @@ type scanned struct {
 }
 
 // inspect reads the artifact and matches its SDKs, without rules. The
-// matcher is built while the archive is opened and inflated; DEX parsing asks
-// it for wanted string constants only when it needs them.
-func inspect(ctx context.Context, path string, opt Options) (scanned, error) {
+// matcher is built on the scan pool while the largest DEX is inflated; DEX
+// parsing asks it for wanted string constants only when it needs them.
+//
+// beside, when not nil, runs on the scan pool with the matcher's build,
+// while the largest DEX is inflated (Check reads the policy there); the
+// caller runs it itself if the artifact did not open.
+func inspect(ctx context.Context, path string, opt Options, beside func()) (scanned, error) {
 	catalogue := sync.OnceValues(func() (*sdkdb.Catalogue, error) {
 		if opt.Catalogue != nil || opt.LoadCatalogue == nil {
 			return opt.Catalogue, nil
@@ -99,7 +103,6 @@ func inspect(ctx context.Context, path string, opt Options) (scanned, error) {
 		}
 		return sdk.NewMatcher(c)
 	})
-	goSafe("the catalogue", func() error { matcher(); return nil }) // built while the archive is read
 	f, err := container.Open(path)
 	if err != nil {
 		if m := artifactMistake(path, err); m != nil {
@@ -112,6 +115,13 @@ func inspect(ctx context.Context, path string, opt Options) (scanned, error) {
 		Limits: opt.Limits, Jobs: opt.Jobs, NoCode: opt.NoCode, KeepClasses: opt.KeepClasses,
 		WantStrings:  func() []string { return matcher().WantStrings() },
 		WantVersions: func() inventory.VersionQuery { return matcher().VersionQuery() },
+		// Built on the pool beside the largest DEX, while it is inflated.
+		Prepare: func() {
+			if beside != nil {
+				defer beside()
+			}
+			matcher()
+		},
 	})
 	if err != nil {
 		if ctx.Err() != nil {
@@ -202,17 +212,24 @@ func unwrapPathError(err error) error {
 
 // Check inspects the artifact, reads the policies and applies every rule.
 func Check(ctx context.Context, path string, policies []string, opt Options) (*audit.Result, error) {
-	// The policy is read while the artifact is scanned: the scan keeps one core
-	// on its largest DEX and leaves the other partly idle, and a PDF or a long
-	// HTML policy takes tens of milliseconds. A policy error still wins over an
+	// The policy is read while the artifact is scanned, on the scan pool
+	// beside the largest DEX (inspect's beside): the scan keeps one core on
+	// that DEX and leaves the other partly idle, and a PDF or a long HTML
+	// policy takes tens of milliseconds. A policy error still wins over an
 	// artifact error, as when the two ran in turn.
-	var d *policy.Disclosure
-	policyRead := goSafe("the policy", func() (err error) {
-		d, err = Policy(policies, opt)
-		return err
+	var (
+		d    *policy.Disclosure
+		perr error
+	)
+	readPolicy := sync.OnceFunc(func() {
+		perr = <-goSafe("the policy", func() (err error) {
+			d, err = Policy(policies, opt)
+			return err
+		})
 	})
-	r, err := inspect(ctx, path, opt)
-	if perr := <-policyRead; perr != nil {
+	r, err := inspect(ctx, path, opt, readPolicy)
+	readPolicy() // the artifact did not open: read it now
+	if perr != nil {
 		return nil, perr
 	}
 	if err != nil {
@@ -224,7 +241,7 @@ func Check(ctx context.Context, path string, policies []string, opt Options) (*a
 // CheckDisclosure is Check against a policy already read by Policy (batch
 // reads the policy once for all its artifacts); a nil d is Inspect.
 func CheckDisclosure(ctx context.Context, path string, d *policy.Disclosure, opt Options) (*audit.Result, error) {
-	r, err := inspect(ctx, path, opt)
+	r, err := inspect(ctx, path, opt, nil)
 	if err != nil {
 		return nil, err
 	}
@@ -254,10 +271,10 @@ func Diff(ctx context.Context, oldPath, newPath string, policies []string, opt O
 		return err
 	})
 	oldRead := goSafe(oldPath, func() (err error) {
-		oldS, err = inspect(ctx, oldPath, opt)
+		oldS, err = inspect(ctx, oldPath, opt, nil)
 		return err
 	})
-	newS, errNew := inspect(ctx, newPath, opt)
+	newS, errNew := inspect(ctx, newPath, opt, nil)
 	for _, err := range []error{<-policyRead, <-oldRead, errNew} {
 		if err != nil {
 			return nil, err

@@ -46,6 +46,13 @@ type Options struct {
 	// .class files, files from every archive, once the walk is done. Nil asks
 	// for none; library manifests' versionName is recorded regardless.
 	WantVersions func() inventory.VersionQuery
+	// Prepare, when not nil, runs once on the scan pool, after the largest
+	// tasks have started, once the artifact is open: the caller prepares there what
+	// WantStrings and WantVersions return (the SDK matcher), so that neither
+	// the open nor the largest DEX waits or shares a core with it. A panic
+	// in it is dropped; its caller meets it again when it uses what Prepare
+	// built.
+	Prepare func()
 }
 
 // ErrUnreadable is matched by errors for inputs that are no artifact apkaudit can read.
@@ -84,11 +91,10 @@ func Build(ctx context.Context, f *container.File, opt Options) (*inventory.Inve
 	// Telling the kind and walking the archives queue the reading tasks;
 	// they run on the pool themselves, so that their faults are recovered.
 	var err error
-	b.runTasks(ctx, []task{
-		{cost: 1, run: func(*worker) { err = b.open() }, fail: func(e error) { err = e }},
-		// The permission table is parsed on another worker while the archive is opened.
-		{run: func(*worker) { permissions.Lookup("") }},
-	})
+	// The artifact is opened alone, so that its largest DEX starts as soon
+	// as the central directory is read; the rest of the start-up work runs
+	// beside it (task.beside).
+	b.runTasks(ctx, []task{{cost: 1, run: func(*worker) { err = b.open() }, fail: func(e error) { err = e }}})
 	if err == nil {
 		err = ctx.Err()
 	}
@@ -102,7 +108,15 @@ func Build(ctx context.Context, f *container.File, opt Options) (*inventory.Inve
 			b.inv.Artifact.SHA256 = sum
 		}
 	}, fail: func(err error) { b.warn("apkaudit", "SHA-256 not computed: %v", err) }})
+	// The permission table, for the manifest's permissions once every task is done.
+	b.tasks = append(b.tasks, task{beside: true, run: func(*worker) { permissions.Lookup("") }})
+	if opt.Prepare != nil {
+		b.tasks = append(b.tasks, task{beside: true, run: func(*worker) { opt.Prepare() }, fail: func(error) {}})
+	}
 	b.runTasks(ctx, b.tasks)
+	if b.readErr != nil {
+		return nil, b.readErr
+	}
 	// Version files and class constants, looked up in every archive the walk opened.
 	b.runTasks(ctx, b.versionTasks())
 	if err := ctx.Err(); err != nil {
@@ -137,13 +151,28 @@ type task struct {
 	// that can no longer be read, a reader bug); nil reports the panic as a
 	// warning.
 	fail func(error)
+	// beside tasks start once each worker has started one of the largest
+	// tasks, whatever their cost: start-up work that the scan needs only
+	// later, taken by the first worker done, not by the largest DEX's.
+	beside bool
 }
 
 // worker is the state one pool goroutine reuses across tasks: one inflate buffer
 // (a fresh buffer per DEX costs page faults) and its own package counts.
 type worker struct {
 	buf []byte
-	pk  map[string]*int
+	// free frees buf (container.NewBuffer): when the worker replaces it and
+	// when the worker ends. Nothing refers to buf's bytes between tasks.
+	free func()
+	pk   map[string]*int
+}
+
+// setBuf makes buf, freed by free, the worker's inflate buffer, freeing the last one.
+func (w *worker) setBuf(buf []byte, free func()) {
+	if w.free != nil {
+		w.free()
+	}
+	w.buf, w.free = buf, free
 }
 
 // runTasks runs tasks on opt.Jobs workers, largest cost first, and starts no
@@ -151,6 +180,7 @@ type worker struct {
 func (b *builder) runTasks(ctx context.Context, tasks []task) {
 	b.tasks = nil
 	sort.SliceStable(tasks, func(i, j int) bool { return tasks[i].cost > tasks[j].cost })
+	tasks = besideFirst(tasks, b.opt.Jobs)
 	n := min(b.opt.Jobs, len(tasks))
 	ch := make(chan task)
 	var wg sync.WaitGroup
@@ -165,6 +195,7 @@ func (b *builder) runTasks(ctx context.Context, tasks []task) {
 			for t := range ch {
 				b.runTask(t, w)
 			}
+			w.setBuf(nil, nil)
 			b.mergePackages(w.pk)
 		}()
 	}
@@ -178,6 +209,22 @@ dispatch:
 	}
 	close(ch)
 	wg.Wait()
+}
+
+// besideFirst moves the beside tasks of tasks, sorted by cost, to just
+// after the first n other tasks (one for each worker), keeping their order.
+func besideFirst(tasks []task, n int) []task {
+	var beside, rest []task
+	for _, t := range tasks {
+		if t.beside {
+			beside = append(beside, t)
+		} else {
+			rest = append(rest, t)
+		}
+	}
+	n = min(n, len(rest))
+	out := make([]task, 0, len(tasks))
+	return append(append(append(out, rest[:n]...), beside...), rest[n:]...)
 }
 
 // runTask runs t at the root of a pool goroutine, turning a panic into
@@ -234,6 +281,9 @@ type builder struct {
 	splitNames map[string]string
 	// gcDue is set once a large inflated nested archive was released.
 	gcDue bool
+	// readErr is why a bare DEX artifact could not be read (its task runs
+	// in the main round).
+	readErr error
 }
 
 func (b *builder) warn(source, format string, args ...any) {
@@ -301,15 +351,21 @@ func (b *builder) read(kind container.Kind, a *container.Archive) error {
 		if b.opt.NoCode {
 			return nil
 		}
-		data, err := whole("dex")
-		if err != nil {
-			return err
-		}
-		pk := map[string]*int{}
-		if err := b.scanDex(data, pk, path.Base(b.inv.Artifact.Path)); err != nil {
-			return err
-		}
-		b.mergePackages(pk)
+		// Scanned in the main round, beside the start-up work (task.beside),
+		// as an archive's DEX entries are; its error is the artifact's.
+		b.tasks = append(b.tasks, task{cost: b.file.Size(), run: func(*worker) {
+			data, err := whole("dex")
+			if err != nil {
+				b.readErr = err
+				return
+			}
+			pk := map[string]*int{}
+			if err := b.scanDex(data, pk, path.Base(b.inv.Artifact.Path)); err != nil {
+				b.readErr = err
+				return
+			}
+			b.mergePackages(pk)
+		}, fail: func(err error) { b.readErr = err }})
 		return nil
 	case container.KindELF:
 		return b.readBareNative()
@@ -712,21 +768,21 @@ func (b *builder) inflate(w *worker, a *container.Archive, e *container.Entry, n
 	release = func() {
 		if cap(w.buf) > keepBuf {
 			b.bufs.put(w.buf)
-			w.buf = nil
+			w.buf, w.free = nil, nil // the pool's now
 		}
 		b.mem.Release(n)
 	}
 	if int64(cap(w.buf)) < n {
 		// The bytes are reserved: one allocation, no copies while growing.
 		if n > keepBuf {
-			w.buf = b.bufs.get(n)
+			w.setBuf(b.bufs.get(n), nil)
 		} else {
-			w.buf = make([]byte, 0, n)
+			w.setBuf(container.NewBuffer(int(n)))
 		}
 	}
 	data, err = a.ReadAll(e, w.buf[:0])
 	if cap(data) > cap(w.buf) {
-		w.buf = data[:0]
+		w.setBuf(data[:0], nil)
 	}
 	return data, release, err
 }
@@ -775,7 +831,7 @@ func (b *builder) scanDex(data []byte, pk map[string]*int, name string) error {
 		return err
 	}
 	b.readDexConstants(f, name)
-	code, codeErr := scanCalls(f)
+	code, codeErr := scanCalls(f, b.opt.Jobs)
 	b.addCode(code, codeErr == nil)
 	if codeErr != nil {
 		b.unanalysed(name, codeErr)

@@ -63,7 +63,7 @@ func entryTarget(e piapi.Entry) dex.Target {
 }
 
 // scanCode is the code walker, a variable so a test can make it fail part-way.
-var scanCode = (*dex.File).ScanCode
+var scanCode = (*dex.File).ScanCodeJobs
 
 // codeFound is what the code scan of one DEX found.
 type codeFound struct {
@@ -75,13 +75,16 @@ type codeFound struct {
 // scanCalls walks the code of f once, on the same parse as the class walk,
 // and returns the calls of table APIs and the classes that load code. A
 // partial scan returns what it found with the error: the caller reports
-// that DEX unanalysed.
-func scanCalls(f *dex.File) (codeFound, error) {
+// that DEX unanalysed. A large DEX is walked on up to jobs goroutines
+// (dex.ScanCodeJobs): the largest DEX of an APK is usually the last task
+// of the pool, and its walk would otherwise keep one core busy while the
+// other waits.
+func scanCalls(f *dex.File, jobs int) (codeFound, error) {
 	t, err := codeQuery()
 	if err != nil {
 		return codeFound{}, fmt.Errorf("sensitive-API table: %w", err)
 	}
-	scan, err := scanCode(f, t.q)
+	scan, err := scanCode(f, t.q, jobs)
 	var found codeFound
 	if scan != nil {
 		found.stats = scan.Stats

@@ -85,8 +85,8 @@ func TestCodeScanCoverage(t *testing.T) {
 		assert.False(t, inv.CodeScanComplete())
 	})
 	t.Run("partial scan", func(t *testing.T) {
-		defer func(f func(*dex.File, *dex.Query) (*dex.CodeScan, error)) { scanCode = f }(scanCode)
-		scanCode = func(f *dex.File, q *dex.Query) (*dex.CodeScan, error) {
+		defer func(f func(*dex.File, *dex.Query, int) (*dex.CodeScan, error)) { scanCode = f }(scanCode)
+		scanCode = func(f *dex.File, q *dex.Query, _ int) (*dex.CodeScan, error) {
 			s, _ := f.ScanCode(q)
 			return s, &dex.FormatError{Off: 0x70, Msg: "instruction runs past the end of its code_item", Val: "1 methods"}
 		}
