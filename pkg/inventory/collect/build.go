@@ -324,9 +324,15 @@ func (b *builder) read(kind container.Kind, a *container.Archive) error {
 	// A bare artifact is read whole: its size (the file's, from fstat) is
 	// checked before a byte is read, so that a sparse or huge file is
 	// refused without being paged into memory.
-	whole := func(what string) ([]byte, error) {
+	tooLarge := func(what string) error {
 		if n := b.file.Size(); n > b.opt.Limits.EntrySize {
-			return nil, &limits.LimitError{What: what + " size (limit: EntrySize)", Limit: b.opt.Limits.EntrySize, Value: n}
+			return &limits.LimitError{What: what + " size (limit: EntrySize)", Limit: b.opt.Limits.EntrySize, Value: n}
+		}
+		return nil
+	}
+	whole := func(what string) ([]byte, error) {
+		if err := tooLarge(what); err != nil {
+			return nil, err
 		}
 		if err := b.mem.Acquire(b.file.Size(), what); err != nil {
 			return nil, err
@@ -350,6 +356,9 @@ func (b *builder) read(kind container.Kind, a *container.Archive) error {
 		b.inv.Artifact.Kind = "dex"
 		if b.opt.NoCode {
 			return nil
+		}
+		if err := tooLarge("dex"); err != nil {
+			return err // now, before the hash of the file is queued beside it
 		}
 		// Scanned in the main round, beside the start-up work (task.beside),
 		// as an archive's DEX entries are; its error is the artifact's.
