@@ -2,6 +2,7 @@ package doctext
 
 import (
 	"bytes"
+	"strings"
 
 	xunicode "golang.org/x/text/encoding/unicode"
 
@@ -26,11 +27,17 @@ var (
 // Markdown headings or pipe tables, FormatText for everything else
 // (Extract then decides whether it is text at all).
 func Detect(data []byte) string {
+	// Only the start of a document decides (see sniffText).
+	return detect(string(data[:min(len(data), 2*sniffLen)]))
+}
+
+// detect is Detect on a string.
+func detect(data string) string {
 	head := data[:min(len(data), 1024)]
 	switch {
-	case bytes.Contains(head, []byte("%PDF-")):
+	case strings.Contains(head, "%PDF-"):
 		return FormatPDF
-	case bytes.HasPrefix(data, []byte("PK\x03\x04")):
+	case strings.HasPrefix(data, "PK\x03\x04"):
 		return FormatDOCX
 	}
 	sniff := sniffText(data)
@@ -55,19 +62,19 @@ func mdLayout(sniff []byte) bool {
 // sniffText returns the start of data as UTF-8-compatible bytes for the
 // markup checks: UTF-16 is decoded, anything else is used as is (GBK keeps
 // ASCII markup intact).
-func sniffText(data []byte) []byte {
+func sniffText(data string) []byte {
 	s := data
-	if bytes.HasPrefix(s, bomUTF16LE) || bytes.HasPrefix(s, bomUTF16BE) {
+	if strings.HasPrefix(s, bomUTF16LE) || strings.HasPrefix(s, bomUTF16BE) {
 		n := min(len(s), 2*sniffLen) &^ 1
-		out, err := xunicode.UTF16(xunicode.BigEndian, xunicode.ExpectBOM).NewDecoder().Bytes(s[:n])
+		out, err := xunicode.UTF16(xunicode.BigEndian, xunicode.ExpectBOM).NewDecoder().String(s[:n])
 		if err != nil {
 			return nil
 		}
-		return out
+		return []byte(out)
 	}
-	s = bytes.TrimPrefix(s, bomUTF8)
+	s = strings.TrimPrefix(s, bomUTF8)
 	if len(s) > sniffLen {
 		s = s[:sniffLen]
 	}
-	return s
+	return []byte(s)
 }

@@ -13,7 +13,7 @@
 //
 // Untrusted documents are held to a budget beside their size cap: MaxLines
 // lines, MaxCells cells, MaxTextBytes of text, lines cut at MaxLineBytes,
-// tables nested 16 deep, DOCX structure 1000 elements deep, 4 MiB of Markdown
+// tables nested 16 deep, DOCX structure 1000 elements deep, 1 MiB of Markdown
 // parsed. Every limit reached is one warning naming it.
 //
 // It knows nothing of permissions or SDKs; pkg/policy reads what it produces.
@@ -124,7 +124,10 @@ func unreadable(format string, args ...any) error {
 }
 
 // ReadFile reads the named file, refusing files larger than lim.PolicySize,
-// and extracts it with Extract. Every error names the file.
+// and extracts it as Extract does. The file is read into one buffer sized
+// by its fstat size, and that buffer is the only whole copy of the document
+// the readers hold: text already in UTF-8 is read in place. Every error
+// names the file.
 func ReadFile(path string, lim limits.Limits) (*Document, error) {
 	lim = lim.WithDefaults()
 	f, err := limits.OpenRegular(path)
@@ -132,10 +135,15 @@ func ReadFile(path string, lim limits.Limits) (*Document, error) {
 		return nil, err // names the file and, for a FIFO or device, what it is
 	}
 	defer f.Close()
-	if st, err := f.Stat(); err == nil && st.Size() > lim.PolicySize {
-		return nil, &limits.LimitError{What: "doctext: " + path + ": document size", Limit: lim.PolicySize, Value: st.Size()}
+	st, err := f.Stat()
+	if err != nil {
+		return nil, fmt.Errorf("doctext: %s: %w", path, err)
 	}
-	data, err := limits.ReadAtMost(f, lim.PolicySize, "doctext: "+path+": document size")
+	what := "doctext: " + path + ": document size"
+	if st.Size() > lim.PolicySize {
+		return nil, &limits.LimitError{What: what, Limit: lim.PolicySize, Value: st.Size()}
+	}
+	src, err := limits.ReadStringAtMost(f, st.Size(), lim.PolicySize, what)
 	if err != nil {
 		var le *limits.LimitError
 		if errors.As(err, &le) {
@@ -143,30 +151,37 @@ func ReadFile(path string, lim limits.Limits) (*Document, error) {
 		}
 		return nil, fmt.Errorf("doctext: %s: %w", path, err)
 	}
-	return Extract(path, data, lim)
+	return extract(path, src, lim)
 }
 
 // Extract turns data, the content of the policy document at path, into
 // lines. The format is detected from the content (see Detect), never from
 // the file name; path is only recorded and used in errors. Documents larger
-// than lim.PolicySize give a *limits.LimitError.
+// than lim.PolicySize give a *limits.LimitError. Extract copies data once;
+// ReadFile does not.
 func Extract(path string, data []byte, lim limits.Limits) (doc *Document, err error) {
 	lim = lim.WithDefaults()
 	if int64(len(data)) > lim.PolicySize {
 		return nil, &limits.LimitError{What: "doctext: " + path + ": document size", Limit: lim.PolicySize, Value: int64(len(data))}
 	}
-	doc = &Document{Path: path, Format: Detect(data)}
+	return extract(path, string(data), lim)
+}
+
+// extract is Extract on the document's bytes held in a string, which the
+// readers slice and never copy whole when it is already UTF-8.
+func extract(path, src string, lim limits.Limits) (doc *Document, err error) {
+	doc = &Document{Path: path, Format: detect(src)}
 	b := &builder{doc: doc}
 	switch doc.Format {
 	case FormatPDF:
-		err = extractPDFContained(b, data, lim)
+		err = extractPDFContained(b, src, lim)
 	case FormatDOCX:
-		err = extractDOCX(b, data, lim)
+		err = extractDOCX(b, src, lim)
 	case FormatHTML:
-		err = extractHTML(b, data)
+		err = extractHTML(b, src)
 	default:
 		var text string
-		text, doc.Encoding, err = decodeText(data)
+		text, doc.Encoding, err = decodeText(src)
 		if err == nil {
 			if doc.Format == FormatMarkdown {
 				extractMarkdown(b, text)
@@ -232,7 +247,7 @@ func (b *builder) addLine(l Line) {
 	// text budget left is cut first (normalising never shrinks text by half
 	// except by white space, and a cut line is reported below).
 	cut := false
-	if rest := 2*(MaxTextBytes-b.bytes) + 4096; len(l.Text) > rest {
+	if rest := b.rawRoom(); len(l.Text) > rest {
 		for rest > 0 && !utf8.RuneStart(l.Text[rest]) {
 			rest--
 		}
@@ -289,10 +304,20 @@ func (b *builder) room(lines, cells, n int) bool {
 		b.bytes += n
 		return true
 	}
-	b.full = true
-	b.warn("%v: the rest of the document is not read", le)
+	b.stop(le)
 	return false
 }
+
+// stop marks the builder full because of le, with one warning naming it.
+func (b *builder) stop(le *limits.LimitError) {
+	b.full = true
+	b.warn("%v: the rest of the document is not read", le)
+}
+
+// rawRoom is the most unnormalised bytes that may still become text: twice
+// the text budget left (normalising never shrinks text by half except by
+// white space), plus a little.
+func (b *builder) rawRoom() int { return 2*(MaxTextBytes-b.bytes) + 4096 }
 
 // newTable returns a fresh table id.
 func (b *builder) newTable() int {

@@ -2,7 +2,6 @@ package doctext
 
 import (
 	"archive/zip"
-	"bytes"
 	"encoding/xml"
 	"errors"
 	"io"
@@ -22,8 +21,8 @@ var headingStyle = lazyre.New(`(?i)^\s*(heading\s*\d|标题\s*\d?|title)\s*$`)
 // its XML: each w:p is a line numbered by its paragraph index, w:tab is a
 // space, w:br a line break, w:tbl/w:tr/w:tc rows with cells, and paragraphs
 // in a heading style (resolved through word/styles.xml) are headings.
-func extractDOCX(b *builder, data []byte, lim limits.Limits) error {
-	zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
+func extractDOCX(b *builder, data string, lim limits.Limits) error {
+	zr, err := zip.NewReader(strings.NewReader(data), int64(len(data)))
 	if err != nil {
 		return unreadable("docx: %v", err)
 	}

@@ -27,6 +27,32 @@ type flow struct {
 	// ols holds, per open HTML list, its type ("" for <ul>) and the number
 	// of its next item.
 	ols []olState
+	// heldLines and heldBytes count the cell lines the open table rows hold
+	// and their bytes, charged as they are read (see hold).
+	heldLines, heldBytes int
+}
+
+// hold charges one more cell line of n bytes to the open table rows; the
+// first time the rows hold more lines than a document may have, or more
+// text than is left of its budget, it stops the builder with the limit's
+// warning and reports false. The budget is spent before the row ends: a
+// row of a million cells (or one cell of a million lines) stops the
+// reader, not the memory.
+func (f *flow) hold(n int) bool {
+	if f.b.full {
+		return false
+	}
+	f.heldLines++
+	f.heldBytes += n
+	switch {
+	case f.heldLines > MaxLines:
+		f.b.stop(&limits.LimitError{What: "doctext: lines", Limit: MaxLines, Value: -1})
+	case f.heldBytes > f.b.rawRoom():
+		f.b.stop(&limits.LimitError{What: "doctext: text bytes", Limit: MaxTextBytes, Value: -1})
+	default:
+		return true
+	}
+	return false
 }
 
 // olState is one open HTML list: its <ol type> ("1", "a", "A", "i", "I";
@@ -114,6 +140,9 @@ type tableState struct {
 	spans   []int           // per cell, its column span
 	rowSpan []int           // per cell, its row span
 	cell    segment
+	// joined is set while the cells past maxColumns of the open row are
+	// read into the open line of its last cell.
+	joined bool
 	// below holds, per column slot, how many more rows a cell of an earlier
 	// row covers (HTML rowspan, DOCX vMerge).
 	below []int
@@ -162,7 +191,7 @@ func (f *flow) emphasis(on bool) {
 // lineBreak ends the current line (a block boundary or <br>).
 func (f *flow) lineBreak() {
 	if t := f.cell(); t != nil {
-		t.endSegment()
+		t.endSegment(f)
 		return
 	}
 	if f.cur.visible {
@@ -210,8 +239,9 @@ func (f *flow) item(level int, marker string) {
 	}
 }
 
-func (t *tableState) endSegment() {
-	if t.cell.visible && len(t.cells) > 0 {
+// endSegment ends the open line of the open cell, charged to f.hold.
+func (t *tableState) endSegment(f *flow) {
+	if t.cell.visible && len(t.cells) > 0 && f.hold(t.cell.sb.Len()) {
 		c := &t.cells[len(t.cells)-1]
 		*c = append(*c, segmentText{t.cell.sb.String(), t.cell.line, t.cell.heading, t.cell.strong})
 	}
@@ -277,10 +307,16 @@ func (f *flow) startCell(line, span, rowSpan int) {
 		f.startRow(line)
 	}
 	if len(t.cells) >= maxColumns {
-		// A row of more cells than any table has: the rest joins the last cell.
+		// A row of more cells than any table has: the rest joins the last
+		// cell, in the line it has open (endCell keeps it open), not as a
+		// line per cell.
 		if !f.wideWarned {
 			f.wideWarned = true
 			f.b.warn("%v: further cells join the last one", &limits.LimitError{What: "doctext: cells in a table row", Limit: maxColumns, Value: -1})
+		}
+		if !t.joined {
+			f.endCell()
+			t.joined = true
 		}
 		t.inCell = true
 		t.cell.write(" ", line, false)
@@ -314,7 +350,9 @@ func (f *flow) endCell() {
 	}
 	t := f.tables[len(f.tables)-1]
 	if t.inCell {
-		t.endSegment()
+		if !t.joined {
+			t.endSegment(f)
+		}
 		t.inCell = false
 	}
 }
@@ -336,6 +374,10 @@ func (f *flow) endRow() {
 	}
 	f.endCell()
 	t := f.tables[len(f.tables)-1]
+	if t.joined {
+		t.endSegment(f)
+		t.joined = false
+	}
 	if !t.rowOpen {
 		return
 	}
@@ -408,16 +450,17 @@ func (f *flow) endRow() {
 	if n := len(f.tables); n > 1 && f.tables[n-2].inCell && filled > 0 {
 		// A table nested in a cell is part of that cell: its rows become lines of the cell's text.
 		outer := f.tables[n-2]
-		outer.endSegment()
+		outer.endSegment(f)
 		var parts []string
 		for _, c := range cells {
 			if strings.TrimSpace(c) != "" {
 				parts = append(parts, c)
 			}
 		}
-		if len(outer.cells) > 0 {
+		text := strings.Join(parts, " ")
+		if len(outer.cells) > 0 && f.hold(len(text)) {
 			oc := &outer.cells[len(outer.cells)-1]
-			*oc = append(*oc, segmentText{text: strings.Join(parts, " "), line: t.rowLine})
+			*oc = append(*oc, segmentText{text: text, line: t.rowLine})
 		}
 		filled = 0
 		anyCovered = false
@@ -436,6 +479,9 @@ func (f *flow) endRow() {
 		f.b.addTableRow(t.rowLine, t.id, cells, covered)
 	}
 	t.rowOpen = false
+	if len(f.tables) == 1 {
+		f.heldLines, f.heldBytes = 0, 0 // the outermost row is out: its lines are the builder's
+	}
 	t.cells = t.cells[:0]
 	t.spans = t.spans[:0]
 	t.rowSpan = t.rowSpan[:0]

@@ -31,50 +31,48 @@ var htmlBlocks = map[string]bool{
 // decodeHTML converts an HTML document to UTF-8: a BOM or a declared
 // charset (<meta charset=gbk>) wins; otherwise the text detection of plain
 // text applies, with windows-1252 as the last resort.
-func decodeHTML(data []byte) (string, string, error) {
-	e, name, certain := charset.DetermineEncoding(data, "")
+func decodeHTML(data string) (string, string, error) {
+	// DetermineEncoding looks at the first 1024 bytes only.
+	e, name, certain := charset.DetermineEncoding([]byte(data[:min(len(data), 1024)]), "")
 	if certain { // a BOM
 		switch {
-		case bytes.HasPrefix(data, bomUTF8):
+		case strings.HasPrefix(data, bomUTF8):
 			data = data[3:]
-		case bytes.HasPrefix(data, bomUTF16LE), bytes.HasPrefix(data, bomUTF16BE):
+		case strings.HasPrefix(data, bomUTF16LE), strings.HasPrefix(data, bomUTF16BE):
 			data = data[2:]
 		}
 	}
-	head := bytes.ToLower(data[:min(len(data), 1024)])
+	head := bytes.ToLower([]byte(data[:min(len(data), 1024)]))
 	declared := certain || name != "utf-8" && name != "windows-1252" ||
 		name == "windows-1252" && bytes.Contains(head, []byte("charset")) &&
 			(bytes.Contains(head, []byte("1252")) || bytes.Contains(head, []byte("8859-1")) || bytes.Contains(head, []byte("latin1")))
 	if declared {
-		out, err := e.NewDecoder().Bytes(data)
+		out, err := e.NewDecoder().String(data)
 		if err != nil {
 			return "", "", unreadable("html: invalid %s: %v", name, err)
 		}
-		if reason := binaryText(string(out)); reason != "" {
+		if reason := binaryText(out); reason != "" {
 			return "", "", unreadable("binary data, not HTML (%s)", reason)
 		}
-		return string(out), name, nil
+		return out, name, nil
 	}
 	text, enc, err := decodeText(data)
-	if err == nil || bytes.IndexByte(data, 0) >= 0 {
+	if err == nil || strings.IndexByte(data, 0) >= 0 {
 		return text, enc, err
 	}
-	out, err := charset.NewReaderLabel("windows-1252", bytes.NewReader(data))
+	e, _ = charset.Lookup("windows-1252")
+	out, err := e.NewDecoder().String(data)
 	if err != nil {
 		return "", "", unreadable("html: %v", err)
 	}
-	b, err := io.ReadAll(out)
-	if err != nil {
-		return "", "", unreadable("html: %v", err)
-	}
-	return string(b), "windows-1252", nil
+	return out, "windows-1252", nil
 }
 
 // extractHTML streams the document through html.Tokenizer (no tree, so
 // 100k nested tags cost linear time). Block elements and <br> break lines,
 // h1-h6 are headings, each <tr> becomes one Line with Cells. Line numbers
 // are counted from the newlines of the raw tokens.
-func extractHTML(b *builder, data []byte) error {
+func extractHTML(b *builder, data string) error {
 	text, enc, err := decodeHTML(data)
 	if err != nil {
 		return err
@@ -87,8 +85,7 @@ func extractHTML(b *builder, data []byte) error {
 // readHTMLText reads decoded HTML whose first byte sits on source line
 // first: the whole of an HTML document, or a raw HTML block of Markdown.
 func readHTMLText(b *builder, text string, first int) {
-	text = strings.ReplaceAll(text, "\r\n", "\n")
-	text = strings.ReplaceAll(text, "\r", "\n")
+	text = lineFeeds(text)
 	f := &flow{b: b}
 	z := html.NewTokenizer(strings.NewReader(text))
 	line := first

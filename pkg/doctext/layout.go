@@ -17,7 +17,10 @@ import (
 // a heading or any other line.
 func layoutPipeTables(b *builder) {
 	in := b.doc.Lines
-	var out []Line
+	// Rewritten in place: a table takes at least two input lines (a header
+	// and its separator line) and every other line at most one, so out never
+	// passes the line being read.
+	out := in[:0]
 	for i := 0; i < len(in); i++ {
 		l := in[i]
 		if l.Table != 0 || l.Heading || !strings.Contains(l.Text, "|") || i+1 >= len(in) ||
@@ -58,6 +61,7 @@ func layoutPipeTables(b *builder) {
 		}
 		i = j - 1
 	}
+	clear(in[len(out):]) // the lines merged into tables
 	chars := 0
 	for _, l := range out {
 		chars += utf8.RuneCountInString(l.Text)

@@ -17,11 +17,14 @@ var mdParser = goldmark.New(goldmark.WithExtensions(extension.Table, extension.S
 
 // Bounds of the Markdown reader: block structure nested deeper than
 // maxMDDepth (a thousand '>' or list levels) is read as plain text lines,
-// and at most maxMDSource bytes (twenty times the longest real Markdown
-// policy we have) are parsed; the rest is a warning.
+// and at most maxMDSource bytes (sixteen times the longest real Markdown
+// policy we have, 64 KB) are parsed; the rest is a warning. goldmark holds
+// the whole tree, some 50 bytes a source byte for tables: 1 MiB of pipe
+// rows is a 50 MB tree, which fits beside the document itself in a 1 GiB
+// address space; 4 MiB did not.
 const (
 	maxMDDepth  = 64
-	maxMDSource = 4 << 20
+	maxMDSource = 1 << 20
 )
 
 // extractMarkdown parses Markdown with goldmark (CommonMark and GFM tables)
@@ -39,19 +42,23 @@ func extractMarkdown(b *builder, src string) {
 		return
 	}
 	if len(src) > maxMDSource {
-		// goldmark holds the whole tree, some 50 bytes a source byte for tables.
 		cut := strings.LastIndexByte(src[:maxMDSource], '\n')
 		if cut < 0 {
 			cut = maxMDSource
 		}
-		src = src[:cut]
-		defer func() {
-			if !b.full {
-				b.full = true
-				b.warn("%v: the rest of the document is not read", &limits.LimitError{What: "markdown: source bytes", Limit: maxMDSource, Value: -1})
-			}
-		}()
+		parseMarkdown(b, src[:cut])
+		if !b.full {
+			b.full = true
+			b.warn("%v: the rest of the document is not read", &limits.LimitError{What: "markdown: source bytes", Limit: maxMDSource, Value: -1})
+		}
+		return
 	}
+	parseMarkdown(b, src)
+}
+
+// parseMarkdown is extractMarkdown on at most maxMDSource bytes nested at
+// most maxMDDepth deep.
+func parseMarkdown(b *builder, src string) {
 	source := []byte(src)
 	root := mdParser.Parse(text.NewReader(source))
 	m := &mdWalk{b: b, src: source, starts: lineStarts(source)}
@@ -103,7 +110,8 @@ func extractMarkdown(b *builder, src string) {
 // deepMarkdown reports whether a line nests block quotes or lists past
 // maxMDDepth, which goldmark would hold as a deep tree.
 func deepMarkdown(src string) bool {
-	for _, line := range strings.Split(src, "\n") {
+	for c := (lineCursor{text: src}); c.more(); {
+		line := c.take()
 		depth := 0
 		for _, r := range line {
 			if r == '>' || r == ' ' || r == '\t' || r == '-' || r == '*' || r == '+' {

@@ -134,9 +134,16 @@ func (w *paragraph) inURL() bool { return w.url }
 func (w *paragraph) String() string { return w.sb.String() }
 
 // width is the display width of s: two columns for wide characters.
-func width(s string) int {
+func width(s string) int { return widthAtMost(s, -1) }
+
+// widthAtMost is width, but stops counting once it reaches limit (never
+// when limit is negative): it may return limit+1.
+func widthAtMost(s string, limit int) int {
 	n := 0
 	for _, r := range s {
+		if limit >= 0 && n >= limit {
+			break
+		}
 		if r >= 0x1100 && (isHan(r) || r >= 0x3000 && r <= 0x303F || r >= 0xFF00 && r <= 0xFF60 || r >= 0xAC00 && r <= 0xD7A3) {
 			n += 2
 		} else {

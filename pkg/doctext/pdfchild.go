@@ -45,7 +45,7 @@ type pdfResult struct {
 // extractPDFContained runs extractPDF in a child and puts what it read into
 // b's document. A child that dies or runs out of time is an unreadable
 // document whose reason says so.
-func extractPDFContained(b *builder, data []byte, lim limits.Limits) error {
+func extractPDFContained(b *builder, data string, lim limits.Limits) error {
 	if err := pdfChainLoop(data); err != nil {
 		return err // the library would spin on it until the child's time limit
 	}

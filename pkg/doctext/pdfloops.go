@@ -1,8 +1,8 @@
 package doctext
 
 import (
-	"bytes"
 	"strconv"
+	"strings"
 
 	"github.com/apkaudit/apkaudit/pkg/lazyre"
 )
@@ -28,11 +28,11 @@ var (
 // pdfChainLoop returns an unreadable-document error when the file's last
 // /Prev chain or an /Extends chain comes back to a link it has passed, and
 // nil otherwise (a chain that breaks off is the library's to report).
-func pdfChainLoop(data []byte) error {
-	if i := bytes.LastIndex(data, []byte("startxref")); i >= 0 {
-		if m := startxrefRe().FindSubmatch(data[i:min(len(data), i+64)]); m != nil {
+func pdfChainLoop(data string) error {
+	if i := strings.LastIndex(data, "startxref"); i >= 0 {
+		if m := startxrefRe().FindStringSubmatch(data[i:min(len(data), i+64)]); m != nil {
 			seen := map[int64]bool{}
-			for off, _ := strconv.ParseInt(string(m[1]), 10, 64); off >= 0 && off < int64(len(data)); {
+			for off, _ := strconv.ParseInt(m[1], 10, 64); off >= 0 && off < int64(len(data)); {
 				if seen[off] {
 					return unreadable("pdf: the cross-reference sections' /Prev chain loops back to offset %d", off)
 				}
@@ -50,7 +50,7 @@ func pdfChainLoop(data []byte) error {
 	}
 	extends := map[int64]int64{}
 	for at := 0; ; {
-		i := bytes.Index(data[at:], []byte("/ObjStm"))
+		i := strings.Index(data[at:], "/ObjStm")
 		if i < 0 {
 			break
 		}
@@ -59,18 +59,18 @@ func pdfChainLoop(data []byte) error {
 		// The object header is the last "N G obj" before the type, the
 		// dictionary runs to its stream.
 		head := data[max(0, i-4096):i]
-		heads := objHeadRe().FindAllSubmatchIndex(head, -1)
+		heads := objHeadRe().FindAllStringSubmatchIndex(head, -1)
 		if len(heads) == 0 {
 			continue
 		}
 		last := heads[len(heads)-1]
-		num, _ := strconv.ParseInt(string(head[last[2]:last[3]]), 10, 64)
+		num, _ := strconv.ParseInt(head[last[2]:last[3]], 10, 64)
 		dict := data[max(0, i-4096)+last[1] : min(len(data), i+4096)]
-		if end := bytes.Index(dict, []byte("stream")); end >= 0 {
+		if end := strings.Index(dict, "stream"); end >= 0 {
 			dict = dict[:end]
 		}
-		if m := extendsRe().FindSubmatch(dict); m != nil {
-			extends[num], _ = strconv.ParseInt(string(m[1]), 10, 64)
+		if m := extendsRe().FindStringSubmatch(dict); m != nil {
+			extends[num], _ = strconv.ParseInt(m[1], 10, 64)
 		}
 	}
 	for start := range extends {
@@ -90,28 +90,28 @@ func pdfChainLoop(data []byte) error {
 
 // prevOf reads the /Prev of the xref section at off: in the trailer after
 // a classic table, or in the dictionary of an xref stream.
-func prevOf(data []byte, off int64) (int64, bool) {
+func prevOf(data string, off int64) (int64, bool) {
 	rest := data[off:]
-	var dict []byte
-	if bytes.HasPrefix(rest, []byte("xref")) {
-		i := bytes.Index(rest, []byte("trailer"))
+	var dict string
+	if strings.HasPrefix(rest, "xref") {
+		i := strings.Index(rest, "trailer")
 		if i < 0 {
 			return 0, false
 		}
 		dict = rest[i:min(len(rest), i+4096)]
-		if j := bytes.Index(dict, []byte("startxref")); j >= 0 {
+		if j := strings.Index(dict, "startxref"); j >= 0 {
 			dict = dict[:j]
 		}
 	} else {
 		dict = rest[:min(len(rest), 4096)]
-		if j := bytes.Index(dict, []byte("stream")); j >= 0 {
+		if j := strings.Index(dict, "stream"); j >= 0 {
 			dict = dict[:j]
 		}
 	}
-	m := prevRe().FindSubmatch(dict)
+	m := prevRe().FindStringSubmatch(dict)
 	if m == nil {
 		return 0, false
 	}
-	n, err := strconv.ParseInt(string(m[1]), 10, 64)
+	n, err := strconv.ParseInt(m[1], 10, 64)
 	return n, err == nil
 }

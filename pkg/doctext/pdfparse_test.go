@@ -468,7 +468,7 @@ func TestPDFJobWithoutChild(t *testing.T) {
 	out, err := runPDFJob(in)
 	require.NoError(t, err)
 	b := &builder{doc: &Document{Path: "sdk-table.pdf", Format: FormatPDF}}
-	require.NoError(t, extractPDFContained(b, data, limits.Default()))
+	require.NoError(t, extractPDFContained(b, string(data), limits.Default()))
 	assert.Equal(t, viaChild, b.doc)
 	assert.Contains(t, string(out), `"Text"`)
 	_, err = isolate.Run(t.Context(), PDFJob, []byte("no request line"), PDFChildLimits)

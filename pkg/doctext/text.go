@@ -1,10 +1,8 @@
 package doctext
 
 import (
-	"bytes"
 	"fmt"
 	"github.com/apkaudit/apkaudit/pkg/lazyre"
-	"sort"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -14,25 +12,27 @@ import (
 	xunicode "golang.org/x/text/encoding/unicode"
 )
 
-var (
-	bomUTF8    = []byte{0xEF, 0xBB, 0xBF}
-	bomUTF16LE = []byte{0xFF, 0xFE}
-	bomUTF16BE = []byte{0xFE, 0xFF}
+const (
+	bomUTF8    = "\xEF\xBB\xBF"
+	bomUTF16LE = "\xFF\xFE"
+	bomUTF16BE = "\xFE\xFF"
 )
 
 // decodeText detects the encoding of plain text (UTF-8 with or without BOM,
 // UTF-16 with BOM, GB18030/GBK) and returns it as UTF-8 with CR and CRLF
-// line ends turned into LF. Binary data gives ErrUnreadable.
-func decodeText(data []byte) (text, enc string, err error) {
+// line ends turned into LF. Valid UTF-8 without CR is returned as it is,
+// not copied: a document is held whole once. Binary data gives
+// ErrUnreadable.
+func decodeText(data string) (text, enc string, err error) {
 	switch {
-	case bytes.HasPrefix(data, bomUTF8):
-		text, enc = string(bytes.ToValidUTF8(data[3:], []byte("\uFFFD"))), "utf-8"
-	case bytes.HasPrefix(data, bomUTF16LE):
+	case strings.HasPrefix(data, bomUTF8):
+		text, enc = strings.ToValidUTF8(data[3:], "\uFFFD"), "utf-8"
+	case strings.HasPrefix(data, bomUTF16LE):
 		text, enc, err = decodeWith(xunicode.UTF16(xunicode.LittleEndian, xunicode.IgnoreBOM), data[2:], "utf-16le")
-	case bytes.HasPrefix(data, bomUTF16BE):
+	case strings.HasPrefix(data, bomUTF16BE):
 		text, enc, err = decodeWith(xunicode.UTF16(xunicode.BigEndian, xunicode.IgnoreBOM), data[2:], "utf-16be")
-	case utf8.Valid(data):
-		text, enc = string(data), "utf-8"
+	case utf8.ValidString(data):
+		text, enc = data, "utf-8"
 	default:
 		text, enc, err = decodeWith(simplifiedchinese.GB18030, data, "gb18030")
 		if err == nil {
@@ -47,17 +47,37 @@ func decodeText(data []byte) (text, enc string, err error) {
 	if reason := binaryText(text); reason != "" {
 		return "", "", unreadable("binary data, not text (%s)", reason)
 	}
-	text = strings.ReplaceAll(text, "\r\n", "\n")
-	text = strings.ReplaceAll(text, "\r", "\n")
-	return text, enc, nil
+	return lineFeeds(text), enc, nil
 }
 
-func decodeWith(e encoding.Encoding, data []byte, name string) (string, string, error) {
-	out, err := e.NewDecoder().Bytes(data)
+// lineFeeds turns CRLF and lone CR line ends into LF, in one copy, and
+// returns s itself when it holds no CR.
+func lineFeeds(s string) string {
+	i := strings.IndexByte(s, '\r')
+	if i < 0 {
+		return s
+	}
+	var sb strings.Builder
+	sb.Grow(len(s))
+	for i >= 0 {
+		sb.WriteString(s[:i])
+		sb.WriteByte('\n')
+		s = s[i+1:]
+		if strings.HasPrefix(s, "\n") {
+			s = s[1:]
+		}
+		i = strings.IndexByte(s, '\r')
+	}
+	sb.WriteString(s)
+	return sb.String()
+}
+
+func decodeWith(e encoding.Encoding, data string, name string) (string, string, error) {
+	out, err := e.NewDecoder().String(data)
 	if err != nil {
 		return "", "", unreadable("invalid %s: %v", name, err)
 	}
-	return string(out), name, nil
+	return out, name, nil
 }
 
 // binaryText reports why decoded text looks like binary data, or "".
@@ -124,62 +144,105 @@ func notChinese(s string) string {
 // (policies pasted from spreadsheets, as 得间小说 and 阿瓦隆 in CAPP-130) become
 // table rows with Cells.
 func extractText(b *builder, text string) {
-	src := strings.Split(text, "\n")
-	wrap := wrapWidth(src)
+	wrap := wrapWidth(text)
 	table := 0
-	for i := 0; i < len(src) && !b.full; i++ {
-		if tabRow(src[i]) && (i+1 < len(src) && tabRow(src[i+1]) || table != 0) {
+	c := lineCursor{text: text}
+	for no := 0; c.more() && !b.full; {
+		cur := c.take()
+		no++
+		if tabRow(cur) && (c.more() && tabRow(c.peek()) || table != 0) {
 			if table == 0 {
 				table = b.newTable()
 			}
-			b.addRow(i+1, table, strings.Split(strings.TrimRight(src[i], "\r"), "\t"))
+			b.addRow(no, table, strings.Split(strings.TrimRight(cur, "\r"), "\t"))
 			continue
 		}
 		table = 0
-		no, last := i+1, src[i]
-		if wrap == 0 || i+1 == len(src) || !wrapped(last, src[i+1], wrap) {
-			b.add(no, last, false)
+		if wrap == 0 || !c.more() || !wrapped(cur, c.peek(), wrap) {
+			b.add(no, cur, false)
 			continue
 		}
-		// Joined with a Builder: a hard-wrapped file may be one paragraph of millions of lines.
+		// Joined with a Builder: a hard-wrapped file may be one paragraph of
+		// millions of lines. Past what the text budget can take, the rest is
+		// not kept: addLine cuts the line there and warns.
+		first := no
 		var line strings.Builder
-		line.WriteString(strings.TrimRightFunc(last, unicode.IsSpace))
-		for i+1 < len(src) && wrapped(last, src[i+1], wrap) {
-			i++
-			last = src[i]
-			line.WriteString(strings.TrimSpace(last))
+		line.WriteString(strings.TrimRightFunc(cur, unicode.IsSpace))
+		for last := cur; c.more() && wrapped(last, c.peek(), wrap); {
+			last = c.take()
+			no++
+			if line.Len() <= b.rawRoom() {
+				line.WriteString(strings.TrimSpace(last))
+			}
 		}
-		b.add(no, line.String(), false)
+		b.add(first, line.String(), false)
 	}
 }
 
-// wrapWidth returns the column at which a hard-wrapped file was wrapped, or
+// lineCursor walks the lines of a text, split at "\n" as strings.Split
+// splits them (a text ending in "\n" ends with an empty line), without
+// building the slice of all lines: a 60 MB file holds millions.
+type lineCursor struct {
+	text string
+	at   int // the offset of the next line; len(text)+1 past the last
+}
+
+func (c *lineCursor) more() bool { return c.at <= len(c.text) }
+
+// peek returns the next line without taking it; only when more.
+func (c *lineCursor) peek() string {
+	rest := c.text[c.at:]
+	if i := strings.IndexByte(rest, '\n'); i >= 0 {
+		return rest[:i]
+	}
+	return rest
+}
+
+// take returns the next line and moves past it; only when more.
+func (c *lineCursor) take() string {
+	l := c.peek()
+	c.at += len(l) + 1
+	return l
+}
+
+// maxWrapWidth is the widest column at which a file counts as hard-wrapped.
+const maxWrapWidth = 200
+
+// wrapWidth returns the column at which a hard-wrapped text was wrapped, or
 // 0 when the file does not look hard-wrapped: the 90th percentile of line
 // display widths, if that is at most 200 columns and at least a fifth of the
 // non-empty lines come within 15% below it
-// (files with one paragraph per line have far fewer).
-func wrapWidth(lines []string) int {
-	var ws []int
-	for _, l := range lines {
-		if w := width(strings.TrimSpace(l)); w > 0 {
-			ws = append(ws, w)
+// (files with one paragraph per line have far fewer). It counts widths in
+// a histogram, so a text of millions of lines costs no memory.
+func wrapWidth(text string) int {
+	var hist [maxWrapWidth + 2]int // the last bucket holds every wider line
+	total := 0
+	for c := (lineCursor{text: text}); c.more(); {
+		if w := widthAtMost(strings.TrimSpace(c.take()), maxWrapWidth+1); w > 0 {
+			hist[min(w, maxWrapWidth+1)]++
+			total++
 		}
 	}
-	if len(ws) < 6 {
+	if total < 6 {
 		return 0
 	}
-	sort.Ints(ws)
-	w := ws[len(ws)*9/10]
-	if w > 200 || w < 20 {
+	// The 90th percentile: the width of the line at index total*9/10 of the sorted widths.
+	k, w := total*9/10, 0
+	for seen := 0; w < len(hist); w++ {
+		if seen += hist[w]; seen > k {
+			break
+		}
+	}
+	if w > maxWrapWidth || w < 20 {
 		return 0
 	}
 	near := 0
-	for _, x := range ws {
-		if x*100 >= w*85 && x <= w {
-			near++
+	for x := 1; x <= w; x++ {
+		if x*100 >= w*85 {
+			near += hist[x]
 		}
 	}
-	if near < 3 || near*5 < len(ws) {
+	if near < 3 || near*5 < total {
 		return 0
 	}
 	return w

@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"strings"
 	"sync"
 )
 
@@ -105,8 +106,9 @@ func (e *LimitError) Error() string {
 func (e *LimitError) Is(target error) bool { return target == ErrLimit }
 
 // ReadAtMost reads all of r unless it delivers more than limit bytes, in
-// which case it returns a *LimitError naming what. It never allocates more
-// than limit+1 bytes.
+// which case it returns a *LimitError naming what. It never reads more
+// than limit+1 bytes; its buffer grows by doubling, as io.ReadAll's does
+// (ReadStringAtMost reads a reader of known size into one buffer).
 func ReadAtMost(r io.Reader, limit int64, what string) ([]byte, error) {
 	b, err := io.ReadAll(io.LimitReader(r, limit+1))
 	if err != nil {
@@ -116,6 +118,25 @@ func ReadAtMost(r io.Reader, limit int64, what string) ([]byte, error) {
 		return nil, &LimitError{What: what, Limit: limit, Value: -1}
 	}
 	return b, nil
+}
+
+// ReadStringAtMost is ReadAtMost for a reader whose size is known (a file's
+// fstat size): it reads into one buffer of size+1 bytes (at most limit+1),
+// grown only if r delivers more than size, and returns it as a string
+// without a second copy. A 60 MB read through ReadAtMost grows its buffer
+// by doubling, allocating twice what it reads, in blocks that fragment an
+// address space capped at 1 GiB.
+func ReadStringAtMost(r io.Reader, size, limit int64, what string) (string, error) {
+	var sb strings.Builder
+	sb.Grow(int(max(0, min(size, limit)) + 1))
+	n, err := io.Copy(&sb, io.LimitReader(r, limit+1))
+	if err != nil {
+		return "", err
+	}
+	if n > limit {
+		return "", &LimitError{What: what, Limit: limit, Value: -1}
+	}
+	return sb.String(), nil
 }
 
 // CheckTable reports whether a table of count records of size bytes each,

@@ -7,13 +7,18 @@ import (
 	"syscall"
 )
 
-// memoryCeiling is the lower of RLIMIT_AS and the cgroup v2 memory.max of
-// the process's cgroup, or math.MaxInt64 when neither is set.
+// memoryCeiling is the lower of the address space left under RLIMIT_AS
+// and the cgroup v2 memory.max of the process's cgroup, or math.MaxInt64
+// when neither is set. What is left under RLIMIT_AS is the limit less what
+// the process has mapped already (VmSize): at start the Go runtime reserves
+// some 700 MB of address space under a 1 GiB limit (its heap metadata, on
+// linux/amd64), never touched but counted, so a share of the limit itself
+// would let the heap grow past the ceiling.
 func memoryCeiling() int64 {
 	ceiling := int64(math.MaxInt64)
 	var rl syscall.Rlimit
 	if err := syscall.Getrlimit(syscall.RLIMIT_AS, &rl); err == nil && rl.Cur < uint64(math.MaxInt64) {
-		ceiling = int64(rl.Cur)
+		ceiling = max(int64(rl.Cur)-mappedBytes(), 0)
 	}
 	if n := cgroupMemoryMax(); n > 0 && n < ceiling {
 		ceiling = n
@@ -42,6 +47,25 @@ func cgroupMemoryMax() int64 {
 			return 0 // "max"
 		}
 		return n
+	}
+	return 0
+}
+
+// mappedBytes is the address space the process has mapped (VmSize in
+// /proc/self/status), 0 when it cannot be read.
+func mappedBytes() int64 {
+	b, err := ReadFileAtMost("/proc/self/status", 64<<10, "process status")
+	if err != nil {
+		return 0
+	}
+	for _, line := range strings.Split(string(b), "\n") {
+		if v, ok := strings.CutPrefix(line, "VmSize:"); ok {
+			kb, err := strconv.ParseInt(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(v), "kB")), 10, 64)
+			if err != nil {
+				return 0
+			}
+			return kb << 10
+		}
 	}
 	return 0
 }

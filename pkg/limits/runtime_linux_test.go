@@ -13,11 +13,12 @@ import (
 )
 
 // TestFitRuntime runs this test binary again under prlimit --as and checks
-// the soft heap limit FitRuntime sets there: runtimeShare of the ceiling,
-// none when GOMEMLIMIT is set.
+// the soft heap limit FitRuntime sets there: runtimeShare of the address
+// space left under the limit, none when GOMEMLIMIT is set.
 func TestFitRuntime(t *testing.T) {
 	if os.Getenv("LIMITS_FIT_CHILD") != "" {
-		fmt.Printf("soft=%d\n", FitRuntime())
+		soft := FitRuntime()
+		fmt.Printf("soft=%d mapped=%d\n", soft, mappedBytes())
 		return
 	}
 	prlimit, err := exec.LookPath("prlimit")
@@ -41,9 +42,17 @@ func TestFitRuntime(t *testing.T) {
 			require.NoError(t, err, "%s", out)
 			_, after, ok := strings.Cut(string(out), "soft=")
 			require.True(t, ok, "%s", out)
-			n, err := strconv.ParseInt(strings.Fields(after)[0], 10, 64)
-			require.NoError(t, err)
-			assert.Equal(t, tt.want, n)
+			var n, mapped int64
+			_, err = fmt.Sscanf(after, "%d mapped=%d", &n, &mapped)
+			require.NoError(t, err, "%s", out)
+			if tt.want == 0 {
+				assert.Equal(t, tt.want, n)
+				return
+			}
+			// The ceiling is what is left under RLIMIT_AS, read when FitRuntime ran.
+			assert.Positive(t, mapped)
+			assert.InDelta(t, share(as-mapped), n, float64(share(16<<20)))
+			assert.Less(t, n, tt.want)
 		})
 	}
 }

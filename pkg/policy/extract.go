@@ -37,10 +37,10 @@ func Extract(docs []*doctext.Document, opt Options) *Disclosure {
 			d.Warnings = append(d.Warnings, doc.Path+": "+w)
 		}
 		lines := prepare(doc)
-		rows, used := extractRows(doc.Path, lines, m)
-		if len(rows) > MaxRows {
+		rows, used, total := extractRows(doc.Path, lines, m)
+		if total > MaxRows {
 			d.Warnings = append(d.Warnings, fmt.Sprintf("%s: %v: the rest of the SDK list is not read", doc.Path,
-				&limits.LimitError{What: "policy: SDK rows", Limit: MaxRows, Value: int64(len(rows))}))
+				&limits.LimitError{What: "policy: SDK rows", Limit: MaxRows, Value: int64(total)}))
 			rows = rows[:MaxRows]
 		}
 		for i := range rows {

@@ -17,6 +17,8 @@ type segmenter struct {
 	m     *matcher
 	used  []bool
 	rows  []SDKRow
+	// dropped counts the rows read past MaxRows+1, which are not kept.
+	dropped int
 	// open is the key:value block being read, nil outside one.
 	open *block
 	// sdkSection is set while the last heading speaks of SDKs or third parties.
@@ -76,7 +78,7 @@ var sdkFields = map[string]bool{
 
 // extractRows finds the SDK rows of one document in every layout and
 // reports which lines they used.
-func extractRows(path string, all []line, m *matcher) ([]SDKRow, []bool) {
+func extractRows(path string, all []line, m *matcher) (rows []SDKRow, used []bool, total int) {
 	lines, origin := splitPairLines(all)
 	s := &segmenter{path: path, lines: lines, m: m, used: make([]bool, len(lines))}
 	for i := 0; i < len(lines); i++ {
@@ -88,14 +90,14 @@ func extractRows(path string, all []line, m *matcher) ([]SDKRow, []bool) {
 			}
 			if rows, ok := s.tableRecords(lines[i:j], s.used[i:j]); ok {
 				s.closeBlock()
-				s.rows = append(s.rows, rows...)
+				s.add(rows...)
 				i = j - 1
 				continue
 			}
 		}
 		if j, rows, ok := s.cellLines(i); ok {
 			s.closeBlock()
-			s.rows = append(s.rows, rows...)
+			s.add(rows...)
 			i = j - 1
 			continue
 		}
@@ -105,11 +107,22 @@ func extractRows(path string, all []line, m *matcher) ([]SDKRow, []bool) {
 	for i := range s.rows {
 		finishRow(&s.rows[i])
 	}
-	used := make([]bool, len(all))
+	used = make([]bool, len(all))
 	for i, u := range s.used {
 		used[origin[i]] = used[origin[i]] || u
 	}
-	return s.rows, used
+	return s.rows, used, len(s.rows) + s.dropped
+}
+
+// add keeps rows up to one past MaxRows, enough for Extract to cut the
+// list and warn; the rest are only counted: a hostile list of a hundred
+// thousand rows costs its count, not its records.
+func (s *segmenter) add(rows ...SDKRow) {
+	if room := max(0, MaxRows+1-len(s.rows)); len(rows) > room {
+		s.dropped += len(rows) - room
+		rows = rows[:room]
+	}
+	s.rows = append(s.rows, rows...)
 }
 
 // maxPairs bounds the label:value pairs read from one line.
@@ -435,7 +448,7 @@ func (s *segmenter) closeBlock() {
 	}
 	keep := b.nameFromKey || (named || b.sdkLabel) && len(b.fields) >= 1 || len(b.fields) >= 2 && s.sdkSection && !b.permLabel
 	if keep {
-		s.rows = append(s.rows, b.row)
+		s.add(b.row)
 	}
 }
 
@@ -463,7 +476,7 @@ func (s *segmenter) proseItem(i int) {
 				setField(&r, fieldData, d.Text)
 				s.used[j] = true
 			}
-			s.rows = append(s.rows, r)
+			s.add(r)
 			return
 		}
 	}
@@ -514,7 +527,7 @@ func (s *segmenter) proseRow(i int, name, rest string) {
 		r.Data += " " + strings.TrimSpace(s.lines[j].Text)
 		s.used[j] = true
 	}
-	s.rows = append(s.rows, r)
+	s.add(r)
 }
 
 // usedFor matches what a prose item says the SDK is for: "用于推送消息".

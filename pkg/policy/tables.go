@@ -68,10 +68,14 @@ func (s *segmenter) tableRecords(t []line, used []bool) (rows []SDKRow, ok bool)
 	used[hdr] = true
 	var cur *SDKRow
 	flush := func() {
-		if cur != nil {
+		switch {
+		case cur == nil:
+		case len(s.rows)+len(rows) > MaxRows:
+			s.dropped++ // past the rows a document keeps (segmenter.add)
+		default:
 			rows = append(rows, splitNames(*cur, s.m)...)
-			cur = nil
 		}
+		cur = nil
 	}
 	for i, l := range body {
 		name := ""

@@ -142,11 +142,12 @@ func newResult(c Command, r *audit.Result, o Options) *Result {
 	fs := slices.Clone(r.Findings)
 	audit.SortFindings(fs)
 	v.Findings = []Finding{}
+	refs := refCache{d: r.Disclosure, m: map[[2]string][]policy.LineRef{}}
 	for _, f := range fs {
 		if f.Waived {
 			v.Waived++
 		}
-		vf := Finding{Finding: f, Fails: f.Fails(o.FailOn), Refs: policyLines(r.Disclosure, f), Where: buildLocation(v.Build, f)}
+		vf := Finding{Finding: f, Fails: f.Fails(o.FailOn), Refs: refs.lines(f), Where: buildLocation(v.Build, f)}
 		vf.Anchor = anchorOf(vf, v.Build, r.Disclosure, o.Source)
 		v.Findings = append(v.Findings, vf)
 	}
@@ -289,6 +290,24 @@ func buildLocation(b *Build, f audit.Finding) Location {
 		}
 	}
 	return Location{}
+}
+
+// refCache memoises policyLines by rule and subject, all it depends on:
+// the findings of one SDK (one a row, thousands in a hostile SDK list)
+// share one read-only slice instead of each holding every row's line.
+type refCache struct {
+	d *policy.Disclosure
+	m map[[2]string][]policy.LineRef
+}
+
+func (c *refCache) lines(f audit.Finding) []policy.LineRef {
+	k := [2]string{f.Rule, f.Subject}
+	refs, ok := c.m[k]
+	if !ok {
+		refs = slices.Clip(policyLines(c.d, f))
+		c.m[k] = refs
+	}
+	return refs
 }
 
 // policyLines returns the policy lines a finding refers to, where the disclosure knows them.
