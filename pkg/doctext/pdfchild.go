@@ -42,13 +42,20 @@ type pdfResult struct {
 	Limit  *limits.LimitError `json:"limit,omitempty"`
 }
 
-// extractPDFContained runs extractPDF in a child and puts what it read into
-// b's document. A child that dies or runs out of time is an unreadable
-// document whose reason says so.
+// extractPDFContained reads a PDF whose reference chains do not loop (a
+// loop is an unreadable document at once: the library would spin on it
+// until the child's time limit) in a child, through extractPDFChild.
 func extractPDFContained(b *builder, data string, lim limits.Limits) error {
 	if err := pdfChainLoop(data); err != nil {
-		return err // the library would spin on it until the child's time limit
+		return err
 	}
+	return extractPDFChild(b, data, lim)
+}
+
+// extractPDFChild runs extractPDF in a child and puts what it read into
+// b's document. A child that dies or runs out of time is an unreadable
+// document whose reason says so.
+func extractPDFChild(b *builder, data string, lim limits.Limits) error {
 	head, err := json.Marshal(pdfRequest{PolicySize: lim.PolicySize, PDFPages: lim.PDFPages})
 	if err != nil {
 		return err

@@ -420,7 +420,7 @@ func TestPDFChildDeath(t *testing.T) {
 		reason string
 	}{
 		{"deep.pdf", deep, saved.Time, "pdf: the PDF reader ran out of stack (input nested too deeply)"},
-		{"prev-loop.pdf", prev, time.Second, "pdf: the PDF reader did not finish within the time limit of 1s"},
+		{"prev-loop.pdf", prev, time.Second, "pdf: the cross-reference sections' /Prev chain loops back to offset"},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			PDFChildLimits.Time = tt.time
@@ -430,6 +430,15 @@ func TestPDFChildDeath(t *testing.T) {
 			assert.Contains(t, err.Error(), tt.reason)
 		})
 	}
+	// The loop, past the check, spins the library: the child's time limit ends it.
+	t.Run("prev-loop.pdf in the child", func(t *testing.T) {
+		PDFChildLimits.Time = time.Second
+		err := extractPDFChild(&builder{doc: &Document{}}, string(prev), limits.Default())
+		var de *Error
+		require.ErrorAs(t, err, &de)
+		assert.Equal(t, ErrUnreadable, de.Kind)
+		assert.Contains(t, err.Error(), "pdf: the PDF reader did not finish within the time limit of 1s")
+	})
 }
 
 // withXrefStream cuts the xref table and trailer off data and ends it with
