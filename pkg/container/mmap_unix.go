@@ -6,6 +6,8 @@ import (
 	"io"
 	"os"
 	"syscall"
+
+	"github.com/apkaudit/apkaudit/pkg/limits"
 )
 
 // mapFile maps f read-only, so the zip layer's many small reads (local
@@ -23,7 +25,7 @@ import (
 // is touched later.
 func mapFile(f *os.File, size int64) (r io.ReaderAt, release func(), drop func(off, n int64)) {
 	noDrop := func(int64, int64) {}
-	if size <= 0 || int64(int(size)) != size || (!canDropPages && size > maxMappedKept) {
+	if size <= 0 || int64(int(size)) != size || (!canDropPages && size > maxMappedKept) || size > limits.AddressSpaceLeft()/mapShare {
 		return f, func() {}, noDrop
 	}
 	data, err := syscall.Mmap(int(f.Fd()), 0, int(size), syscall.PROT_READ, syscall.MAP_SHARED)
@@ -53,6 +55,14 @@ func wholePages(off, n, size, page int64) (start, end int64) {
 	}
 	return start, end
 }
+
+// mapShare: under an address-space limit (prlimit --as, ulimit -v) an
+// artifact is mapped only when it takes at most 1/mapShare of what is left,
+// so that a large artifact, or several in a batch, cannot take the address
+// space the heap needs (under a 1 GiB limit the Go runtime has mapped some
+// 750 MB before main, and a mapped 200 MB APK would leave the heap nothing).
+// A larger one is read with pread, which gives the same bytes.
+const mapShare = 4
 
 // maxMappedKept is the largest artifact mapped where pages cannot be dropped.
 const maxMappedKept = 24 << 20

@@ -37,3 +37,23 @@ func FitRuntime() int64 {
 	}
 	return 0
 }
+
+// FitAddressSpace returns l, its defaults filled in, with InFlight lowered
+// when an address-space limit (prlimit --as, ulimit -v) leaves less room
+// than the scans running at once would hold: together they get half of what
+// is left, each at least 16 MiB. Without such a limit l is unchanged. Under
+// a 1 GiB limit the Go runtime has mapped some 750 MB before main, so two
+// scans at 128 MiB each, inflating nested APKs of 95 MB, would die with
+// "fatal error: out of memory"; with the lowered budget the entries that
+// cannot fit are unanalysed and say so (limit: InFlight).
+func (l Limits) FitAddressSpace(scans int) Limits {
+	l = l.WithDefaults()
+	left := AddressSpaceLeft()
+	if left == math.MaxInt64 {
+		return l
+	}
+	if share := max(left/2/int64(max(scans, 1)), 16<<20); share < l.InFlight {
+		l.InFlight = share
+	}
+	return l
+}

@@ -16,14 +16,23 @@ import (
 // would let the heap grow past the ceiling.
 func memoryCeiling() int64 {
 	ceiling := int64(math.MaxInt64)
-	var rl syscall.Rlimit
-	if err := syscall.Getrlimit(syscall.RLIMIT_AS, &rl); err == nil && rl.Cur < uint64(math.MaxInt64) {
-		ceiling = max(int64(rl.Cur)-mappedBytes(), 0)
+	if left := AddressSpaceLeft(); left < ceiling {
+		ceiling = left
 	}
 	if n := cgroupMemoryMax(); n > 0 && n < ceiling {
 		ceiling = n
 	}
 	return ceiling
+}
+
+// AddressSpaceLeft is what RLIMIT_AS leaves the process to map now (the
+// limit less VmSize), or math.MaxInt64 when there is no such limit.
+func AddressSpaceLeft() int64 {
+	var rl syscall.Rlimit
+	if err := syscall.Getrlimit(syscall.RLIMIT_AS, &rl); err != nil || rl.Cur >= uint64(math.MaxInt64) {
+		return math.MaxInt64
+	}
+	return max(int64(rl.Cur)-mappedBytes(), 0)
 }
 
 // cgroupMemoryMax reads memory.max of the cgroup v2 the process is in

@@ -19,6 +19,7 @@ func TestFitRuntime(t *testing.T) {
 	if os.Getenv("LIMITS_FIT_CHILD") != "" {
 		soft := FitRuntime()
 		fmt.Printf("soft=%d mapped=%d\n", soft, mappedBytes())
+		fmt.Printf("inflight1=%d inflight4=%d\n", Limits{}.FitAddressSpace(1).InFlight, Limits{}.FitAddressSpace(4).InFlight)
 		return
 	}
 	prlimit, err := exec.LookPath("prlimit")
@@ -59,3 +60,27 @@ func TestFitRuntime(t *testing.T) {
 
 // share is runtimeShare of n, truncated as FitRuntime truncates it.
 func share(n int64) int64 { return int64(float64(n) * runtimeShare) }
+
+// TestFitAddressSpace: under prlimit --as=1GiB, where the runtime has
+// mapped most of the limit before the test starts, the in-flight budget of
+// one scan drops below its default, four scans at once get a quarter of it
+// each (at least 16 MiB), and without a limit it is the default.
+func TestFitAddressSpace(t *testing.T) {
+	assert.Equal(t, Default().InFlight, Limits{}.FitAddressSpace(4).InFlight, "no address-space limit here")
+	prlimit, err := exec.LookPath("prlimit")
+	if err != nil {
+		t.Skip("prlimit (util-linux) is not installed")
+	}
+	cmd := exec.Command(prlimit, "--as="+strconv.Itoa(1<<30), "--", os.Args[0], "-test.run=^TestFitRuntime$")
+	cmd.Env = append(os.Environ(), "LIMITS_FIT_CHILD=1")
+	out, err := cmd.CombinedOutput()
+	require.NoError(t, err, "%s", out)
+	var one, four int64
+	_, after, ok := strings.Cut(string(out), "inflight1=")
+	require.True(t, ok, "%s", out)
+	_, err = fmt.Sscanf("inflight1="+after, "inflight1=%d inflight4=%d", &one, &four)
+	require.NoError(t, err, "%s", out)
+	t.Logf("under 1 GiB: one scan %d MiB, four scans %d MiB each", one>>20, four>>20)
+	assert.Less(t, one, Default().InFlight, "one scan under 1 GiB")
+	assert.Equal(t, max(one/4, 16<<20), four, "four scans share it, each at least 16 MiB")
+}

@@ -161,6 +161,8 @@ func Batch(ctx context.Context, paths []string, opt BatchOptions, emit func(Item
 	}
 	scanOpt := opt.Options
 	scanOpt.Jobs = 1 // parallel over artifacts, not inside one
+	// The scans at once share the address space an address-space limit leaves.
+	scanOpt.Limits = scanOpt.Limits.FitAddressSpace(min(jobs, len(todo)))
 
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()

@@ -112,7 +112,7 @@ func inspect(ctx context.Context, path string, opt Options, beside func()) (scan
 	}
 	defer f.Close()
 	inv, err := collect.Build(ctx, f, collect.Options{
-		Limits: opt.Limits, Jobs: opt.Jobs, NoCode: opt.NoCode, KeepClasses: opt.KeepClasses,
+		Limits: opt.Limits.FitAddressSpace(1), Jobs: opt.Jobs, NoCode: opt.NoCode, KeepClasses: opt.KeepClasses,
 		WantStrings:  func() []string { return matcher().WantStrings() },
 		WantVersions: func() inventory.VersionQuery { return matcher().VersionQuery() },
 		// Built on the pool beside the largest DEX, while it is inflated.

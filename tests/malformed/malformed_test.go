@@ -535,7 +535,14 @@ func TestBatchOverMalformed(t *testing.T) {
 		unreadable[c.file] = c.exit == 2
 	}
 
-	r := run(t, 60*time.Second, "batch", dir)
+	// Under 1 GiB of address space with four artifacts at once: the scans
+	// share what the limit leaves (limits.FitAddressSpace), so two overlap
+	// bombs inflating side by side do not kill the batch.
+	var wrap []string
+	if prlimit, err := exec.LookPath("prlimit"); err == nil {
+		wrap = []string{prlimit, "--as=" + itoa(1<<30), "--"}
+	}
+	r := runWrapped(t, 60*time.Second, wrap, "batch", "--jobs", "4", dir)
 	for _, p := range contractProblems(r, "") {
 		t.Errorf("%s\n%v", p, r)
 	}
