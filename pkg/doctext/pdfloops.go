@@ -18,9 +18,18 @@ import (
 // maxPDFChain bounds how many links of one chain are followed.
 const maxPDFChain = 4096
 
+// maxObjStms bounds how many object streams are read for their /Extends (a
+// real PDF has at most a few thousand), and objHeadWindow how far before
+// its /Type the object's "N G obj" header is looked for, so that a file
+// full of "/ObjStm" costs its length, not its length times the window.
+const (
+	maxObjStms    = 10000
+	objHeadWindow = 512
+)
+
 var (
 	startxrefRe = lazyre.New(`startxref\s+(\d{1,19})`)
-	prevRe      = lazyre.New(`/Prev\s+(\d{1,19})`)
+	prevRe      = lazyre.New(`^/Prev\s+(\d{1,19})`)
 	objHeadRe   = lazyre.New(`(\d{1,10})\s+\d{1,5}\s+obj\b`)
 	extendsRe   = lazyre.New(`/Extends\s+(\d{1,10})\s+\d{1,5}\s+R`)
 )
@@ -49,7 +58,7 @@ func pdfChainLoop(data string) error {
 		}
 	}
 	extends := map[int64]int64{}
-	for at := 0; ; {
+	for at, seen := 0, 0; seen < maxObjStms; seen++ {
 		i := strings.Index(data[at:], "/ObjStm")
 		if i < 0 {
 			break
@@ -58,14 +67,14 @@ func pdfChainLoop(data string) error {
 		at = i + len("/ObjStm")
 		// The object header is the last "N G obj" before the type, the
 		// dictionary runs to its stream.
-		head := data[max(0, i-4096):i]
+		head := data[max(0, i-objHeadWindow):i]
 		heads := objHeadRe().FindAllStringSubmatchIndex(head, -1)
 		if len(heads) == 0 {
 			continue
 		}
 		last := heads[len(heads)-1]
 		num, _ := strconv.ParseInt(head[last[2]:last[3]], 10, 64)
-		dict := data[max(0, i-4096)+last[1] : min(len(data), i+4096)]
+		dict := data[max(0, i-objHeadWindow)+last[1] : min(len(data), i+4096)]
 		if end := strings.Index(dict, "stream"); end >= 0 {
 			dict = dict[:end]
 		}
@@ -92,26 +101,41 @@ func pdfChainLoop(data string) error {
 // a classic table, or in the dictionary of an xref stream.
 func prevOf(data string, off int64) (int64, bool) {
 	rest := data[off:]
-	var dict string
 	if strings.HasPrefix(rest, "xref") {
 		i := strings.Index(rest, "trailer")
 		if i < 0 {
 			return 0, false
 		}
-		dict = rest[i:min(len(rest), i+4096)]
-		if j := strings.Index(dict, "startxref"); j >= 0 {
-			dict = dict[:j]
-		}
-	} else {
-		dict = rest[:min(len(rest), 4096)]
-		if j := strings.Index(dict, "stream"); j >= 0 {
-			dict = dict[:j]
-		}
+		rest = rest[i:]
 	}
-	m := prevRe().FindStringSubmatch(dict)
-	if m == nil {
+	return topLevelPrev(rest[:min(len(rest), 4096)])
+}
+
+// topLevelPrev finds the first dictionary in s and returns the number of
+// its own /Prev key (not one of a dictionary nested in it), reading no
+// further than the dictionary's end.
+func topLevelPrev(s string) (int64, bool) {
+	i := strings.Index(s, "<<")
+	if i < 0 {
 		return 0, false
 	}
-	n, err := strconv.ParseInt(m[1], 10, 64)
-	return n, err == nil
+	depth := 0
+	for ; i < len(s); i++ {
+		switch {
+		case strings.HasPrefix(s[i:], "<<"):
+			depth++
+			i++
+		case strings.HasPrefix(s[i:], ">>"):
+			if depth--; depth == 0 {
+				return 0, false
+			}
+			i++
+		case depth == 1 && strings.HasPrefix(s[i:], "/Prev"):
+			if m := prevRe().FindStringSubmatch(s[i:]); m != nil {
+				n, err := strconv.ParseInt(m[1], 10, 64)
+				return n, err == nil
+			}
+		}
+	}
+	return 0, false
 }

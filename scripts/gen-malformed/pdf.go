@@ -171,6 +171,7 @@ func (g *gen) pdfPolicies() error {
 		{"pdf-prev-loop-2.pdf", "two xref sections whose /Prev point at each other (an incremental update)", pdfPrevLoop2},
 		{"pdf-incremental.pdf", "control: an incremental update whose /Prev is the first section, no loop", pdfIncremental},
 		{"pdf-xref-stream-prev-loop.pdf", "xref stream whose /Prev points at itself", pdfXrefStreamPrevLoop},
+		{"pdf-objstm-flood.pdf", "400,000 object headers of type /ObjStm in 11 MB: the /Extends check must stay linear", pdfObjStmFlood},
 		{"pdf-extends-loop.pdf", "object stream that /Extends itself, asked for an object it lacks", pdfExtendsLoop},
 		{"pdf-shared-content.pdf", "500 pages sharing one content stream of text and 300 MiB of spaces", pdfSharedContentCase},
 		{"pdf-contents-200k.pdf", "page whose /Contents array lists 200,000 streams, disclosure in the last", pdfContents200k},
@@ -329,6 +330,17 @@ func pdfXrefStreamPrevLoop() []byte {
 	b := fontInObjectStream("<< /Type /ObjStm /N 1 /First 4 /Length 22 >>\nstream\n4 0 << /Type /Font >>\nendstream")
 	xref := bytes.Index(b, []byte("7 0 obj\n<< /Type /XRef"))
 	return bytes.Replace(b, []byte("/Type /XRef "), []byte(fmt.Sprintf("/Type /XRef /Prev %d ", xref)), 1)
+}
+
+// pdfObjStmFlood is the one-page PDF with 400,000 object-stream headers
+// before its xref table.
+func pdfObjStmFlood() []byte {
+	d := onePage("5 0 R")
+	d.add(pdfStream("", showText(pdfDisclosure, 700), false))
+	b := d.bytes()
+	i := bytes.LastIndex(b, []byte("xref\n0 "))
+	flood := bytes.Repeat([]byte("9 0 obj << /Type /ObjStm >> "), 400000)
+	return append(append(append([]byte{}, b[:i]...), flood...), b[i:]...)
 }
 
 // pdfExtendsLoop's object stream, which should hold the font, holds only

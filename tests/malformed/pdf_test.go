@@ -60,6 +60,7 @@ var pdfCases = []pdfCase{
 	{file: "pdf-prev-loop-2.pdf", reason: "/Prev chain loops back to offset"},
 	{file: "pdf-xref-stream-prev-loop.pdf", reason: "/Prev chain loops back to offset"},
 	{file: "pdf-extends-loop.pdf", reason: "/Extends chain loops back to object 6"},
+	{file: "pdf-objstm-flood.pdf", reason: "malformed"},
 	// ... and a chain that ends is read.
 	{file: "pdf-incremental.pdf", camera: true},
 	{file: "pdf-shared-content.pdf", warning: "inflated content of all pages exceeds the limit", camera: true},
