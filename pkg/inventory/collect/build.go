@@ -19,7 +19,6 @@ import (
 	"sort"
 	"strings"
 	"sync"
-	"sync/atomic"
 
 	"github.com/apkaudit/apkaudit/pkg/container"
 	"github.com/apkaudit/apkaudit/pkg/dex"
@@ -183,7 +182,6 @@ func (b *builder) runTasks(ctx context.Context, tasks []task) {
 	sort.SliceStable(tasks, func(i, j int) bool { return tasks[i].cost > tasks[j].cost })
 	tasks = besideFirst(tasks, b.opt.Jobs)
 	n := min(b.opt.Jobs, len(tasks))
-	b.untaken.Add(int64(len(tasks)))
 	ch := make(chan task)
 	var wg sync.WaitGroup
 	for i := 0; i < n; i++ {
@@ -195,24 +193,20 @@ func (b *builder) runTasks(ctx context.Context, tasks []task) {
 			debug.SetPanicOnFault(true)
 			w := &worker{pk: map[string]*int{}}
 			for t := range ch {
-				b.untaken.Add(-1)
 				b.runTask(t, w)
 			}
 			w.setBuf(nil, nil)
 			b.mergePackages(w.pk)
 		}()
 	}
-	sent := 0
 dispatch:
 	for _, t := range tasks {
 		select {
 		case ch <- t:
-			sent++
 		case <-ctx.Done():
 			break dispatch
 		}
 	}
-	b.untaken.Add(int64(sent - len(tasks)))
 	close(ch)
 	wg.Wait()
 }
@@ -290,21 +284,6 @@ type builder struct {
 	// readErr is why a bare DEX artifact could not be read (its task runs
 	// in the main round).
 	readErr error
-	// untaken counts the tasks of the running rounds that no worker has
-	// taken yet (codeJobs).
-	untaken atomic.Int64
-}
-
-// codeJobs is how many goroutines the code scan of a DEX may use: one
-// while tasks wait for a worker (every core has work, and splitting the
-// walk only adds its overhead: the synthetic APK's 59 DEX), else
-// opt.Jobs, so the last large DEX does not keep one core busy while the
-// other waits (appium's classes.dex).
-func (b *builder) codeJobs() int {
-	if b.untaken.Load() > 0 {
-		return 1
-	}
-	return b.opt.Jobs
 }
 
 func (b *builder) warn(source, format string, args ...any) {
@@ -861,7 +840,7 @@ func (b *builder) scanDex(data []byte, pk map[string]*int, name string) error {
 		return err
 	}
 	b.readDexConstants(f, name)
-	code, codeErr := scanCalls(f, b.codeJobs())
+	code, codeErr := scanCalls(f, b.opt.Jobs)
 	b.addCode(code, codeErr == nil)
 	if codeErr != nil {
 		b.unanalysed(name, codeErr)

@@ -64,39 +64,3 @@ func TestPrepare(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, clean.Warnings, inv.Warnings)
 }
-
-// TestCodeJobs: a DEX's code scan is split over the workers only when no
-// task waits for one (every core busy otherwise); the count of waiting
-// tasks goes down as workers take them and is 0 after each round, a
-// cancelled one too.
-func TestCodeJobs(t *testing.T) {
-	var seen []int64
-	b := &builder{opt: Options{Jobs: 1}}
-	add := func(cost int64) task {
-		return task{cost: cost, run: func(*worker) { seen = append(seen, b.untaken.Load()) }}
-	}
-	b.runTasks(context.Background(), []task{add(3), add(2), add(1)})
-	assert.Equal(t, []int64{2, 1, 0}, seen)
-	assert.Zero(t, b.untaken.Load())
-
-	ctx, cancel := context.WithCancel(context.Background())
-	cancel()
-	b.runTasks(ctx, []task{add(3), add(2), add(1)})
-	assert.Zero(t, b.untaken.Load(), "after a cancelled round")
-
-	tests := []struct {
-		untaken int64
-		jobs    int
-		want    int
-	}{
-		{0, 2, 2},
-		{0, 1, 1},
-		{1, 2, 1},
-		{57, 4, 1},
-	}
-	for _, tc := range tests {
-		b := &builder{opt: Options{Jobs: tc.jobs}}
-		b.untaken.Store(tc.untaken)
-		assert.Equal(t, tc.want, b.codeJobs(), "untaken %d, jobs %d", tc.untaken, tc.jobs)
-	}
-}
