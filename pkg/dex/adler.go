@@ -59,7 +59,28 @@ const (
 	adlerBlock = 32 << 10
 )
 
-// adlerSum continues the Adler-32 checksum adler over p (start with 1). It
+// adlerSum continues the Adler-32 checksum adler over p (start with 1), as
+// hash/adler32 does: with AVX2 (adlerChunks, amd64) 32 bytes a step in
+// vector registers, else adlerSumSWAR.
+func adlerSum(adler uint32, p []byte) uint32 {
+	if !haveAdlerChunks || len(p) < 64 {
+		return adlerSumSWAR(adler, p)
+	}
+	s1, s2 := uint64(adler&0xffff), uint64(adler>>16)
+	for len(p) >= 32 {
+		n := min(len(p), adlerBlock) &^ 31
+		sum, prior, weighted := adlerChunks(p[:n])
+		// Each 32-byte chunk adds 32 times the s1 before it to s2, plus
+		// its bytes weighted 32, 31, ..., 1: the s1 before chunk c is the
+		// block's starting s1 plus the sums of chunks 0..c-1 (prior).
+		s2 = (s2 + uint64(n)*s1 + 32*prior + weighted) % adlerMod
+		s1 = (s1 + sum) % adlerMod
+		p = p[n:]
+	}
+	return adlerSumSWAR(uint32(s2<<16|s1), p)
+}
+
+// adlerSumSWAR continues the Adler-32 checksum adler over p (start with 1). It
 // computes what hash/adler32 does, faster: the standard library adds byte by
 // byte, each step waiting for the previous one, while this adds 32 bytes per
 // step with SWAR arithmetic on four 64-bit words.
@@ -72,7 +93,7 @@ const (
 // lanes of the words are added first (no lane can reach 2^16, so nothing
 // carries), and the position of each word within the 32 bytes adds
 // 8*(3S0 + 2S1 + S2) to s2.
-func adlerSum(adler uint32, p []byte) uint32 {
+func adlerSumSWAR(adler uint32, p []byte) uint32 {
 	const (
 		lanes = 0x00ff00ff00ff00ff
 		fold  = 0x0001000100010001

@@ -1,11 +1,13 @@
 package dex
 
 import (
+	"bytes"
 	"hash/adler32"
 	"math/rand"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 )
 
 func TestChecksumMatchesAdler32(t *testing.T) {
@@ -48,6 +50,50 @@ func TestAdler32MatchesStdlib(t *testing.T) {
 	}
 }
 
+// TestAdler32Implementations checks each implementation of adlerSum (the
+// SWAR one everywhere, the AVX2 one where the CPU has it) against
+// hash/adler32 on random bytes of random lengths and offsets (unaligned
+// starts), on bytes that maximise the sums, and continuing a running
+// checksum.
+func TestAdler32Implementations(t *testing.T) {
+	impls := []struct {
+		name string
+		sum  func(uint32, []byte) uint32
+	}{
+		{"swar", adlerSumSWAR},
+		{"adlerSum", adlerSum},
+	}
+	if !haveAdlerChunks {
+		t.Log("no AVX2: adlerSum is the SWAR implementation")
+	}
+	r := rand.New(rand.NewSource(13))
+	data := make([]byte, 5*adlerBlock+999)
+	r.Read(data)
+	ff := bytes.Repeat([]byte{0xff}, len(data))
+	for _, impl := range impls {
+		t.Run(impl.name, func(t *testing.T) {
+			for range 400 {
+				off := r.Intn(64)
+				n := r.Intn(len(data) - off)
+				if r.Intn(2) == 0 {
+					n = r.Intn(300)
+				}
+				p := data[off : off+n]
+				require.Equal(t, adler32.Checksum(p), impl.sum(1, p), "off %d len %d", off, n)
+				cut := r.Intn(n + 1)
+				require.Equal(t, adler32.Checksum(p), impl.sum(impl.sum(1, p[:cut]), p[cut:]), "off %d len %d cut %d", off, n, cut)
+			}
+			for _, n := range []int{31, 32, 63, 64, 65, adlerBlock - 32, adlerBlock, adlerBlock + 31, len(ff)} {
+				require.Equal(t, adler32.Checksum(ff[:n]), impl.sum(1, ff[:n]), "0xff len %d", n)
+				// A running checksum whose halves are just below the modulus.
+				start := uint32(adlerMod-1)<<16 | (adlerMod - 1)
+				want := adlerCombine(start, adler32.Checksum(ff[:n]), int64(n))
+				require.Equal(t, want, impl.sum(start, ff[:n]), "0xff from max, len %d", n)
+			}
+		})
+	}
+}
+
 func FuzzAdler32(f *testing.F) {
 	f.Add([]byte("dex\n035\x00"), uint32(1))
 	f.Add(make([]byte, 100), uint32(0xfff0fff0))
@@ -71,9 +117,14 @@ func BenchmarkAdler32(b *testing.B) {
 	data := make([]byte, 10<<20)
 	rand.New(rand.NewSource(1)).Read(data)
 	b.SetBytes(int64(len(data)))
-	b.Run("swar", func(b *testing.B) {
+	b.Run("adlerSum", func(b *testing.B) {
 		for b.Loop() {
 			adlerSum(1, data)
+		}
+	})
+	b.Run("swar", func(b *testing.B) {
+		for b.Loop() {
+			adlerSumSWAR(1, data)
 		}
 	})
 	b.Run("stdlib", func(b *testing.B) {

@@ -457,24 +457,34 @@ func (w *walker) walkInsns(ins []byte, r *resolved, st *CodeStats) (int, string)
 	for pc := 0; pc < n; {
 		at := 2 * pc
 		u := uint16(ins[at]) | uint16(ins[at+1])<<8
-		op := byte(u)
-		width := uint64(opWidth(op))
-		act := opAct(op)
-		if act == actNop && (u == packedSwitchPayload || u == sparseSwitchPayload || u == arrayDataPayload) {
-			var ok bool
-			if width, ok = payloadWidth(ins, pc, n, u); !ok {
-				st.Instructions, st.Invokes = st.Instructions+insns, st.Invokes+invokes
-				return at, "truncated switch or array payload"
-			}
-		}
-		if width > uint64(n-pc) {
+		info := opInfo[byte(u)]
+		// The step to the next instruction is the loop's critical path:
+		// it is taken before any call (which would spill its values) and
+		// the payloads, whose table width is 1, leave it on a branch of
+		// their own.
+		width := int(info & infoWidthMask)
+		if width > n-pc {
 			st.Instructions, st.Invokes = st.Instructions+insns, st.Invokes+invokes
 			return at, "instruction runs past the end of its code_item"
 		}
+		if byte(u) == 0 && (u == packedSwitchPayload || u == sparseSwitchPayload || u == arrayDataPayload) {
+			pw, ok := payloadWidth(ins, pc, n, u)
+			if !ok {
+				st.Instructions, st.Invokes = st.Instructions+insns, st.Invokes+invokes
+				return at, "truncated switch or array payload"
+			}
+			if pw > uint64(n-pc) {
+				st.Instructions, st.Invokes = st.Instructions+insns, st.Invokes+invokes
+				return at, "instruction runs past the end of its code_item"
+			}
+			width = int(pw)
+		}
+		pc += width
 		insns++
-		if opIsInvoke(op) {
+		if info&infoInvoke != 0 {
 			invokes++
 		}
+		act := opAction(info & infoActionMask >> infoActionShift)
 		if act > actNop {
 			idx := uint32(ins[at+2]) | uint32(ins[at+3])<<8
 			switch act {
@@ -497,7 +507,6 @@ func (w *walker) walkInsns(ins []byte, r *resolved, st *CodeStats) (int, string)
 				w.record(r.types, evClassConst, idx)
 			}
 		}
-		pc += int(width)
 	}
 	st.Instructions, st.Invokes = st.Instructions+insns, st.Invokes+invokes
 	return 0, ""

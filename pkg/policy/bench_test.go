@@ -66,3 +66,16 @@ func BenchmarkReadPDF30Pages(b *testing.B) {
 	}
 	benchRead(b, p, data)
 }
+
+// BenchmarkNewMatcher builds the embedded catalogue's matcher, which every
+// check and policy read pays once.
+func BenchmarkNewMatcher(b *testing.B) {
+	cat, err := sdkdb.Embedded()
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		newMatcher(cat)
+	}
+}

@@ -135,12 +135,19 @@ func matcherFor(c *sdkdb.Catalogue) *matcher {
 }
 
 func newMatcher(c *sdkdb.Catalogue) *matcher {
+	// The maps are sized for the catalogue at once (the embedded one's 334
+	// entries give 1.5-5 keys each): growing them rehashed every key
+	// several times.
+	n := 0
+	if c != nil {
+		n = len(c.Entries)
+	}
 	m := &matcher{
-		exact: map[string][]*sdkdb.Entry{}, ambig: map[string][]*sdkdb.Entry{},
-		keys: map[*sdkdb.Entry][]string{}, bare: map[string][]*sdkdb.Entry{}, brandOf: map[*sdkdb.Entry]string{},
+		exact: make(map[string][]*sdkdb.Entry, 5*n), ambig: map[string][]*sdkdb.Entry{},
+		keys: make(map[*sdkdb.Entry][]string, n), bare: make(map[string][]*sdkdb.Entry, 2*n), brandOf: make(map[*sdkdb.Entry]string, n),
 		families: map[string]*sdkdb.Entry{}, famOf: map[*sdkdb.Entry]string{}, named: map[*sdkdb.Entry]string{},
-		mentions: &dict[*sdkdb.Entry]{}, primary: map[string][]*sdkdb.Entry{}, anagrams: map[string][]*sdkdb.Entry{},
-		members: map[string][]*sdkdb.Entry{}, strong: map[string][]*sdkdb.Entry{},
+		mentions: &dict[*sdkdb.Entry]{}, primary: make(map[string][]*sdkdb.Entry, 3*n), anagrams: make(map[string][]*sdkdb.Entry, 5*n),
+		members: map[string][]*sdkdb.Entry{}, strong: make(map[string][]*sdkdb.Entry, 5*n),
 	}
 	if c == nil {
 		return m
@@ -228,7 +235,7 @@ func newMatcher(c *sdkdb.Catalogue) *matcher {
 			}
 		}
 	}
-	sort.SliceStable(m.fuzzy, func(i, j int) bool { return len(m.fuzzy[i].key) > len(m.fuzzy[j].key) })
+	slices.SortStableFunc(m.fuzzy, func(a, b fuzzyKey) int { return len(b.key) - len(a.key) })
 	m.groupVendors(c)
 	for fam, members := range c.Families() {
 		if len(members) == 0 {
@@ -925,7 +932,7 @@ func (m *matcher) contradicts(e *sdkdb.Entry, name string) bool {
 // sortedRunes returns the runes of s in order, the key of an anagram.
 func sortedRunes(s string) string {
 	rs := []rune(s)
-	sort.Slice(rs, func(i, j int) bool { return rs[i] < rs[j] })
+	slices.Sort(rs)
 	return string(rs)
 }
 

@@ -10,7 +10,19 @@ import (
 
 // fold NFKC-normalises s and lower-cases it.
 func fold(s string) string {
+	if isASCII(s) { // NFKC leaves ASCII as it is
+		return strings.ToLower(s)
+	}
 	return strings.ToLower(norm.NFKC.String(s))
+}
+
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= utf8.RuneSelf {
+			return false
+		}
+	}
+	return true
 }
 
 // squeeze removes every white-space rune from s.
