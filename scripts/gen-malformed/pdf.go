@@ -294,34 +294,40 @@ func pdfUnclosedArray() []byte {
 	return d.bytes()
 }
 
-func pdfPrevLoop() []byte {
+// disclosurePage is the one-page PDF of the disclosure and the offset of
+// its xref section.
+func disclosurePage() ([]byte, int) {
 	d := onePage("5 0 R")
 	d.add(pdfStream("", showText(pdfDisclosure, 700), false))
 	b := d.bytes()
-	xref := bytes.LastIndex(b, []byte("xref\n0 "))
+	return b, bytes.LastIndex(b, []byte("xref\n0 "))
+}
+
+// withUpdate appends to b an empty incremental update, at offset at, whose
+// xref section's /Prev is prev.
+func withUpdate(b []byte, at, prev int) []byte {
+	return fmt.Appendf(b, "xref\n0 1\n0000000000 65535 f \ntrailer\n<< /Size 6 /Root 1 0 R /Prev %d >>\nstartxref\n%d\n%%%%EOF\n", prev, at)
+}
+
+func pdfPrevLoop() []byte {
+	b, xref := disclosurePage()
 	return bytes.Replace(b, []byte("/Root 1 0 R "), []byte(fmt.Sprintf("/Root 1 0 R /Prev %d ", xref)), 1)
 }
 
 // pdfPrevLoop2 appends an incremental update whose xref section's /Prev is
 // the first section, and points the first section's /Prev at the update.
 func pdfPrevLoop2() []byte {
-	d := onePage("5 0 R")
-	d.add(pdfStream("", showText(pdfDisclosure, 700), false))
-	b := d.bytes()
-	first := bytes.LastIndex(b, []byte("xref\n0 "))
+	b, first := disclosurePage()
 	second := len(b) + len("/Prev 0000000000 ")
 	b = bytes.Replace(b, []byte("/Root 1 0 R "), []byte(fmt.Sprintf("/Root 1 0 R /Prev %010d ", second)), 1)
-	return fmt.Appendf(b, "xref\n0 1\n0000000000 65535 f \ntrailer\n<< /Size 6 /Root 1 0 R /Prev %d >>\nstartxref\n%d\n%%%%EOF\n", first, second)
+	return withUpdate(b, second, first)
 }
 
 // pdfIncremental appends an empty incremental update to the one-page PDF:
 // a /Prev chain of two sections that ends, as editors write it.
 func pdfIncremental() []byte {
-	d := onePage("5 0 R")
-	d.add(pdfStream("", showText(pdfDisclosure, 700), false))
-	b := d.bytes()
-	first := bytes.LastIndex(b, []byte("xref\n0 "))
-	return fmt.Appendf(b, "xref\n0 1\n0000000000 65535 f \ntrailer\n<< /Size 6 /Root 1 0 R /Prev %d >>\nstartxref\n%d\n%%%%EOF\n", first, len(b))
+	b, first := disclosurePage()
+	return withUpdate(b, len(b), first)
 }
 
 // pdfXrefStreamPrevLoop is the object-stream PDF whose xref stream names
@@ -335,10 +341,7 @@ func pdfXrefStreamPrevLoop() []byte {
 // pdfObjStmFlood is the one-page PDF with 400,000 object-stream headers
 // before its xref table.
 func pdfObjStmFlood() []byte {
-	d := onePage("5 0 R")
-	d.add(pdfStream("", showText(pdfDisclosure, 700), false))
-	b := d.bytes()
-	i := bytes.LastIndex(b, []byte("xref\n0 "))
+	b, i := disclosurePage()
 	flood := bytes.Repeat([]byte("9 0 obj << /Type /ObjStm >> "), 400000)
 	return append(append(append([]byte{}, b[:i]...), flood...), b[i:]...)
 }
