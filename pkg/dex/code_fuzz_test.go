@@ -196,3 +196,19 @@ func FuzzStaticValues(f *testing.F) {
 		_, _, _ = df.StaticValue("Lcom/umeng/commonsdk/statistics/SdkVersion;", "SDK_VERSION")
 	})
 }
+
+// FuzzScanCodeJobs: on arbitrary bytes that parse as a DEX, the split walk
+// of ScanCodeJobs (chunks of 1, 3 and 256 classes on 2 and 3 goroutines,
+// whatever the image's size) finds what ScanCode finds, with the same
+// counts and the same error.
+func FuzzScanCodeJobs(f *testing.F) {
+	codeFuzzSeeds(f)
+	_, table := tableQuery(f)
+	f.Fuzz(func(t *testing.T, b []byte) {
+		df, err := Parse(b)
+		if err != nil {
+			return
+		}
+		requireSameScanJobs(t, df, table)
+	})
+}
