@@ -13,14 +13,14 @@ import (
 )
 
 // TestMapUnderAddressSpaceLimit runs this test binary again under prlimit
-// --as=1GiB: there a 1 MiB artifact is still mapped and a sparse 300 MB one
+// --as=3GiB: there a 1 MiB artifact is still mapped and a sparse 1 GiB one
 // is read with pread, so that the mapping cannot take the address space the
 // heap needs; without the limit both are mapped.
 func TestMapUnderAddressSpaceLimit(t *testing.T) {
 	dir := os.Getenv("CONTAINER_MAP_CHILD")
 	if dir == "" {
 		dir = t.TempDir()
-		for name, size := range map[string]int64{"small": 1 << 20, "large": 300 << 20} {
+		for name, size := range map[string]int64{"small": 1 << 20, "large": 1 << 30} {
 			f, err := os.Create(filepath.Join(dir, name))
 			require.NoError(t, err)
 			require.NoError(t, f.Truncate(size))
@@ -48,7 +48,7 @@ func TestMapUnderAddressSpaceLimit(t *testing.T) {
 	if err != nil {
 		t.Skip("prlimit (util-linux) is not installed")
 	}
-	cmd := exec.Command(prlimit, "--as=1073741824", "--", os.Args[0], "-test.run=^TestMapUnderAddressSpaceLimit$")
+	cmd := exec.Command(prlimit, "--as=3221225472", "--", os.Args[0], "-test.run=^TestMapUnderAddressSpaceLimit$")
 	cmd.Env = append(os.Environ(), "CONTAINER_MAP_CHILD="+dir)
 	out, err := cmd.CombinedOutput()
 	require.NoError(t, err, "%s", out)
