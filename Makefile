@@ -105,8 +105,9 @@ unit:
 	@# The policy reader's scores on the github dev set (issue 11), printed.
 	@$(GO) test -count=1 -run '^TestDevSet$$' -v ./pkg/policy | grep -E 'TOTAL|\(min' || true
 	@# The scan pool, the lazily read local headers and the page drops run on
-	@# several goroutines: run those packages again under the race detector.
-	$(GO) test -count=1 -race -timeout 10m ./pkg/inventory/collect ./pkg/scan ./cmd/apkaudit/internal/cli
+	@# several goroutines, and the inflater's pooled decoders are shared by them:
+	@# run those packages again under the race detector.
+	$(GO) test -count=1 -race -timeout 10m ./pkg/inflate ./pkg/inventory/collect ./pkg/scan ./cmd/apkaudit/internal/cli
 
 ## fuzz-smoke: every fuzz target for SMOKETIME, so CI notices a parser that panics on its seeds or near them.
 fuzz-smoke:

@@ -37,13 +37,16 @@ import (
 //   - pkg/manifest imports pkg/inventory (the types, which import nothing)
 //     so that a component, a meta-data element and the application flags
 //     are defined once, where the decoders fill them and the inventory keeps them;
+//   - pkg/container imports pkg/inflate, the DEFLATE decoder it reads
+//     mapped entries with, which imports nothing;
 //   - internal/testenv and the tests/ packages are test-only and import nothing.
 var allowed = map[string][]string{
 	"pkg/limits":      {},
 	"pkg/permissions": {},
 	"pkg/lazyre":      {},
 	"pkg/isolate":     {"pkg/limits"},
-	"pkg/container":   {"pkg/limits"},
+	"pkg/inflate":     {},
+	"pkg/container":   {"pkg/limits", "pkg/inflate"},
 	"pkg/manifest":    {"pkg/limits", "pkg/inventory"},
 	"pkg/dex":         {"pkg/limits"},
 	"sdkdb":           {"pkg/permissions", "pkg/lazyre", "pkg/limits"},

@@ -1,7 +1,7 @@
 // Package container is the file and zip access layer every artifact goes
 // through: APK, AAB, APKS, APKM, XAPK, JAR and AAR files, nested ones
 // included. It sits at the bottom of the pipeline beside the format readers
-// and imports only pkg/limits.
+// and imports only pkg/limits and pkg/inflate (the DEFLATE decoder).
 //
 // It is the one owner of an artifact's file: Open opens it (refusing what
 // is not a regular file), maps it read-only where the system can give pages

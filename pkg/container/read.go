@@ -11,6 +11,7 @@ import (
 
 	"github.com/klauspost/compress/flate"
 
+	"github.com/apkaudit/apkaudit/pkg/inflate"
 	"github.com/apkaudit/apkaudit/pkg/limits"
 )
 
@@ -182,15 +183,27 @@ func (a *Archive) finish(e *Entry, s *source, n int64, crc uint32) error {
 	if s.deflate {
 		var one [1]byte
 		if k, _ := io.ReadFull(s.r, one[:]); k > 0 {
-			a.warnOnce("excess:"+e.Name, "entry %q inflates past its declared size of %d bytes; cut (zip bomb or tampering)", e.Name, e.UncompressedSize)
-			return &limits.LimitError{What: "container: entry " + quote(e.Name) + ": inflated size (limit: the declared size)", Limit: int64(e.UncompressedSize), Value: -1}
+			return a.excess(e)
 		}
 	}
+	a.checkCRC(e, crc)
+	_ = n
+	return io.EOF
+}
+
+// excess warns that e inflates past its declared size and returns the
+// error that cuts it there.
+func (a *Archive) excess(e *Entry) error {
+	a.warnOnce("excess:"+e.Name, "entry %q inflates past its declared size of %d bytes; cut (zip bomb or tampering)", e.Name, e.UncompressedSize)
+	return &limits.LimitError{What: "container: entry " + quote(e.Name) + ": inflated size (limit: the declared size)", Limit: int64(e.UncompressedSize), Value: -1}
+}
+
+// checkCRC warns when crc, the CRC-32 of e's delivered bytes, is not the
+// central directory's.
+func (a *Archive) checkCRC(e *Entry, crc uint32) {
 	if crc != e.CRC32 {
 		a.warnOnce("crc:"+e.Name, "entry %q has CRC %#08x but the central directory declares %#08x; data kept", e.Name, crc, e.CRC32)
 	}
-	_ = n
-	return io.EOF
 }
 
 func (a *Archive) short(e *Entry, n int64) error {
@@ -205,6 +218,10 @@ func (a *Archive) corrupt(e *Entry, err error) error {
 	if errors.As(err, &ce) {
 		return &FormatError{Off: e.dataOff + int64(ce), Msg: "corrupt deflate data in " + quote(e.Name)}
 	}
+	var ie inflate.CorruptInputError
+	if errors.As(err, &ie) {
+		return &FormatError{Off: e.dataOff + int64(ie), Msg: "corrupt deflate data in " + quote(e.Name)}
+	}
 	return fmt.Errorf("container: reading %s: %w", quote(e.Name), err)
 }
 
@@ -216,9 +233,12 @@ func (a *Archive) ReadAll(e *Entry, buf []byte) ([]byte, error) {
 	if err := a.check(e); err != nil {
 		return buf[:0], err
 	}
+	want := int(e.UncompressedSize)
+	if !stored(e) && a.mem != nil && cap(buf) >= want {
+		return a.inflateAll(e, buf[:want])
+	}
 	s := a.source(e)
 	defer s.release()
-	want := int(e.UncompressedSize)
 	if cap(buf) >= want {
 		buf = buf[:want]
 	} else {
@@ -253,6 +273,27 @@ func (a *Archive) ReadAll(e *Entry, buf []byte) ([]byte, error) {
 	if err := a.finish(e, s, int64(n), checksumIEEE(buf)); err != io.EOF {
 		return buf, err
 	}
+	return buf, nil
+}
+
+// inflateAll is ReadAll of a deflated entry whose compressed bytes are
+// mapped, into buf of its declared size: pkg/inflate decodes them straight
+// into buf, with the outcomes the reader path has. Once every declared
+// byte is out, what is left of the stream matters only if it would inflate
+// to more; a malformed or cut rest is not read, as a reader stopping at
+// the declared size does not read it.
+func (a *Archive) inflateAll(e *Entry, buf []byte) ([]byte, error) {
+	n, err := inflate.Decode(buf, a.mem[e.dataOff:e.dataOff+int64(e.CompressedSize)])
+	switch {
+	case err == inflate.ErrOverflow:
+		return buf, a.excess(e)
+	case n == len(buf):
+	case err == nil:
+		return buf[:n], a.short(e, int64(n))
+	default:
+		return buf[:n], a.corrupt(e, err)
+	}
+	a.checkCRC(e, checksumIEEE(buf))
 	return buf, nil
 }
 
