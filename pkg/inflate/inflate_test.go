@@ -370,7 +370,8 @@ func FuzzDecode(f *testing.F) {
 }
 
 // BenchmarkDecode inflates the DEX entries of the appium APK with Decode,
-// and with klauspost/compress (what container read before) for the ratio.
+// with klauspost/compress (what container read before) and with
+// compress/flate, for the ratios.
 func BenchmarkDecode(b *testing.B) {
 	path := testenv.External(b, "npm", "appium-uiautomator2-server-v10.6.6.apk")
 	zr, err := zip.OpenReader(path)
@@ -408,6 +409,18 @@ func BenchmarkDecode(b *testing.B) {
 		for b.Loop() {
 			for _, e := range dex {
 				klauspostInflate(b, e.src, buf[:e.size])
+			}
+		}
+	})
+	b.Run("compress-flate", func(b *testing.B) {
+		b.SetBytes(int64(total))
+		for b.Loop() {
+			for _, e := range dex {
+				r := flate.NewReader(bytes.NewReader(e.src))
+				if _, err := io.ReadFull(r, buf[:e.size]); err != nil {
+					b.Fatal(err)
+				}
+				r.Close()
 			}
 		}
 	})
