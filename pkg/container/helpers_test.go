@@ -44,7 +44,10 @@ func openFile(t testing.TB, path string) *Archive {
 
 // sameArchive compares two opens of the same bytes: entries, data offsets,
 // warnings and, when contents is set, every entry's bytes (and the archives
-// nested in them). It returns "" when they agree, else the first difference.
+// nested in them). x reads each entry into an empty buffer (ReadAll's
+// streaming path); y into one of its declared size, which a mapped y
+// decodes with pkg/inflate: pass the mapped archive as y. It returns ""
+// when they agree, else the first difference.
 func sameArchive(x, y *Archive, contents bool) string {
 	if len(x.Entries()) != len(y.Entries()) {
 		return fmt.Sprintf("%d entries vs %d", len(x.Entries()), len(y.Entries()))
@@ -60,7 +63,12 @@ func sameArchive(x, y *Archive, contents bool) string {
 			continue
 		}
 		var errx, erry error
-		bx, errx = x.ReadAll(ex, bx)
+		// x grows its buffer (ReadAll's reader path); y is handed one that
+		// holds the declared size, so a mapped y decodes with pkg/inflate.
+		if n := int(ey.UncompressedSize); cap(by) < n && n <= 8<<20 {
+			by = make([]byte, 0, n)
+		}
+		bx, errx = x.ReadAll(ex, bx[:0:0])
 		by, erry = y.ReadAll(ey, by)
 		if (errx == nil) != (erry == nil) || !bytes.Equal(bx, by) {
 			return fmt.Sprintf("entry %q: contents differ (errors %v, %v)", ex.Name, errx, erry)

@@ -60,7 +60,7 @@ func TestMappedHashAndDrops(t *testing.T) {
 	require.NoError(t, err)
 	f.Drop(0, f.Size())
 	plain := openFile(t, apk)
-	assert.Empty(t, sameArchive(mapped, plain, true))
+	assert.Empty(t, sameArchive(plain, mapped, true))
 }
 
 // TestOpenRefuses: Open reads regular files only, and Close after NewFile does nothing.
