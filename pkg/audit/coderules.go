@@ -50,7 +50,7 @@ func (e *evaluator) sdkCodeDataRule(s sdk.Detection, row policy.SDKRow) {
 	}
 	slices.Sort(missing)
 	e.add(RuleUndisclosedSDKData, s.ID(),
-		fmt.Sprintf("the policy row for %s omits data the SDK's own code in this build calls APIs to read: %s (code evidence: call sites in the DEX code, not catalogue data)", s.Entry.Name, strings.Join(missing, ", ")),
+		fmt.Sprintf("the policy row for %s omits data the SDK's own code in this build calls APIs to read: %s (code evidence: call sites in the DEX code, not catalogue data)", s.Entry.Name, dataInEnglish(missing)),
 		fmt.Sprintf("隐私政策中「%s」一行未列出该SDK自身代码在本构建中调用API读取的个人信息：%s（代码证据：DEX代码中的调用点，而非SDK目录资料）", row.Name, strings.Join(missing, "、")),
 		lines, []string{fmt.Sprintf("%s:%d: %s", row.Line.File, row.Line.Line, row.Data)})
 }
@@ -111,7 +111,7 @@ func (e *evaluator) dataAccessRule() {
 			lines = append(lines, e.sayRead(r))
 		}
 		e.add(RuleUndisclosedDataAccess, data,
-			fmt.Sprintf("code in the build (%s) calls APIs that read %s (%s) and no part of the policy mentions it", strings.Join(by, ", "), data, strings.Join(apis, ", ")),
+			fmt.Sprintf("code in the build (%s) reads %s through %s, and no part of the policy mentions it", strings.Join(by, ", "), policy.DataTypeInEnglish(data, ""), strings.Join(apis, ", ")),
 			fmt.Sprintf("构建中的代码（%s）调用了读取「%s」的API（%s），但隐私政策中未提及该类个人信息", strings.Join(byZh(by), "、"), data, strings.Join(apis, "、")),
 			lines, e.noWording())
 	}
@@ -192,7 +192,17 @@ func listSome(list []string, n int) string {
 // readEvidence is one read as a finding's artifact evidence:
 // "code-call (jpush): android.content.ContentResolver.query "content://sms" in cn.jpush.a.B (1 call site, 短信)".
 func readEvidence(r sdk.Read) string {
-	return fmt.Sprintf("code-call (%s): %s (%s, %s)", r.By, r.Where(), callSites(r.Count, r.Reflective), r.Data)
+	return fmt.Sprintf("code-call (%s): %s (%s, %s)", r.By, r.Where(), callSites(r.Count, r.Reflective), policy.DataTypeInEnglish(r.Data, ""))
+}
+
+// dataInEnglish lists canonical data types for an English message:
+// "location (位置信息), SMS (短信)".
+func dataInEnglish(types []string) string {
+	out := make([]string, len(types))
+	for i, t := range types {
+		out[i] = policy.DataTypeInEnglish(t, "")
+	}
+	return strings.Join(out, ", ")
 }
 
 // callSites is "1 call site", "3 call sites", or for reflection "2 reflective lookups".

@@ -459,7 +459,7 @@ func (e *evaluator) sdkDataRule(s sdk.Detection, row policy.SDKRow) {
 		return
 	}
 	e.add(RuleUndisclosedSDKData, s.ID(),
-		fmt.Sprintf("the policy row for %s omits data the SDK is documented to collect: %s", s.Entry.Name, strings.Join(missing, ", ")),
+		fmt.Sprintf("the policy row for %s omits data the SDK is documented to collect: %s", s.Entry.Name, dataInEnglish(missing)),
 		fmt.Sprintf("隐私政策中「%s」一行未列出该SDK会收集的个人信息：%s", row.Name, strings.Join(missing, "、")),
 		[]string{e.say("catalogue "+s.ID()+" data_collected: "+strings.Join(s.Entry.DataCollected, "; "),
 			"SDK目录中 "+s.ID()+" 收集的信息："+strings.Join(s.Entry.DataCollected, "；"))},

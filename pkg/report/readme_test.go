@@ -31,7 +31,7 @@ func readmeRules() string {
 		t := LookupRuleText(ri.ID)
 		fmt.Fprintf(&b, "#### %s\n\n", ri.ID)
 		fmt.Fprintf(&b, "**%s** (%s). %s\n\n", t.Title, t.TitleZh, t.Help)
-		fmt.Fprintf(&b, "*Fix:* %s\n\n", strings.ReplaceAll(t.Fix, "{subject}", "the subject"))
+		fmt.Fprintf(&b, "*Fix:* %s\n\n", strings.ReplaceAll(strings.ReplaceAll(t.Fix, "the {subject}", "{subject}"), "{subject}", "the subject"))
 		ss := securitySeverity(ri.Default)
 		if ss == "" {
 			ss = "none"

@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/apkaudit/apkaudit/pkg/inventory"
+	"github.com/apkaudit/apkaudit/pkg/policy"
 	"github.com/apkaudit/apkaudit/pkg/sdk"
 )
 
@@ -137,7 +138,10 @@ func (o Options) readRows(reads []JSONRead) [][]string {
 	var rows [][]string
 	for _, r := range reads {
 		data := r.Data
-		if r.Detail != "" {
+		switch {
+		case !o.zh():
+			data = policy.DataTypeInEnglish(r.Data, r.Detail)
+		case r.Detail != "":
 			data += " (" + r.Detail + ")"
 		}
 		api := r.API

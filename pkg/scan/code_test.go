@@ -129,9 +129,12 @@ func TestCodeRules(t *testing.T) {
 	// policy names, not the location or camera whose permissions it
 	// discloses, and not 手机号码, read only by unattributed code.
 	assert.Equal(t, []string{"剪切板", "短信", "账户", "运行中进程", "通讯录", "通话记录"}, subjects(audit.RuleUndisclosedDataAccess))
+	// English messages name the data in English, the canonical name beside it.
+	english := map[string]string{"剪切板": "clipboard (剪切板)", "短信": "SMS (短信)", "账户": "accounts (账户)",
+		"运行中进程": "running processes (运行中进程)", "通讯录": "contacts (通讯录)", "通话记录": "call log (通话记录)"}
 	for _, f := range byRule[audit.RuleUndisclosedDataAccess] {
 		assert.Equal(t, audit.Medium, f.Severity)
-		assert.Contains(t, f.Message, "calls APIs that read "+f.Subject)
+		assert.Contains(t, f.Message, ") reads "+english[f.Subject]+" through android.")
 		assert.Contains(t, f.MessageZh, "调用了读取「"+f.Subject+"」的API")
 		assert.Contains(t, f.Evidence.Policy[0], "no wording found")
 		require.NotEmpty(t, f.Evidence.Artifact)
@@ -149,13 +152,13 @@ func TestCodeRules(t *testing.T) {
 	}
 	require.NotNil(t, code)
 	assert.Equal(t, "jpush", code.Subject)
-	assert.Contains(t, code.Message, "own code in this build calls APIs to read: OAID, 短信, 运行中进程 (code evidence: call sites in the DEX code, not catalogue data)")
+	assert.Contains(t, code.Message, "own code in this build calls APIs to read: OAID, SMS (短信), running processes (运行中进程) (code evidence: call sites in the DEX code, not catalogue data)")
 	assert.Contains(t, code.MessageZh, "OAID、短信、运行中进程（代码证据：DEX代码中的调用点，而非SDK目录资料）")
 	assert.Equal(t, []string{
 		"code-call (jpush): com.bun.miitmdid.core.MdidSdkHelper.InitSdk in cn.jpush.android.helper.DeviceInfo (1 call site, OAID)",
 		"code-call (jpush): com.bun.miitmdid.interfaces.IdSupplier.getOAID in cn.jpush.android.helper.DeviceInfo (1 call site, OAID)",
-		"code-call (jpush): android.content.ContentResolver.query \"content://sms\" in cn.jpush.android.helper.DeviceInfo (1 call site, 短信)",
-		"code-call (jpush): android.app.ActivityManager.getRunningAppProcesses in cn.jpush.android.helper.DeviceInfo (1 call site, 运行中进程)",
+		"code-call (jpush): android.content.ContentResolver.query \"content://sms\" in cn.jpush.android.helper.DeviceInfo (1 call site, SMS (短信))",
+		"code-call (jpush): android.app.ActivityManager.getRunningAppProcesses in cn.jpush.android.helper.DeviceInfo (1 call site, running processes (运行中进程))",
 	}, code.Evidence.Artifact)
 	assert.Contains(t, code.Evidence.Policy[0], "codereads-policy.txt:")
 
