@@ -3,6 +3,7 @@ package container
 import (
 	"bytes"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"slices"
@@ -72,6 +73,14 @@ func sameArchive(x, y *Archive, contents bool) string {
 		by, erry = y.ReadAll(ey, by)
 		if (errx == nil) != (erry == nil) || !bytes.Equal(bx, by) {
 			return fmt.Sprintf("entry %q: contents differ (errors %v, %v)", ex.Name, errx, erry)
+		}
+		// Open's reader decides as ReadAll does.
+		if rc, err := x.Open(ex); err == nil {
+			bo, erro := io.ReadAll(rc)
+			rc.Close()
+			if (erro == nil) != (errx == nil) || !bytes.Equal(bo, bx) {
+				return fmt.Sprintf("entry %q: Open and ReadAll differ (errors %v, %v)", ex.Name, erro, errx)
+			}
 		}
 		nx, errx := x.Nested(ex)
 		ny, erry := y.Nested(ey)

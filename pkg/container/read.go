@@ -137,7 +137,7 @@ func (r *entryReader) Read(p []byte) (int, error) {
 		return 0, r.err
 	}
 	if r.n >= r.max {
-		r.err = r.a.finish(r.e, r.src, r.n, r.crc)
+		r.err = r.a.finish(r.e, r.src, r.crc)
 		return 0, r.err
 	}
 	if int64(len(p)) > r.max-r.n {
@@ -147,13 +147,12 @@ func (r *entryReader) Read(p []byte) (int, error) {
 	r.crc = crc32.Update(r.crc, crc32.IEEETable, p[:k])
 	r.n += int64(k)
 	switch {
+	case err == nil:
+	case r.n >= r.max:
+		r.err = r.a.finish(r.e, r.src, r.crc) // whatever the reader said of the rest
 	case err == io.EOF:
-		if r.n < r.max {
-			r.err = r.a.short(r.e, r.n)
-		} else {
-			r.err = r.a.finish(r.e, r.src, r.n, r.crc)
-		}
-	case err != nil:
+		r.err = r.a.short(r.e, r.n)
+	default:
 		r.err = r.a.corrupt(r.e, err)
 	}
 	if k > 0 && r.err == io.EOF {
@@ -177,9 +176,11 @@ func (r *entryReader) Close() error {
 	return nil
 }
 
-// finish runs once all declared bytes were delivered: data beyond them is a
-// LimitError, a bad checksum a warning.
-func (a *Archive) finish(e *Entry, s *source, n int64, crc uint32) error {
+// finish runs once all declared bytes were delivered, whatever the
+// decompressor said of the rest of the stream with them: data beyond them
+// is a LimitError, a bad checksum a warning; a malformed or cut rest is
+// not judged (inflateAll decides the same).
+func (a *Archive) finish(e *Entry, s *source, crc uint32) error {
 	if s.deflate {
 		var one [1]byte
 		if k, _ := io.ReadFull(s.r, one[:]); k > 0 {
@@ -187,7 +188,6 @@ func (a *Archive) finish(e *Entry, s *source, n int64, crc uint32) error {
 		}
 	}
 	a.checkCRC(e, crc)
-	_ = n
 	return io.EOF
 }
 
@@ -259,25 +259,16 @@ func (a *Archive) ReadAll(e *Entry, buf []byte) ([]byte, error) {
 		}
 		k, err := s.r.Read(buf[n:])
 		n += k
-		if err == io.EOF {
-			if n < want {
-				return buf[:n], a.short(e, int64(n))
-			}
-			break
-		}
-		if err != nil {
-			if n == want {
-				// Every declared byte is out: what follows matters only if it
-				// would inflate to more (finish), as in inflateAll. Whether a
-				// reader reports a malformed rest with the last bytes or on
-				// the next Read is its own affair.
-				break
-			}
+		switch {
+		case err == nil, n == want: // every declared byte out: finish judges the rest
+		case err == io.EOF:
+			return buf[:n], a.short(e, int64(n))
+		default:
 			return buf[:n], a.corrupt(e, err)
 		}
 	}
 	buf = buf[:n]
-	if err := a.finish(e, s, int64(n), checksumIEEE(buf)); err != io.EOF {
+	if err := a.finish(e, s, checksumIEEE(buf)); err != io.EOF {
 		return buf, err
 	}
 	return buf, nil
