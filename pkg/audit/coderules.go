@@ -190,7 +190,7 @@ func listSome(list []string, n int) string {
 }
 
 // readEvidence is one read as a finding's artifact evidence:
-// "code-call (jpush): android.content.ContentResolver.query "content://sms" in cn.jpush.a.B (1 call site, 短信)".
+// "code-call (jpush): android.content.ContentResolver.query "content://sms" in cn.jpush.a.B (1 call site, SMS (短信))".
 func readEvidence(r sdk.Read) string {
 	return fmt.Sprintf("code-call (%s): %s (%s, %s)", r.By, r.Where(), callSites(r.Count, r.Reflective), policy.DataTypeInEnglish(r.Data, ""))
 }

@@ -54,7 +54,7 @@ func (e *evaluator) sdkEvidence(ev []sdk.Evidence) []string {
 }
 
 // sayRead is readEvidence(r), said in both languages: "code-call (jpush):
-// … (1 call site, 短信)" is "代码调用（jpush）：…（1 个调用点，短信）".
+// … (1 call site, SMS (短信))" is "代码调用（jpush）：…（1 个调用点，短信）".
 func (e *evaluator) sayRead(r sdk.Read) string {
 	what := "个调用点"
 	if r.Reflective {
